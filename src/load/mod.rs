@@ -1,0 +1,119 @@
+//! Loading every input layout into one [`Study`]: the tidy table plus per-run
+//! metadata and the list of what was skipped and why. No statistics here.
+
+pub mod config;
+pub mod index;
+pub mod json;
+pub mod run;
+pub mod run_name;
+pub mod table;
+pub mod tidy;
+pub mod tree;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+pub use run::Run;
+
+/// Everything loaded from the user's arguments.
+#[derive(Debug)]
+pub struct Study {
+    /// The tidy table (see [`tidy`]).
+    pub results: DataFrame,
+    /// Runs counted as seeds (run trees only).
+    pub runs: Vec<Run>,
+    /// Runs that repeat a seed and config already counted: not independent seeds.
+    pub repeats: Vec<Run>,
+    /// Runs left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// Conditions in the order the user gave them (arguments first, then natural order).
+    pub conditions: Vec<String>,
+    /// Display labels of conditions (override sets from `index.yaml`).
+    pub labels: BTreeMap<String, String>,
+    /// The folders the user pointed at (for files up the tree: lock files, requirements).
+    pub roots: Vec<PathBuf>,
+}
+
+/// A run or file that was not used, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Column names and switches for loading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub columns: table::ColumnNames,
+    /// A run with no seed gets its folder name as seed instead of an error.
+    pub allow_unseeded: bool,
+    /// Malformed results/config files skip their run instead of stopping.
+    pub skip_bad: bool,
+}
+
+/// Load every argument (run folders, run trees or result tables) into one study.
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
+    if paths.is_empty() {
+        return Err(Error::usage(
+            "no runs given: name run folders, a runs root or a results table",
+        ));
+    }
+    let mut parts = Vec::with_capacity(paths.len());
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+        let part = if meta.is_dir() {
+            tree::load_tree(path, options)?
+        } else {
+            table::load_table(path, &options.columns)?
+        };
+        parts.push(part);
+    }
+    merge(parts, paths)
+}
+
+/// Combine the studies of several arguments; a condition may come from one argument only.
+fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
+    let mut owner: BTreeMap<String, &Path> = BTreeMap::new();
+    let mut merged: Option<Study> = None;
+    for (part, path) in parts.into_iter().zip(paths) {
+        for condition in &part.conditions {
+            if let Some(previous) = owner.insert(condition.clone(), path) {
+                return Err(Error::usage(format!(
+                    "condition `{condition}` comes from both {} and {}; give each condition once",
+                    previous.display(),
+                    path.display()
+                )));
+            }
+        }
+        merged = Some(match merged {
+            None => part,
+            Some(mut acc) => {
+                acc.results = acc.results.vstack(&part.results).map_err(|e| {
+                    Error::input(path, format!("cannot combine with earlier inputs: {e}"))
+                })?;
+                acc.runs.extend(part.runs);
+                acc.repeats.extend(part.repeats);
+                acc.skipped.extend(part.skipped);
+                acc.conditions.extend(part.conditions);
+                acc.labels.extend(part.labels);
+                acc.roots.extend(part.roots);
+                acc
+            }
+        });
+    }
+    merged.ok_or_else(|| Error::usage("no runs given"))
+}
+
+/// Natural order: `seed_2` before `seed_10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    natord::compare(a, b)
+}
+
+/// A path as shown to the user: `/`-joined on every OS.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,165 @@
+//! One run folder: its results (metrics), config, environment and compute files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
+use super::json::{self, Flat};
+use crate::error::{Error, Result};
+
+/// Results files, in the order they are merged.
+pub const RESULTS_FILES: &[&str] = &[
+    "results.json",
+    "metrics.json",
+    "eval_results.json",
+    "all_results.json",
+    "final_metrics.json",
+    "wandb-summary.json",
+];
+/// A folder of JSON results files, merged.
+pub const RESULTS_DIR: &str = "eval_results";
+
+/// A loaded run: one seed of one condition.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    /// The run folder, as reached from the user's argument.
+    pub path: PathBuf,
+    pub condition: String,
+    pub seed: String,
+    /// Override-set hash from the folder name (`seed_42_a3f8c1`).
+    pub hash: Option<String>,
+    /// Repeat timestamp from the folder name (`..._20260212_143022`).
+    pub timestamp: Option<String>,
+    pub results_files: Vec<String>,
+    /// Numeric results; `None` where the file holds null, NaN or ±inf.
+    pub metrics: BTreeMap<String, Option<f64>>,
+    /// Non-numeric results values (strings, booleans, lists).
+    pub metadata: Flat,
+    pub config_files: Vec<String>,
+    pub config: Flat,
+    /// Hydra command-line overrides (`key=value`).
+    pub overrides: Vec<String>,
+    pub env_file: Option<String>,
+    pub env: Flat,
+    pub deps_file: Option<String>,
+    pub compute_file: Option<String>,
+    pub compute: Flat,
+}
+
+/// Whether `dir` holds results: a results file or JSON under `eval_results/`.
+pub fn has_results(dir: &Path) -> bool {
+    RESULTS_FILES.iter().any(|name| dir.join(name).is_file()) || !results_dir_files(dir).is_empty()
+}
+
+/// The JSON files of `dir/eval_results/`, sorted by name.
+fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir.join(RESULTS_DIR)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Read everything a run folder records. The caller sets condition and seed.
+pub fn read(dir: &Path) -> Result<Run> {
+    let mut run = Run {
+        path: dir.to_path_buf(),
+        ..Run::default()
+    };
+    read_results(dir, &mut run)?;
+    let (config_files, config) = config::read_config(dir)?;
+    run.config_files = config_files;
+    run.config = config;
+    let overrides = dir.join(HYDRA_OVERRIDES);
+    if overrides.is_file() {
+        run.overrides = config::read_overrides(&overrides)?;
+    }
+    if let Some((name, env)) = config::read_first_json(dir, ENV_FILES)? {
+        run.env_file = Some(name);
+        run.env = env;
+    }
+    run.deps_file = DEPS_FILES
+        .iter()
+        .find(|name| dir.join(name).is_file())
+        .map(|name| name.to_string());
+    if let Some((name, compute)) = config::read_first_json(dir, COMPUTE_FILES)? {
+        run.compute_file = Some(name);
+        run.compute = compute;
+    }
+    Ok(run)
+}
+
+/// Merge every results file; the same key with two different values is an error.
+fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
+    let mut files: Vec<PathBuf> = RESULTS_FILES
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|p| p.is_file())
+        .collect();
+    files.extend(results_dir_files(dir));
+    let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in files {
+        let flat = json::flatten(&json::read_object(&path)?);
+        for (key, value) in flat {
+            if let Some(first) = origin.get(&key) {
+                if run_value(run, &key) != Some(&value) && !same_number(run, &key, &value) {
+                    return Err(Error::input_at(
+                        &path,
+                        format!("$.{key}"),
+                        format!(
+                            "`{key}` is also in {} with another value; results files of one run must agree",
+                            first.display()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            origin.insert(key.clone(), path.clone());
+            insert_result(run, key, value);
+        }
+        let name = path
+            .strip_prefix(dir)
+            .map(super::display_path)
+            .unwrap_or_else(|_| super::display_path(&path));
+        run.results_files.push(name);
+    }
+    Ok(())
+}
+
+fn run_value<'a>(run: &'a Run, key: &str) -> Option<&'a Value> {
+    run.metadata.get(key)
+}
+
+fn same_number(run: &Run, key: &str, value: &Value) -> bool {
+    match (run.metrics.get(key), value) {
+        (Some(Some(a)), Value::Number(n)) => n.as_f64() == Some(*a),
+        (Some(None), Value::Null) => true,
+        _ => false,
+    }
+}
+
+/// Numbers are metrics; null is a missing metric value; everything else, the
+/// seed, and keys starting with `_` (logger internals such as W&B's `_runtime`)
+/// are metadata.
+fn insert_result(run: &mut Run, key: String, value: Value) {
+    let last = key.rsplit('.').next().unwrap_or(&key);
+    let is_metadata_key = last.starts_with('_') || config::is_seed_key(&key);
+    match value {
+        Value::Number(n) if !is_metadata_key => {
+            run.metrics
+                .insert(key, n.as_f64().filter(|v| v.is_finite()));
+        }
+        Value::Null if !is_metadata_key => {
+            run.metrics.insert(key, None);
+        }
+        other => {
+            run.metadata.insert(key, other);
+        }
+    }
+}

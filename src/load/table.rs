@@ -1,0 +1,328 @@
+//! Result tables (CSV, TSV, JSON lines, Parquet) in long form
+//! (`condition, seed, metric, value`) or wide form (`condition, seed, <metric>...`).
+
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::tidy::{Row, TidyBuilder};
+use super::{Study, natural_cmp};
+use crate::error::{Error, Result};
+
+/// The names of the table's columns (`--condition-col`, `--seed-col`, ...).
+#[derive(Debug, Clone)]
+pub struct ColumnNames {
+    pub condition: String,
+    pub seed: String,
+    pub metric: String,
+    pub value: String,
+    pub task: String,
+    pub example: String,
+    pub step: String,
+}
+
+impl Default for ColumnNames {
+    fn default() -> Self {
+        ColumnNames {
+            condition: "condition".into(),
+            seed: "seed".into(),
+            metric: "metric".into(),
+            value: "value".into(),
+            task: "task".into(),
+            example: "example".into(),
+            step: "step".into(),
+        }
+    }
+}
+
+/// The table formats we read, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableFormat {
+    Csv,
+    Tsv,
+    JsonLines,
+    Parquet,
+}
+
+impl TableFormat {
+    fn of(path: &Path) -> Option<TableFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(TableFormat::Csv),
+            "tsv" | "tab" => Some(TableFormat::Tsv),
+            "jsonl" | "ndjson" => Some(TableFormat::JsonLines),
+            "parquet" | "pq" => Some(TableFormat::Parquet),
+            _ => None,
+        }
+    }
+
+    /// How a row index is shown to the user: CSV lines count the header.
+    fn location(self, row: usize) -> String {
+        match self {
+            TableFormat::Csv | TableFormat::Tsv => format!("line {}", row + 2),
+            TableFormat::JsonLines => format!("line {}", row + 1),
+            TableFormat::Parquet => format!("row {}", row + 1),
+        }
+    }
+}
+
+/// Read a table file into a frame as the file holds it.
+pub fn read_frame(path: &Path) -> Result<(DataFrame, &'static str)> {
+    let format = TableFormat::of(path).ok_or_else(|| {
+        Error::input(
+            path,
+            "unknown table format: expected .csv, .tsv, .jsonl/.ndjson or .parquet (or a run folder)",
+        )
+    })?;
+    let frame = read_with(path, format)?;
+    let name = match format {
+        TableFormat::Csv => "CSV",
+        TableFormat::Tsv => "TSV",
+        TableFormat::JsonLines => "JSON lines",
+        TableFormat::Parquet => "Parquet",
+    };
+    Ok((frame, name))
+}
+
+fn read_with(path: &Path, format: TableFormat) -> Result<DataFrame> {
+    let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
+    // Reading text columns as strings lets us report the exact line of a bad value.
+    let text_reader = |separator: u8| {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_parse_options(CsvParseOptions::default().with_separator(separator))
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish())
+    };
+    match format {
+        TableFormat::Csv => text_reader(b',').map_err(polars_error),
+        TableFormat::Tsv => text_reader(b'\t').map_err(polars_error),
+        TableFormat::JsonLines => {
+            let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+            JsonReader::new(file)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish()
+                .map_err(polars_error)
+        }
+        TableFormat::Parquet => {
+            let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+            ParquetReader::new(file).finish().map_err(polars_error)
+        }
+    }
+}
+
+/// A column's values as text (numbers formatted shortest round-trip), `None` for nulls.
+pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let column = frame
+        .column(name)
+        .map_err(|_| missing_column(path, frame, name))?;
+    let cast = column
+        .cast(&DataType::String)
+        .map_err(|e| Error::input(path, format!("column `{name}` cannot be read as text: {e}")))?;
+    let strings = cast
+        .str()
+        .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+    Ok(strings.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
+    let found: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect();
+    Error::input(
+        path,
+        format!(
+            "missing column `{name}` (the table has {}); name the right one with the matching --*-col flag",
+            if found.is_empty() {
+                "no columns".into()
+            } else {
+                found.join(", ")
+            }
+        ),
+    )
+}
+
+/// Parse a cell as a metric value: empty, `nan`, `inf`, `null`, `NA` are missing.
+/// `Err(())` for text that is not a number.
+pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, ()> {
+    let Some(text) = cell.map(str::trim) else {
+        return Ok(None);
+    };
+    let lower = text.to_ascii_lowercase();
+    if matches!(lower.as_str(), "" | "null" | "none" | "na" | "n/a") {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+/// Seeds as text: `3.0` becomes `3`, so float seed columns match integer ones.
+fn seed_text(raw: &str) -> String {
+    match raw.trim().parse::<f64>() {
+        Ok(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
+        _ => raw.trim().to_string(),
+    }
+}
+
+/// Load a long or wide table into a study.
+pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
+    let (frame, _) = read_frame(path)?;
+    let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
+    if frame.height() == 0 {
+        return Err(Error::input(path, "the table has no rows"));
+    }
+    let has = |name: &str| frame.column(name).is_ok();
+    let conditions = text_column(path, &frame, &names.condition)?;
+    let seeds = text_column(path, &frame, &names.seed)?;
+    let optional = |name: &str| -> Result<Vec<Option<String>>> {
+        if has(name) {
+            text_column(path, &frame, name)
+        } else {
+            Ok(vec![None; frame.height()])
+        }
+    };
+    let tasks = optional(&names.task)?;
+    let examples = optional(&names.example)?;
+    let steps = optional(&names.step)?;
+    let key_columns = [
+        &names.condition,
+        &names.seed,
+        &names.task,
+        &names.example,
+        &names.step,
+    ];
+    let long = has(&names.metric) || has(&names.value);
+    let metric_columns: Vec<(String, Vec<Option<String>>)> = if long {
+        vec![
+            (
+                names.metric.clone(),
+                text_column(path, &frame, &names.metric)?,
+            ),
+            (
+                names.value.clone(),
+                text_column(path, &frame, &names.value)?,
+            ),
+        ]
+    } else {
+        let mut columns = Vec::new();
+        for name in frame.get_column_names() {
+            if key_columns.iter().any(|k| k.as_str() == name.as_str()) {
+                continue;
+            }
+            columns.push((name.to_string(), text_column(path, &frame, name)?));
+        }
+        if columns.is_empty() {
+            return Err(Error::input(
+                path,
+                format!(
+                    "no metric columns: a long table needs `{}` and `{}` columns, a wide one a column per metric",
+                    names.metric, names.value
+                ),
+            ));
+        }
+        columns
+    };
+
+    let mut builder = TidyBuilder::default();
+    let mut seen_conditions: Vec<String> = Vec::new();
+    let mut seen_keys = std::collections::HashSet::new();
+    for row in 0..frame.height() {
+        let at = || format.location(row);
+        let condition = conditions[row]
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.condition)))?;
+        let seed = seeds[row]
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(seed_text)
+            .ok_or_else(|| {
+                Error::input_at(
+                    path,
+                    at(),
+                    format!("empty `{}`: every row needs its seed", names.seed),
+                )
+            })?;
+        let step = match steps[row].as_deref() {
+            None => None,
+            Some(text) => Some(seed_text(text).parse::<i64>().map_err(|_| {
+                Error::input_at(
+                    path,
+                    at(),
+                    format!("`{}` is not an integer step: {text:?}", names.step),
+                )
+            })?),
+        };
+        if !seen_conditions.iter().any(|c| c == condition) {
+            seen_conditions.push(condition.to_string());
+        }
+        let mut push = |metric: &str, cell: Option<&str>, column: &str| -> Result<()> {
+            let key = (
+                condition.to_string(),
+                seed.clone(),
+                metric.to_string(),
+                tasks[row].clone(),
+                examples[row].clone(),
+                step,
+            );
+            if !seen_keys.insert(key) {
+                return Err(Error::input_at(
+                    path,
+                    at(),
+                    format!(
+                        "duplicate seed {seed} for `{metric}` of condition `{condition}`: each seed must appear once"
+                    ),
+                ));
+            }
+            let value = parse_value(cell).map_err(|()| {
+                Error::input_at(
+                    path,
+                    at(),
+                    format!(
+                        "non-numeric value {:?} in column `{column}`",
+                        cell.unwrap_or_default()
+                    ),
+                )
+            })?;
+            builder.push(Row {
+                condition,
+                seed: &seed,
+                metric,
+                value,
+                task: tasks[row].as_deref(),
+                example: examples[row].as_deref(),
+                step,
+            });
+            Ok(())
+        };
+        if long {
+            let metric = metric_columns[0].1[row]
+                .as_deref()
+                .filter(|m| !m.trim().is_empty())
+                .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
+            push(metric, metric_columns[1].1[row].as_deref(), &names.value)?;
+        } else {
+            for (name, cells) in &metric_columns {
+                push(name, cells[row].as_deref(), name)?;
+            }
+        }
+    }
+    seen_conditions.sort_by(|a, b| natural_cmp(a, b));
+    let results = builder.finish();
+    Ok(Study {
+        results,
+        runs: Vec::new(),
+        repeats: Vec::new(),
+        skipped: Vec::new(),
+        conditions: seen_conditions,
+        labels: Default::default(),
+        roots: Vec::new(),
+    })
+}

@@ -1,0 +1,305 @@
+//! Run trees: one folder per seed, conditions from paths (DESIGN section 2).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::config::{self, CONFIG_FILES};
+use super::run::{self, RESULTS_FILES, Run};
+use super::tidy::{Row, TidyBuilder};
+use super::{LoadOptions, Skipped, Study, display_path, index, natural_cmp, run_name};
+use crate::error::{Error, Result};
+
+/// Run folders and failed-run folders found under a root.
+#[derive(Debug, Default)]
+struct Found {
+    runs: Vec<PathBuf>,
+    failed: Vec<PathBuf>,
+}
+
+impl Found {
+    fn absorb(mut self, other: Found) -> Found {
+        self.runs.extend(other.runs);
+        self.failed.extend(other.failed);
+        self
+    }
+}
+
+/// Load a run folder, a condition folder or a runs root.
+pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
+    let found = if run::has_results(root) {
+        Found {
+            runs: vec![root.to_path_buf()],
+            failed: Vec::new(),
+        }
+    } else {
+        discover(root, true)?
+    };
+    if found.runs.is_empty() && found.failed.is_empty() {
+        return Err(Error::input(
+            root,
+            format!(
+                "no runs found: expected run folders holding one of {} or an eval_results/ folder",
+                RESULTS_FILES.join(", ")
+            ),
+        ));
+    }
+    let mut skipped: Vec<Skipped> = found
+        .failed
+        .iter()
+        .map(|path| Skipped {
+            path: display_path(path),
+            reason: "no results file: failed or unfinished run".into(),
+        })
+        .collect();
+
+    let read: Vec<(PathBuf, Result<Run>)> = found
+        .runs
+        .par_iter()
+        .map(|dir| (dir.clone(), read_run(root, dir, options)))
+        .collect();
+    let mut runs = Vec::with_capacity(read.len());
+    for (dir, result) in read {
+        match result {
+            Ok(run) => runs.push(run),
+            Err(err) if options.skip_bad => skipped.push(Skipped {
+                path: display_path(&dir),
+                reason: err.to_string(),
+            }),
+            Err(err) => return Err(err),
+        }
+    }
+    let labels = override_labels(&runs)?;
+    let (runs, repeats) = split_repeats(runs)?;
+    let mut conditions: Vec<String> = runs.iter().map(|r| r.condition.clone()).collect();
+    conditions.sort_by(|a, b| natural_cmp(a, b));
+    conditions.dedup();
+    if runs.is_empty() {
+        return Err(Error::input(
+            root,
+            format!(
+                "no usable runs: {} run folder(s) skipped ({})",
+                skipped.len(),
+                skipped.first().map(|s| s.reason.as_str()).unwrap_or("")
+            ),
+        ));
+    }
+    Ok(Study {
+        results: tidy_frame(&runs),
+        runs,
+        repeats,
+        skipped,
+        conditions,
+        labels,
+        roots: vec![root.to_path_buf()],
+    })
+}
+
+/// Walk the tree in parallel. A folder with results is a run (not descended
+/// into); a folder without results and without runs beneath is a failed run
+/// when its name is a seed or it holds a config.
+fn discover(dir: &Path, is_root: bool) -> Result<Found> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, &e))?;
+        let name = entry.file_name();
+        let hidden = name.to_string_lossy().starts_with('.');
+        // Symlinked folders are not followed: they can loop.
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir && !hidden && name != run::RESULTS_DIR {
+            subdirs.push(entry.path());
+        }
+    }
+    subdirs.sort();
+    let found = subdirs
+        .par_iter()
+        .map(|sub| {
+            if run::has_results(sub) {
+                Ok(Found {
+                    runs: vec![sub.clone()],
+                    failed: Vec::new(),
+                })
+            } else {
+                discover(sub, false)
+            }
+        })
+        .collect::<Result<Vec<Found>>>()?
+        .into_iter()
+        .fold(Found::default(), Found::absorb);
+    if found.runs.is_empty() && found.failed.is_empty() && !is_root && looks_like_run(dir) {
+        return Ok(Found {
+            runs: Vec::new(),
+            failed: vec![dir.to_path_buf()],
+        });
+    }
+    Ok(found)
+}
+
+fn looks_like_run(dir: &Path) -> bool {
+    let named_as_seed = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(run_name::parse)
+        .is_some();
+    named_as_seed
+        || CONFIG_FILES.iter().any(|name| dir.join(name).is_file())
+        || dir.join(".hydra").is_dir()
+}
+
+/// Read one run and place it: condition from its path, seed from its name or config.
+fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
+    let mut run = run::read(dir)?;
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parsed = run_name::parse(&folder);
+    let base = condition_of(root, dir, parsed.is_some());
+    let seed = parsed
+        .as_ref()
+        .map(|p| p.seed.clone())
+        .or_else(|| config::seed_from(&run.config))
+        .or_else(|| config::seed_from(&run.metadata));
+    run.seed = match seed {
+        Some(seed) => seed,
+        None if options.allow_unseeded => folder.clone(),
+        None => {
+            return Err(Error::input(
+                dir,
+                "unknown seed: name the folder seed_<N> or record `seed` in its config (or pass --allow-unseeded)",
+            ));
+        }
+    };
+    if let Some(p) = parsed {
+        run.condition = match &p.hash {
+            Some(hash) => format!("{base}@{hash}"),
+            None => base,
+        };
+        run.hash = p.hash;
+        run.timestamp = p.timestamp;
+    } else {
+        run.condition = base;
+    }
+    Ok(run)
+}
+
+/// The run's path below the root without its own folder, `/`-joined. A run
+/// directly under the root belongs to the root's condition when its name is a
+/// seed, else it is a condition of its own.
+fn condition_of(root: &Path, dir: &Path, named_as_seed: bool) -> String {
+    let rel: Vec<String> = dir
+        .strip_prefix(root)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    match rel.len() {
+        0 => folder_name(dir.parent().unwrap_or(dir)),
+        1 if named_as_seed => folder_name(root),
+        1 => rel[0].clone(),
+        n => rel[..n - 1].join("/"),
+    }
+}
+
+/// A folder's own name, resolving `.` and `..` through the file system.
+fn folder_name(path: &Path) -> String {
+    let named = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..");
+    named
+        .or_else(|| {
+            std::fs::canonicalize(path)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| "runs".into())
+}
+
+/// Labels for `condition@hash` conditions from the condition folder's `index.yaml`.
+fn override_labels(runs: &[Run]) -> Result<BTreeMap<String, String>> {
+    let mut labels = BTreeMap::new();
+    let mut indexes: BTreeMap<PathBuf, index::OverrideIndex> = BTreeMap::new();
+    for run in runs {
+        let Some(hash) = &run.hash else { continue };
+        let Some(folder) = run.path.parent() else {
+            continue;
+        };
+        let index_path = folder.join("index.yaml");
+        if !indexes.contains_key(&index_path) {
+            indexes.insert(index_path.clone(), index::read(&index_path)?);
+        }
+        let base = run.condition.trim_end_matches(&format!("@{hash}"));
+        let label = match indexes.get(&index_path).and_then(|i| i.get(hash)) {
+            Some(overrides) => format!("{base} ({overrides})"),
+            None => run.condition.clone(),
+        };
+        labels.insert(run.condition.clone(), label);
+    }
+    Ok(labels)
+}
+
+/// Separate repeats (same condition and seed, told apart by a timestamp) from
+/// the runs counted as seeds. The run without a timestamp, else the earliest,
+/// counts. Two runs of one seed not told apart by timestamps are an error.
+fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
+    let mut by_seed: BTreeMap<(String, String), Vec<Run>> = BTreeMap::new();
+    for run in runs {
+        by_seed
+            .entry((run.condition.clone(), run.seed.clone()))
+            .or_default()
+            .push(run);
+    }
+    let mut counted = Vec::new();
+    let mut repeats = Vec::new();
+    for ((condition, seed), mut group) in by_seed {
+        // None sorts before Some: the untimestamped run comes first.
+        group.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.path.cmp(&b.path)));
+        let untimestamped = group.iter().filter(|r| r.timestamp.is_none()).count();
+        let mut timestamps: Vec<&String> =
+            group.iter().filter_map(|r| r.timestamp.as_ref()).collect();
+        let total = timestamps.len();
+        timestamps.dedup();
+        if untimestamped > 1 || timestamps.len() < total {
+            let paths: Vec<String> = group.iter().map(|r| display_path(&r.path)).collect();
+            return Err(Error::input(
+                &group[0].path,
+                format!(
+                    "duplicate seed {seed} in condition `{condition}`: {}; a repeat of a seed needs a _YYYYMMDD_HHMMSS timestamp suffix",
+                    paths.join(" and ")
+                ),
+            ));
+        }
+        let mut group = group.into_iter();
+        if let Some(first) = group.next() {
+            counted.push(first);
+        }
+        repeats.extend(group);
+    }
+    counted.sort_by(|a, b| {
+        natural_cmp(&a.condition, &b.condition).then_with(|| natural_cmp(&a.seed, &b.seed))
+    });
+    Ok((counted, repeats))
+}
+
+fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
+    let mut builder = TidyBuilder::default();
+    for run in runs {
+        for (metric, value) in &run.metrics {
+            builder.push(Row {
+                condition: &run.condition,
+                seed: &run.seed,
+                metric,
+                value: *value,
+                task: None,
+                example: None,
+                step: None,
+            });
+        }
+    }
+    builder.finish()
+}

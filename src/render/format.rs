@@ -1,0 +1,212 @@
+//! The one place numbers and user strings are formatted for output
+//! (DESIGN section 5): significant digits, `±`, bold, daggers, escaping.
+
+/// The markup of a target format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Text,
+    Markdown,
+    Latex,
+}
+
+/// Shown where a number is undefined (n = 1 has no std).
+pub const UNDEFINED: &str = "—";
+
+/// Decimal places for a mean ± std: std to 2 significant digits and the mean
+/// to the same place; `digits` fixes it. Without a usable std, 2 decimals.
+pub fn decimals(std: Option<f64>, digits: Option<usize>) -> usize {
+    if let Some(d) = digits {
+        return d;
+    }
+    match std {
+        Some(s) if s.is_finite() && s > 0.0 => (1 - s.log10().floor() as i64).clamp(0, 12) as usize,
+        _ => 2,
+    }
+}
+
+/// A number to `decimals` places; never `-0.00`, never `NaN`.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return UNDEFINED.to_string();
+    }
+    let text = format!("{value:.decimals$}");
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+/// A number with an explicit sign (`+1.8`, `−0.3`), for differences.
+pub fn signed(value: f64, decimals: usize) -> String {
+    let text = fixed(value, decimals);
+    if text == UNDEFINED || text.starts_with('-') {
+        text
+    } else if text.chars().all(|c| c == '0' || c == '.') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// An optional number, `—` when undefined.
+pub fn opt(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(|| UNDEFINED.to_string(), |v| fixed(v, decimals))
+}
+
+/// A p-value: 3 significant digits, `< 0.0001` below that.
+pub fn p_value(p: Option<f64>) -> String {
+    match p {
+        None => UNDEFINED.to_string(),
+        Some(p) if p < 1e-4 => "< 0.0001".to_string(),
+        Some(p) if p >= 0.1 => format!("{p:.2}"),
+        Some(p) if p >= 0.01 => format!("{p:.3}"),
+        Some(p) => format!("{p:.4}"),
+    }
+}
+
+/// An interval `[lo, hi]`.
+pub fn interval(ci: Option<[f64; 2]>, decimals: usize) -> String {
+    match ci {
+        Some([lo, hi]) => format!("[{}, {}]", fixed(lo, decimals), fixed(hi, decimals)),
+        None => UNDEFINED.to_string(),
+    }
+}
+
+impl Style {
+    /// `mean ± std` in this style; `mean ± —` when the std is undefined.
+    pub fn mean_std(self, mean: Option<f64>, std: Option<f64>, decimals: usize) -> String {
+        let Some(mean) = mean else {
+            return UNDEFINED.to_string();
+        };
+        let pm = match self {
+            Style::Latex => " $\\pm$ ",
+            _ => " ± ",
+        };
+        format!("{}{pm}{}", fixed(mean, decimals), opt(std, decimals))
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        match self {
+            Style::Text => text.to_string(),
+            Style::Markdown => format!("**{text}**"),
+            Style::Latex => format!("\\textbf{{{text}}}"),
+        }
+    }
+
+    /// The marker of a significant difference.
+    pub fn dagger(self) -> &'static str {
+        match self {
+            Style::Latex => "$^{\\dagger}$",
+            _ => "†",
+        }
+    }
+
+    /// A user string (condition, metric, label) made safe for this format.
+    pub fn escape(self, text: &str) -> String {
+        match self {
+            Style::Text => text.to_string(),
+            Style::Markdown => escape_markdown(text),
+            Style::Latex => escape_latex(text),
+        }
+    }
+
+    /// An arrow for a metric's direction.
+    pub fn arrow(self, lower_is_better: bool) -> &'static str {
+        match (self, lower_is_better) {
+            (Style::Latex, true) => "$\\downarrow$",
+            (Style::Latex, false) => "$\\uparrow$",
+            (_, true) => "↓",
+            (_, false) => "↑",
+        }
+    }
+}
+
+/// Escape the characters that GitHub Markdown tables treat as syntax.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '|' | '*' | '`' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escape LaTeX's special characters (`_ % & # $ { } ~ ^ \`) and spell out the
+/// few non-ASCII symbols pdflatex cannot typeset from UTF-8 on its own.
+pub fn escape_latex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '_' | '%' | '&' | '#' | '$' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\textless{}"),
+            '>' => out.push_str("\\textgreater{}"),
+            '|' => out.push_str("\\textbar{}"),
+            '±' => out.push_str("$\\pm$"),
+            '†' => out.push_str("$^{\\dagger}$"),
+            '↓' => out.push_str("$\\downarrow$"),
+            '↑' => out.push_str("$\\uparrow$"),
+            'ε' => out.push_str("$\\varepsilon$"),
+            'Δ' => out.push_str("$\\Delta$"),
+            // Latin letters with accents are typeset by pdflatex's UTF-8 input; other scripts are not.
+            c if c.is_ascii()
+                || (c.is_alphabetic() && (c as u32) < 0x0250)
+                || c == '—'
+                || c == '–' =>
+            {
+                out.push(c)
+            }
+            _ => out.push('?'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn std_gets_two_significant_digits_and_the_mean_the_same_place() {
+        assert_eq!(decimals(Some(0.3012), None), 2);
+        assert_eq!(
+            Style::Text.mean_std(Some(80.1), Some(0.3012), 2),
+            "80.10 ± 0.30"
+        );
+        assert_eq!(decimals(Some(51.468), None), 0);
+        assert_eq!(decimals(Some(4.3), None), 1);
+        assert_eq!(decimals(Some(0.0004), None), 5);
+        assert_eq!(decimals(None, None), 2);
+        assert_eq!(decimals(Some(51.468), Some(1)), 1);
+    }
+
+    #[test]
+    fn negative_zero_and_nan_never_reach_a_table() {
+        assert_eq!(fixed(-0.0001, 2), "0.00");
+        assert_eq!(fixed(f64::NAN, 2), UNDEFINED);
+        assert_eq!(signed(1.8, 1), "+1.8");
+        assert_eq!(signed(-0.3, 1), "-0.3");
+        assert_eq!(signed(0.0, 1), "0.0");
+    }
+
+    #[test]
+    fn latex_specials_are_escaped() {
+        assert_eq!(
+            escape_latex("no_codebook_50%_&_more #1 $x {y} ~ ^ \\"),
+            "no\\_codebook\\_50\\%\\_\\&\\_more \\#1 \\$x \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}"
+        );
+    }
+
+    #[test]
+    fn markdown_pipes_are_escaped() {
+        assert_eq!(escape_markdown("a|b*c"), "a\\|b\\*c");
+    }
+}

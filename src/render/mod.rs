@@ -1,0 +1,122 @@
+//! Output: one report struct rendered as text, Markdown, LaTeX, JSON or CSV.
+//! Renderers only read report structs and [`Table`]s built from them.
+
+pub mod csv;
+pub mod format;
+pub mod table;
+pub mod template;
+pub mod text;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::settings::Output;
+pub use table::Table;
+
+/// The output formats of every table-producing command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Latex,
+    Json,
+    Csv,
+}
+
+impl Format {
+    /// The format a file name asks for.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "tex" | "latex" => Some(Format::Latex),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// What a command hands to [`emit`]: its report (the JSON) and how to show it.
+pub trait Report: Serialize {
+    /// The table for text, Markdown and LaTeX.
+    fn table(&self, style: format::Style, output: &Output) -> Table;
+    /// The flat records for CSV: one object per row.
+    fn records(&self) -> Vec<serde_json::Value>;
+    /// Template name stem (`summary`, `compare`, ...).
+    fn kind(&self) -> &'static str;
+}
+
+/// Render `report` in the requested format and write it.
+pub fn emit(report: &impl Report, output: &Output) -> Result<()> {
+    let bytes = render(report, output)?;
+    write_output(&bytes, output.path.as_deref())
+}
+
+/// Render to bytes.
+pub fn render(report: &impl Report, output: &Output) -> Result<Vec<u8>> {
+    let text = match output.format {
+        Format::Json => json(report)?,
+        Format::Csv => csv::records(&report.records())?,
+        Format::Text => {
+            let colour = output.path.is_none() && text::colour_enabled();
+            text::render(&report.table(format::Style::Text, output), colour)
+        }
+        Format::Markdown => template::render(
+            &report.table(format::Style::Markdown, output),
+            report,
+            template::Kind::Markdown,
+            output,
+        )?,
+        Format::Latex => template::render(
+            &report.table(format::Style::Latex, output),
+            report,
+            template::Kind::Latex,
+            output,
+        )?,
+    };
+    Ok(text.into_bytes())
+}
+
+/// Pretty JSON with a trailing newline. Non-finite numbers become `null`.
+pub fn json(report: &impl Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(report)
+        .map_err(|e| Error::usage(format!("cannot serialise the report: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Write to the file atomically (temporary file in the same folder, then
+/// rename), or to standard output.
+pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else {
+        let mut stdout = std::io::stdout().lock();
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => {
+                other.map_err(|e| Error::usage(format!("cannot write to standard output: {e}")))
+            }
+        };
+    };
+    let write_error =
+        |e: std::io::Error| Error::input(path, format!("cannot write the output: {e}"));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(write_error)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.xreport-{}.tmp", std::process::id()));
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(write_error)
+}

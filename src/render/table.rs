@@ -1,0 +1,66 @@
+//! A table already formatted for one target (text, Markdown or LaTeX): the
+//! templates and the terminal view only lay it out.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub text: String,
+    pub align: Align,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Table {
+    /// Caption (LaTeX `\caption`, a bold line above Markdown).
+    pub caption: Option<String>,
+    /// LaTeX `\label`.
+    pub label: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// Row indices after which a rule is drawn (e.g. after the full model).
+    pub rules_after: Vec<usize>,
+    /// Lines printed under the table: settings, skipped runs, missing values.
+    pub notes: Vec<String>,
+    /// LaTeX column spec (`lrr`), derived from the alignments.
+    pub spec: String,
+    /// LaTeX: the bare tabular only.
+    pub fragment: bool,
+}
+
+impl Table {
+    pub fn new(columns: Vec<Column>) -> Table {
+        let spec = columns
+            .iter()
+            .map(|c| match c.align {
+                Align::Left => 'l',
+                Align::Right => 'r',
+            })
+            .collect();
+        Table {
+            columns,
+            spec,
+            ..Table::default()
+        }
+    }
+}
+
+pub fn left(text: impl Into<String>) -> Column {
+    Column {
+        text: text.into(),
+        align: Align::Left,
+    }
+}
+
+pub fn right(text: impl Into<String>) -> Column {
+    Column {
+        text: text.into(),
+        align: Align::Right,
+    }
+}

@@ -1,0 +1,60 @@
+//! Markdown and LaTeX through tera templates: embedded defaults in
+//! `templates/`, or the user's own with `--template FILE`.
+//!
+//! Context: `table` (the formatted [`Table`]: caption, label, columns[].text/
+//! align, rows, rules_after, notes, spec, fragment) and `report` (the same
+//! struct as the JSON output).
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::table::Table;
+use crate::error::{Error, Result};
+use crate::settings::Output;
+
+const MARKDOWN: &str = include_str!("../../templates/table.md.tera");
+const LATEX: &str = include_str!("../../templates/table.tex.tera");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    Latex,
+}
+
+pub fn render(
+    table: &Table,
+    report: &impl Serialize,
+    kind: Kind,
+    output: &Output,
+) -> Result<String> {
+    let (name, source) = match &output.template {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, &e))?,
+        ),
+        None => match kind {
+            Kind::Markdown => ("table.md".to_string(), MARKDOWN.to_string()),
+            Kind::Latex => ("table.tex".to_string(), LATEX.to_string()),
+        },
+    };
+    let template_error = |e: tera::Error| {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        match &output.template {
+            Some(path) => Error::input(path, format!("template error: {message}")),
+            None => Error::usage(format!("built-in template {name}: {message}")),
+        }
+    };
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.add_raw_template(&name, &source)
+        .map_err(template_error)?;
+    let mut context = Context::new();
+    context.insert("table", table);
+    context.insert("report", report);
+    tera.render(&name, &context).map_err(template_error)
+}

@@ -1,0 +1,260 @@
+//! Resolved settings: flags, then the study file, then defaults. The rest of
+//! the program reads these, never clap's structs.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::analysis::direction::Direction;
+use crate::cli::{CiMethodArg, DescribeArgs, FormatArg, InputArgs, OutputArgs};
+use crate::error::{Error, Result};
+use crate::load::LoadOptions;
+use crate::load::table::ColumnNames;
+use crate::render::Format;
+use crate::stats::bootstrap::CiMethod;
+use crate::study_file::{self, Located, MetricSection};
+
+/// Where the inputs are and how to read them.
+#[derive(Debug)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub load: LoadOptions,
+    pub study: Option<Located>,
+}
+
+/// Resolve the inputs: the given paths, else the study file's runs root, else `./runs`.
+pub fn inputs(args: &InputArgs) -> Result<Inputs> {
+    let study = study_file::locate(args.study.as_deref(), &args.inputs)?;
+    let paths = if !args.inputs.is_empty() {
+        args.inputs.clone()
+    } else if let Some(located) = &study {
+        vec![located.runs_root()]
+    } else if Path::new("runs").is_dir() {
+        vec![PathBuf::from("runs")]
+    } else {
+        return Err(Error::usage(
+            "no runs given: name run folders, a runs root or a results table, or run beside an xreport.toml or a runs/ folder",
+        ));
+    };
+    let defaults = ColumnNames::default();
+    let pick = |flag: &Option<String>, default: String| flag.clone().unwrap_or(default);
+    let columns = ColumnNames {
+        condition: pick(&args.condition_col, defaults.condition),
+        seed: pick(&args.seed_col, defaults.seed),
+        metric: pick(&args.metric_col, defaults.metric),
+        value: pick(&args.value_col, defaults.value),
+        task: pick(&args.task_col, defaults.task),
+        example: pick(&args.example_col, defaults.example),
+        step: pick(&args.step_col, defaults.step),
+    };
+    Ok(Inputs {
+        paths,
+        load: LoadOptions {
+            columns,
+            allow_unseeded: args.allow_unseeded,
+            skip_bad: args.skip_bad,
+        },
+        study,
+    })
+}
+
+/// Descriptive and bootstrap settings.
+#[derive(Debug, Clone)]
+pub struct Describe {
+    pub confidence: f64,
+    pub resamples: usize,
+    pub ci_method: CiMethod,
+    pub seed: u64,
+    pub ddof: usize,
+}
+
+pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
+    let file = study.map(|s| &s.file.stats);
+    let confidence = args
+        .confidence
+        .or(file.and_then(|f| f.confidence))
+        .unwrap_or(0.95);
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(Error::usage(format!(
+            "--confidence must be between 0 and 1, got {confidence}"
+        )));
+    }
+    let resamples = args
+        .resamples
+        .or(file.and_then(|f| f.resamples))
+        .unwrap_or(10_000);
+    if resamples < 100 {
+        return Err(Error::usage(format!(
+            "--resamples must be at least 100, got {resamples}"
+        )));
+    }
+    let ci_method = match args.ci_method {
+        Some(CiMethodArg::Percentile) => CiMethod::Percentile,
+        Some(CiMethodArg::Basic) => CiMethod::Basic,
+        Some(CiMethodArg::Bca) => CiMethod::Bca,
+        None => match file.and_then(|f| f.ci_method.as_deref()) {
+            None | Some("bca") => CiMethod::Bca,
+            Some("percentile") => CiMethod::Percentile,
+            Some("basic") => CiMethod::Basic,
+            Some(other) => {
+                return Err(study_value_error(
+                    study,
+                    "stats.ci_method",
+                    other,
+                    "percentile, basic, bca",
+                ));
+            }
+        },
+    };
+    let ddof = args
+        .ddof
+        .map(usize::from)
+        .or(file.and_then(|f| f.ddof))
+        .unwrap_or(1);
+    if ddof > 1 {
+        return Err(study_value_error(
+            study,
+            "stats.ddof",
+            &ddof.to_string(),
+            "0, 1",
+        ));
+    }
+    Ok(Describe {
+        confidence,
+        resamples,
+        ci_method,
+        seed: args.seed.or(file.and_then(|f| f.seed)).unwrap_or(0),
+        ddof,
+    })
+}
+
+/// An invalid value in the study file.
+pub fn study_value_error(study: Option<&Located>, key: &str, value: &str, expected: &str) -> Error {
+    let path = study
+        .map(|s| s.path.clone())
+        .unwrap_or_else(|| PathBuf::from(study_file::FILE_NAME));
+    Error::input(
+        path,
+        format!("`{key}` = {value:?} is not one of {expected}"),
+    )
+}
+
+/// Metric selection, directions, labels and digits.
+#[derive(Debug)]
+pub struct Metrics {
+    include: Option<GlobSet>,
+    lower: GlobSet,
+    higher: GlobSet,
+    file: std::collections::BTreeMap<String, MetricSection>,
+}
+
+fn glob_set(patterns: &[String], flag: &str) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern)
+            .map_err(|e| Error::usage(format!("{flag} {pattern:?} is not a valid glob: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::usage(format!("{flag}: {e}")))
+}
+
+pub fn metrics(args: &InputArgs, study: Option<&Located>) -> Result<Metrics> {
+    let file = study.map(|s| s.file.metrics.clone()).unwrap_or_default();
+    for (name, section) in &file {
+        if let Some(direction) = &section.direction
+            && !matches!(direction.as_str(), "lower" | "higher")
+        {
+            return Err(study_value_error(
+                study,
+                &format!("metrics.\"{name}\".direction"),
+                direction,
+                "lower, higher",
+            ));
+        }
+    }
+    Ok(Metrics {
+        include: if args.metrics.is_empty() {
+            None
+        } else {
+            Some(glob_set(&args.metrics, "--metric")?)
+        },
+        lower: glob_set(&args.lower_is_better, "--lower-is-better")?,
+        higher: glob_set(&args.higher_is_better, "--higher-is-better")?,
+        file,
+    })
+}
+
+impl Metrics {
+    pub fn includes(&self, metric: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(metric))
+    }
+
+    /// Flags first, then the study file, then the name rule.
+    pub fn direction(&self, metric: &str) -> Direction {
+        if self.lower.is_match(metric) {
+            return Direction::Lower;
+        }
+        if self.higher.is_match(metric) {
+            return Direction::Higher;
+        }
+        match self.file.get(metric).and_then(|m| m.direction.as_deref()) {
+            Some("lower") => Direction::Lower,
+            Some("higher") => Direction::Higher,
+            _ => Direction::infer(metric),
+        }
+    }
+
+    /// The label shown in table headers.
+    pub fn label(&self, metric: &str) -> String {
+        self.file
+            .get(metric)
+            .and_then(|m| m.label.clone())
+            .unwrap_or_else(|| metric.to_string())
+    }
+
+    pub fn digits(&self, metric: &str) -> Option<usize> {
+        self.file.get(metric).and_then(|m| m.digits)
+    }
+}
+
+/// Where and how to write the output.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    pub digits: Option<usize>,
+    pub template: Option<PathBuf>,
+    pub caption: Option<String>,
+    pub label: Option<String>,
+    pub fragment: bool,
+}
+
+pub fn output(args: &OutputArgs) -> Result<Output> {
+    let format = match args.format {
+        Some(FormatArg::Text) => Format::Text,
+        Some(FormatArg::Md) => Format::Markdown,
+        Some(FormatArg::Latex) => Format::Latex,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Csv) => Format::Csv,
+        None => match &args.output {
+            Some(path) => Format::from_extension(path).ok_or_else(|| {
+                Error::usage(format!(
+                    "cannot tell the format of {} from its extension: add --format text|md|latex|json|csv",
+                    path.display()
+                ))
+            })?,
+            None => Format::Text,
+        },
+    };
+    Ok(Output {
+        format,
+        path: args.output.clone(),
+        digits: args.digits,
+        template: args.template.clone(),
+        caption: args.caption.clone(),
+        label: args.label.clone(),
+        fragment: args.fragment,
+    })
+}

@@ -1,0 +1,138 @@
+//! `xreport.toml`: the study file (DESIGN section 1). Flags override it.
+//! An unknown key is an error that names it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+pub const FILE_NAME: &str = "xreport.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyFile {
+    /// Runs root, relative to the study file.
+    pub runs: Option<String>,
+    pub baseline: Option<String>,
+    pub treatments: Option<Vec<String>>,
+    #[serde(default)]
+    pub stats: StatsSection,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, MetricSection>,
+    #[serde(default)]
+    pub ablation: AblationSection,
+    #[serde(default)]
+    pub check: CheckSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsSection {
+    pub alpha: Option<f64>,
+    pub confidence: Option<f64>,
+    pub correction: Option<String>,
+    pub family: Option<String>,
+    pub test: Option<String>,
+    pub alternative: Option<String>,
+    pub ci_method: Option<String>,
+    pub resamples: Option<usize>,
+    pub seed: Option<u64>,
+    pub target_power: Option<f64>,
+    pub max_seeds: Option<usize>,
+    pub ddof: Option<usize>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSection {
+    pub label: Option<String>,
+    pub direction: Option<String>,
+    pub digits: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AblationSection {
+    pub full: Option<String>,
+    /// Condition → row label.
+    pub rows: Option<BTreeMap<String, String>>,
+    pub caption: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSection {
+    pub min_seeds: Option<usize>,
+    /// Coefficient of variation above which the spread across seeds is unstable.
+    pub max_cv: Option<f64>,
+    /// Method components that each need an ablation row.
+    pub components: Option<Vec<String>>,
+    /// Config keys (globs) ignored when comparing configs.
+    pub ignore_keys: Option<Vec<String>>,
+    /// Manual checklist items: id → done.
+    #[serde(default)]
+    pub manual: BTreeMap<String, bool>,
+}
+
+/// A study file and the folder it was found in.
+#[derive(Debug)]
+pub struct Located {
+    pub path: PathBuf,
+    pub file: StudyFile,
+}
+
+impl Located {
+    /// The runs root it names (default `runs/` beside it when that exists, else its folder).
+    pub fn runs_root(&self) -> PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        match &self.file.runs {
+            Some(runs) => dir.join(runs),
+            None if dir.join("runs").is_dir() => dir.join("runs"),
+            None => dir.to_path_buf(),
+        }
+    }
+}
+
+/// Parse a study file.
+pub fn read(path: &Path) -> Result<StudyFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    toml::from_str(&text).map_err(|e| {
+        let location = e.span().map(|span| {
+            let line = text[..span.start].matches('\n').count() + 1;
+            format!("line {line}")
+        });
+        let message = format!("invalid study file: {}", e.message());
+        match location {
+            Some(at) => Error::input_at(path, at, message),
+            None => Error::input(path, message),
+        }
+    })
+}
+
+/// Find the study file: an explicit path, else the current folder, else beside
+/// (or one folder above) each input folder.
+pub fn locate(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Option<Located>> {
+    if let Some(path) = explicit {
+        return Ok(Some(Located {
+            path: path.to_path_buf(),
+            file: read(path)?,
+        }));
+    }
+    let mut candidates = vec![PathBuf::from(FILE_NAME)];
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        candidates.push(input.join(FILE_NAME));
+        if let Some(parent) = input.parent() {
+            candidates.push(parent.join(FILE_NAME));
+        }
+    }
+    for path in candidates {
+        if path.is_file() {
+            let file = read(&path)?;
+            return Ok(Some(Located { path, file }));
+        }
+    }
+    Ok(None)
+}
