@@ -381,7 +381,6 @@ def write_run(c, seed, values, host, gpu_hours, stamp=None, failed=False):
         return
     write_json(d / "compute.json", {"gpu": GPU, "gpu_count": 1, "gpu_hours": gpu_hours})
     results = nested(values)
-    results["train"] = {"steps": MAX_STEPS}
     results["data"] = {"test_sha256": DATA_SHA["test"], "dev_sha256": DATA_SHA["dev"]}
     write_json(d / "results.json", results)
 
