@@ -1,0 +1,662 @@
+//! Hypothesis tests of a treatment against a baseline over per-seed values.
+//!
+//! Groups are passed as `(baseline, treatment)` and every statistic is
+//! treatment − baseline: t > 0 when the treatment mean is larger, and
+//! `Alternative::Greater` is "the treatment is larger". In scipy terms each
+//! test is `f(treatment, baseline, alternative=...)`.
+//!
+//! Undefined tests are errors, never NaN: fewer than 2 seeds in a group, or no
+//! variance in either group (DESIGN §4).
+
+use rayon::prelude::*;
+use serde::Serialize;
+use statrs::function::gamma::ln_gamma;
+
+use crate::stats::describe::{mean, t_quantile, variance};
+use crate::stats::nct::{normal_cdf, t_sf};
+use crate::stats::rng::{chacha, uniform_index};
+
+/// Which hypothesis test compares the two groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestKind {
+    /// Welch's unequal-variance t-test (the default).
+    Welch,
+    /// Student's pooled-variance t-test.
+    Student,
+    /// Paired t-test on per-seed differences (seeds matched by id).
+    Paired,
+    /// Mann–Whitney U (Wilcoxon rank-sum).
+    MannWhitney,
+    /// Permutation test of the difference of means.
+    Permutation,
+}
+
+impl TestKind {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            TestKind::Welch => "welch",
+            TestKind::Student => "student",
+            TestKind::Paired => "paired",
+            TestKind::MannWhitney => "mannwhitney",
+            TestKind::Permutation => "permutation",
+        }
+    }
+}
+
+/// The alternative hypothesis, in terms of treatment − baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Alternative {
+    /// The groups differ in either direction.
+    TwoSided,
+    /// The treatment is larger than the baseline.
+    Greater,
+    /// The treatment is smaller than the baseline.
+    Less,
+}
+
+impl Alternative {
+    /// The name used on the command line and in reports (as scipy's).
+    pub fn name(self) -> &'static str {
+        match self {
+            Alternative::TwoSided => "two-sided",
+            Alternative::Greater => "greater",
+            Alternative::Less => "less",
+        }
+    }
+
+    /// Factor applied to a one-tail probability: 2 for two-sided tests.
+    fn tails(self) -> f64 {
+        match self {
+            Alternative::TwoSided => 2.0,
+            Alternative::Greater | Alternative::Less => 1.0,
+        }
+    }
+}
+
+/// Settings of the permutation test: the number of Monte Carlo resamples
+/// (exact enumeration is used when all splits number at most this many) and
+/// the seeded stream (`seed`, task `key` from `rng::stream_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PermutationConfig {
+    /// Monte Carlo resamples, and the enumeration limit.
+    pub resamples: u64,
+    /// The user's `--seed`.
+    pub seed: u64,
+    /// Stream key of this comparison (`rng::stream_key`).
+    pub key: u64,
+}
+
+/// Outcome of a defined test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestResult {
+    /// t for the t-tests, U of the treatment for Mann–Whitney,
+    /// mean(treatment) − mean(baseline) for the permutation test.
+    pub statistic: f64,
+    /// Degrees of freedom of the t-tests.
+    pub df: Option<f64>,
+    /// The p-value for the requested alternative, in [0, 1].
+    pub p_value: f64,
+    /// Smallest p-value these group sizes can produce, for the discrete
+    /// (exact or Monte Carlo) tests; `None` for t-tests and asymptotic ones.
+    pub min_p_value: Option<f64>,
+    /// Whether the p-value comes from an exact null distribution.
+    pub exact: bool,
+    /// How the p-value was obtained, for the report's notes.
+    pub notes: Vec<String>,
+}
+
+impl TestResult {
+    /// Whether a p-value ≤ `alpha` is achievable at all with these group
+    /// sizes (false e.g. for 3 vs 3 seeds under an exact permutation test,
+    /// whose smallest two-sided p is 0.1): the report then says so.
+    pub fn can_reach(&self, alpha: f64) -> bool {
+        self.min_p_value.is_none_or(|min_p| min_p <= alpha)
+    }
+}
+
+/// Why a test has no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Undefined {
+    /// A group has fewer than 2 seeds.
+    #[error(
+        "needs at least 2 seeds per group (baseline has {n_baseline}, treatment has {n_treatment})"
+    )]
+    TooFewSeeds {
+        /// Seeds in the baseline.
+        n_baseline: usize,
+        /// Seeds in the treatment.
+        n_treatment: usize,
+    },
+    /// Every value is the same within each group (or every paired difference
+    /// is the same).
+    #[error("no variance across seeds — was the seed applied?")]
+    NoVariance,
+    /// A paired test got groups of different sizes.
+    #[error(
+        "the paired test needs the same seeds in both groups (baseline has {n_baseline}, treatment has {n_treatment})"
+    )]
+    Unpaired {
+        /// Seeds in the baseline.
+        n_baseline: usize,
+        /// Seeds in the treatment.
+        n_treatment: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("a value is not finite (NaN or infinity)")]
+    NonFinite,
+}
+
+/// Runs the test `kind` of treatment against baseline.
+///
+/// Undefined (an `Err`) when a value is not finite, a group has fewer than 2
+/// seeds, both groups have zero variance (every test, per DESIGN), or for the
+/// paired test when the groups differ in size or the differences are all
+/// equal. See each test's function for the reference it matches.
+pub fn run_test(
+    kind: TestKind,
+    baseline: &[f64],
+    treatment: &[f64],
+    alternative: Alternative,
+    config: &PermutationConfig,
+) -> Result<TestResult, Undefined> {
+    if kind == TestKind::Paired && baseline.len() != treatment.len() {
+        return Err(Undefined::Unpaired {
+            n_baseline: baseline.len(),
+            n_treatment: treatment.len(),
+        });
+    }
+    check_groups(baseline, treatment)?;
+    let result = match kind {
+        TestKind::Welch => welch(baseline, treatment, alternative),
+        TestKind::Student => student(baseline, treatment, alternative),
+        TestKind::Paired => paired(baseline, treatment, alternative),
+        TestKind::MannWhitney => Some(mann_whitney(baseline, treatment, alternative)),
+        TestKind::Permutation => Some(permutation(baseline, treatment, alternative, config)),
+    };
+    // a constant set of paired differences, or variances so small that the
+    // standard error underflows, leave the statistic undefined
+    result
+        .filter(|r| r.statistic.is_finite() && r.p_value.is_finite())
+        .ok_or(Undefined::NoVariance)
+}
+
+/// Smallest p-value an exact test can give with these group sizes: for the
+/// exact permutation test tails/C(n_b + n_t, n_b) (two-sided: 2/C; 3 vs 3
+/// seeds: 0.1), and the same for Mann–Whitney when scipy's `method='auto'`
+/// would use the exact distribution (a group of at most 8 seeds, assuming no
+/// ties), capped at 1. `None` for the t-tests, for the asymptotic
+/// Mann–Whitney and when a group has fewer than 2 seeds.
+pub fn min_p_value(
+    kind: TestKind,
+    n_baseline: usize,
+    n_treatment: usize,
+    alternative: Alternative,
+) -> Option<f64> {
+    if n_baseline < 2 || n_treatment < 2 {
+        return None;
+    }
+    let exact = match kind {
+        TestKind::Welch | TestKind::Student | TestKind::Paired => false,
+        TestKind::MannWhitney => n_baseline <= 8 || n_treatment <= 8,
+        TestKind::Permutation => true,
+    };
+    exact.then(|| (alternative.tails() / binomial(n_baseline + n_treatment, n_baseline)).min(1.0))
+}
+
+/// Welch interval of treatment − baseline: Δ ± t(1 − α/2, ν)·se with
+/// se = √(s_t²/n_t + s_b²/n_b) and the Welch–Satterthwaite ν, as the
+/// `confidence_interval()` of `scipy.stats.ttest_ind(equal_var=False)`.
+/// `None` when a group has fewer than 2 seeds, both groups have zero variance,
+/// a value is not finite or `confidence` is not in (0, 1).
+pub fn welch_diff_interval(
+    baseline: &[f64],
+    treatment: &[f64],
+    confidence: f64,
+) -> Option<(f64, f64)> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return None;
+    }
+    check_groups(baseline, treatment).ok()?;
+    let (diff, se, df) = welch_parts(baseline, treatment)?;
+    let q = t_quantile(1.0 - (1.0 - confidence) / 2.0, df)?;
+    let (lo, hi) = (diff - q * se, diff + q * se);
+    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
+}
+
+/// Rejects non-finite values, groups under 2 seeds and two constant groups.
+fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Undefined> {
+    if !baseline.iter().chain(treatment).all(|v| v.is_finite()) {
+        return Err(Undefined::NonFinite);
+    }
+    if baseline.len() < 2 || treatment.len() < 2 {
+        return Err(Undefined::TooFewSeeds {
+            n_baseline: baseline.len(),
+            n_treatment: treatment.len(),
+        });
+    }
+    if is_constant(baseline) && is_constant(treatment) {
+        return Err(Undefined::NoVariance);
+    }
+    Ok(())
+}
+
+/// All values equal. Tested exactly rather than by variance = 0, because
+/// the two-pass variance of equal values need not round to 0.
+fn is_constant(x: &[f64]) -> bool {
+    x.windows(2).all(|w| w[0] == w[1])
+}
+
+/// (mean difference, standard error, Welch–Satterthwaite df).
+fn welch_parts(baseline: &[f64], treatment: &[f64]) -> Option<(f64, f64, f64)> {
+    let (nb, nt) = (baseline.len() as f64, treatment.len() as f64);
+    let vb = variance(baseline, 1)? / nb;
+    let vt = variance(treatment, 1)? / nt;
+    let df = (vb + vt).powi(2) / (vb * vb / (nb - 1.0) + vt * vt / (nt - 1.0));
+    let diff = mean(treatment)? - mean(baseline)?;
+    Some((diff, (vb + vt).sqrt(), df))
+}
+
+/// p-value of a t statistic with `df` degrees of freedom.
+fn t_p_value(t: f64, df: f64, alternative: Alternative) -> f64 {
+    match alternative {
+        Alternative::TwoSided => (2.0 * t_sf(t.abs(), df)).min(1.0),
+        Alternative::Greater => t_sf(t, df),
+        Alternative::Less => t_sf(-t, df),
+    }
+}
+
+fn t_result(t: f64, df: f64, alternative: Alternative) -> TestResult {
+    TestResult {
+        statistic: t,
+        df: Some(df),
+        p_value: t_p_value(t, df, alternative),
+        min_p_value: None,
+        exact: false,
+        notes: Vec::new(),
+    }
+}
+
+/// Welch's t-test: t = (m_t − m_b)/√(s_t²/n_t + s_b²/n_b) with the
+/// Welch–Satterthwaite df, as `scipy.stats.ttest_ind(t, b, equal_var=False)`.
+/// Groups are checked by [`run_test`].
+fn welch(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Option<TestResult> {
+    let (diff, se, df) = welch_parts(baseline, treatment)?;
+    Some(t_result(diff / se, df, alternative))
+}
+
+/// Student's t-test with the pooled variance
+/// s² = ((n_b − 1)s_b² + (n_t − 1)s_t²)/(n_b + n_t − 2), df = n_b + n_t − 2,
+/// as `scipy.stats.ttest_ind(t, b, equal_var=True)`.
+fn student(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Option<TestResult> {
+    let (nb, nt) = (baseline.len() as f64, treatment.len() as f64);
+    let df = nb + nt - 2.0;
+    let pooled = ((nb - 1.0) * variance(baseline, 1)? + (nt - 1.0) * variance(treatment, 1)?) / df;
+    let t = (mean(treatment)? - mean(baseline)?) / (pooled * (1.0 / nb + 1.0 / nt)).sqrt();
+    Some(t_result(t, df, alternative))
+}
+
+/// Paired t-test on dᵢ = tᵢ − bᵢ (slices aligned by seed id by the caller):
+/// t = d̄/(s_d/√n), df = n − 1, as `scipy.stats.ttest_rel(t, b)`. Undefined
+/// when every difference is the same.
+fn paired(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Option<TestResult> {
+    let diffs: Vec<f64> = treatment.iter().zip(baseline).map(|(t, b)| t - b).collect();
+    if is_constant(&diffs) {
+        return None;
+    }
+    let n = diffs.len() as f64;
+    let t = mean(&diffs)? / (variance(&diffs, 1)? / n).sqrt();
+    Some(t_result(t, n - 1.0, alternative))
+}
+
+/// Mann–Whitney U of the treatment, U_t = R_t − n_t(n_t + 1)/2 with average
+/// ranks, as `scipy.stats.mannwhitneyu(t, b, method='auto')`: the exact null
+/// distribution when a group has at most 8 seeds and there are no ties, else
+/// the normal approximation with tie correction and continuity correction.
+/// Two-sided p = 2·P(U ≥ max(U_t, U_b)), capped at 1.
+fn mann_whitney(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> TestResult {
+    let (nb, nt) = (baseline.len(), treatment.len());
+    let ranking = rank_pooled(treatment, baseline);
+    let u_t = ranking.rank_sum_first - (nt * (nt + 1)) as f64 / 2.0;
+    let u_b = (nb * nt) as f64 - u_t;
+    let u = match alternative {
+        Alternative::Greater => u_t,
+        Alternative::Less => u_b,
+        Alternative::TwoSided => u_t.max(u_b),
+    };
+    let exact_counts = if (nb <= 8 || nt <= 8) && ranking.tie_term == 0.0 {
+        u_null_counts(nb.min(nt), nb.max(nt))
+    } else {
+        None
+    };
+    let (p_tail, min_p, exact, note) = match exact_counts {
+        Some(counts) => {
+            // U is an integer without ties; sf includes the mass at U
+            let total: u128 = counts.iter().sum();
+            let at_least: u128 = counts.iter().skip(u as usize).sum();
+            let min_p = alternative.tails() / total as f64;
+            (
+                at_least as f64 / total as f64,
+                Some(min_p.min(1.0)),
+                true,
+                "exact null distribution of U (no ties)",
+            )
+        }
+        None => (
+            u_normal_sf(u, nb as f64, nt as f64, ranking.tie_term),
+            None,
+            false,
+            "normal approximation of U with tie and continuity correction",
+        ),
+    };
+    TestResult {
+        statistic: u_t,
+        df: None,
+        p_value: (alternative.tails() * p_tail).clamp(0.0, 1.0),
+        min_p_value: min_p,
+        exact,
+        notes: vec![note.to_string()],
+    }
+}
+
+/// Average ranks of `first` followed by `second`.
+struct Ranking {
+    /// Sum of the ranks of `first`.
+    rank_sum_first: f64,
+    /// Σ(t³ − t) over groups of t tied values.
+    tie_term: f64,
+}
+
+fn rank_pooled(first: &[f64], second: &[f64]) -> Ranking {
+    let pooled: Vec<(f64, bool)> = first
+        .iter()
+        .map(|&v| (v, true))
+        .chain(second.iter().map(|&v| (v, false)))
+        .collect();
+    let mut order: Vec<usize> = (0..pooled.len()).collect();
+    order.sort_by(|&i, &j| pooled[i].0.total_cmp(&pooled[j].0));
+    let (mut rank_sum_first, mut tie_term) = (0.0, 0.0);
+    let mut start = 0;
+    while start < order.len() {
+        let value = pooled[order[start]].0;
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&i| pooled[i].0 == value)
+                .count();
+        // ranks start..end (0-based) share the average 1-based rank
+        let average = (start + end + 1) as f64 / 2.0;
+        let in_first = order[start..end].iter().filter(|&&i| pooled[i].1).count();
+        rank_sum_first += average * in_first as f64;
+        let t = (end - start) as f64;
+        tie_term += t * t * t - t;
+        start = end;
+    }
+    Ranking {
+        rank_sum_first,
+        tie_term,
+    }
+}
+
+/// Upper tail of U by the normal approximation, as scipy's `_get_mwu_z`:
+/// z = (U − n_b·n_t/2 − ½)/σ with σ² = n_b·n_t/12·((n + 1) − Σ(t³ − t)/(n(n − 1))).
+fn u_normal_sf(u: f64, nb: f64, nt: f64, tie_term: f64) -> f64 {
+    let n = nb + nt;
+    let sigma = (nb * nt / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))).sqrt();
+    let z = (u - nb * nt / 2.0 - 0.5) / sigma;
+    normal_cdf(-z)
+}
+
+/// Number of splits giving each value u = 0..=m·n of U for groups of m ≤ n:
+/// the coefficients of the Gaussian binomial Π_{i=1..m} (1 − q^(n+i))/(1 − q^i),
+/// in exact integers. `None` if they would overflow (astronomical n only).
+fn u_null_counts(m: usize, n: usize) -> Option<Vec<u128>> {
+    if binomial(m + n, m) > 1e36 {
+        return None;
+    }
+    let degree = m * n;
+    let mut poly = vec![0i128; degree + 1];
+    poly[0] = 1;
+    for i in 1..=m {
+        let up = n + i;
+        for u in (up..=degree).rev() {
+            poly[u] -= poly[u - up];
+        }
+        for u in i..=degree {
+            poly[u] += poly[u - i];
+        }
+    }
+    poly.into_iter().map(|c| u128::try_from(c).ok()).collect()
+}
+
+/// C(n, k) as f64 (exact below 2⁵³, else to about 1e-13 relative).
+fn binomial(n: usize, k: usize) -> f64 {
+    if k > n {
+        return 0.0;
+    }
+    let k = k.min(n - k);
+    if k < 60 {
+        (1..=k)
+            .fold(1.0, |acc, i| acc * (n - k + i) as f64 / i as f64)
+            .round()
+    } else {
+        (ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)).exp()
+    }
+}
+
+/// Resamples per Monte Carlo chunk (and combinations per enumeration chunk):
+/// each chunk has its own ChaCha stream, so results do not depend on how
+/// rayon schedules chunks.
+const CHUNK: u64 = 4096;
+
+/// Permutation test of mean(t) − mean(b), as `scipy.stats.permutation_test(
+/// (t, b), mean_diff, permutation_type='independent', n_resamples=R)`:
+/// exact enumeration of all C(n, n_b) splits when that is ≤ R, else R seeded
+/// Monte Carlo splits with p = (k + 1)/(R + 1). A null value counts as at
+/// least as extreme as the observed one within scipy's tolerance
+/// γ = 100·ε·|observed|; two-sided p = 2·min(p_less, p_greater), capped at 1.
+fn permutation(
+    baseline: &[f64],
+    treatment: &[f64],
+    alternative: Alternative,
+    config: &PermutationConfig,
+) -> TestResult {
+    let null = NullSetup::new(baseline, treatment);
+    let n_splits = binomial(null.pool.len(), null.k);
+    let exact = n_splits <= config.resamples as f64;
+    let (counts, total, adjustment, note) = if exact {
+        let total = n_splits as u64;
+        (
+            null.enumerate(total),
+            total,
+            0,
+            "exact: every split of the seeds enumerated",
+        )
+    } else {
+        let total = config.resamples;
+        (
+            null.monte_carlo(total, config),
+            total,
+            1,
+            "Monte Carlo permutation with seeded resamples",
+        )
+    };
+    let tail = |count: u64| (count + adjustment) as f64 / (total + adjustment) as f64;
+    let p = match alternative {
+        Alternative::Greater => tail(counts.greater),
+        Alternative::Less => tail(counts.less),
+        Alternative::TwoSided => 2.0 * tail(counts.less).min(tail(counts.greater)),
+    };
+    let min_p = alternative.tails() * tail(0).max(1.0 / n_splits);
+    TestResult {
+        statistic: null.observed,
+        df: None,
+        p_value: p.clamp(0.0, 1.0),
+        min_p_value: Some(min_p.min(1.0)),
+        exact,
+        notes: vec![note.to_string()],
+    }
+}
+
+/// Counts of null values ≤ observed + γ (`less`) and ≥ observed − γ (`greater`).
+#[derive(Debug, Clone, Copy, Default)]
+struct TailCounts {
+    less: u64,
+    greater: u64,
+}
+
+impl TailCounts {
+    fn add(self, other: TailCounts) -> TailCounts {
+        TailCounts {
+            less: self.less + other.less,
+            greater: self.greater + other.greater,
+        }
+    }
+}
+
+/// The pooled, centred values and how a split's statistic is computed: from
+/// the sum S of the k values drawn for the smaller group.
+struct NullSetup {
+    /// Pooled values minus their mean (treatment first, as scipy's data order),
+    /// so sums stay small and offsets like 1e6 cost no digits.
+    pool: Vec<f64>,
+    /// Size of the group whose members are drawn (the smaller one).
+    k: usize,
+    /// Whether the drawn group is the treatment.
+    draws_treatment: bool,
+    n_baseline: f64,
+    n_treatment: f64,
+    total: f64,
+    observed: f64,
+    gamma: f64,
+}
+
+impl NullSetup {
+    fn new(baseline: &[f64], treatment: &[f64]) -> NullSetup {
+        let centre = baseline.iter().chain(treatment).sum::<f64>()
+            / (baseline.len() + treatment.len()) as f64;
+        let draws_treatment = treatment.len() <= baseline.len();
+        // the drawn group first, so the observed split is the first k values
+        let (first, second) = if draws_treatment {
+            (treatment, baseline)
+        } else {
+            (baseline, treatment)
+        };
+        let pool: Vec<f64> = first.iter().chain(second).map(|v| v - centre).collect();
+        let mut setup = NullSetup {
+            k: first.len(),
+            draws_treatment,
+            n_baseline: baseline.len() as f64,
+            n_treatment: treatment.len() as f64,
+            total: pool.iter().sum(),
+            pool,
+            observed: 0.0,
+            gamma: 0.0,
+        };
+        setup.observed = setup.statistic(setup.pool[..setup.k].iter().sum());
+        setup.gamma = (100.0 * f64::EPSILON * setup.observed).abs();
+        setup
+    }
+
+    /// mean(t) − mean(b) of the split whose drawn group sums to `drawn`.
+    fn statistic(&self, drawn: f64) -> f64 {
+        let rest = self.total - drawn;
+        if self.draws_treatment {
+            drawn / self.n_treatment - rest / self.n_baseline
+        } else {
+            rest / self.n_treatment - drawn / self.n_baseline
+        }
+    }
+
+    fn count(&self, drawn: f64) -> TailCounts {
+        let value = self.statistic(drawn);
+        TailCounts {
+            less: u64::from(value <= self.observed + self.gamma),
+            greater: u64::from(value >= self.observed - self.gamma),
+        }
+    }
+
+    /// Every k-subset of the pool in lexicographic order, in parallel chunks
+    /// of [`CHUNK`] subsets, each started by unranking its first subset.
+    fn enumerate(&self, n_subsets: u64) -> TailCounts {
+        let n_chunks = n_subsets.div_ceil(CHUNK);
+        (0..n_chunks)
+            .into_par_iter()
+            .map(|chunk| {
+                let first = chunk * CHUNK;
+                let len = CHUNK.min(n_subsets - first);
+                let mut subset = unrank_subset(first, self.pool.len(), self.k);
+                let mut counts = TailCounts::default();
+                for _ in 0..len {
+                    let drawn: f64 = subset.iter().map(|&i| self.pool[i]).sum();
+                    counts = counts.add(self.count(drawn));
+                    next_subset(&mut subset, self.pool.len());
+                }
+                counts
+            })
+            .reduce(TailCounts::default, TailCounts::add)
+    }
+
+    /// `resamples` random splits: chunk c draws from `chacha(seed, key, c)`
+    /// by a partial Fisher–Yates shuffle of a per-chunk copy of the pool.
+    fn monte_carlo(&self, resamples: u64, config: &PermutationConfig) -> TailCounts {
+        let n_chunks = resamples.div_ceil(CHUNK);
+        // a pool beyond u32 (4·10⁹ values) cannot be held in memory anyway
+        let n = u32::try_from(self.pool.len()).unwrap_or(u32::MAX);
+        (0..n_chunks)
+            .into_par_iter()
+            .map(|chunk| {
+                let len = CHUNK.min(resamples - chunk * CHUNK);
+                let mut rng = chacha(config.seed, config.key, chunk);
+                let mut pool = self.pool.clone();
+                let mut counts = TailCounts::default();
+                for _ in 0..len {
+                    let mut drawn = 0.0;
+                    for i in 0..self.k as u32 {
+                        let j = i + uniform_index(&mut rng, n - i);
+                        pool.swap(i as usize, j as usize);
+                        drawn += pool[i as usize];
+                    }
+                    counts = counts.add(self.count(drawn));
+                }
+                counts
+            })
+            .reduce(TailCounts::default, TailCounts::add)
+    }
+}
+
+/// The `rank`-th k-subset of 0..n in lexicographic order.
+fn unrank_subset(mut rank: u64, n: usize, k: usize) -> Vec<usize> {
+    let mut subset = Vec::with_capacity(k);
+    let mut next = 0;
+    for slot in 0..k {
+        // skip first elements while the subsets starting with them lie before `rank`
+        loop {
+            let with_next = binomial(n - next - 1, k - slot - 1) as u64;
+            if rank < with_next {
+                break;
+            }
+            rank -= with_next;
+            next += 1;
+        }
+        subset.push(next);
+        next += 1;
+    }
+    subset
+}
+
+/// Advances a k-subset of 0..n to its lexicographic successor (the last
+/// subset wraps to an unspecified one; callers stop before).
+fn next_subset(subset: &mut [usize], n: usize) {
+    let k = subset.len();
+    let Some(i) = (0..k).rev().find(|&i| subset[i] < n - k + i) else {
+        return;
+    };
+    subset[i] += 1;
+    for j in i + 1..k {
+        subset[j] = subset[j - 1] + 1;
+    }
+}

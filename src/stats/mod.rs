@@ -1,0 +1,13 @@
+//! Pure statistics over `&[f64]`: no I/O, no polars, no formatting.
+//!
+//! Every function documents its formula, the reference it is tested against and
+//! its edge cases. Undefined results are `None`, never NaN.
+
+pub mod bootstrap;
+pub mod correction;
+pub mod describe;
+pub mod effect;
+pub mod inference;
+pub mod nct;
+pub mod power;
+pub mod rng;
