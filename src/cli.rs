@@ -21,6 +21,10 @@ pub struct Cli {
 pub enum Command {
     /// Per condition and metric: n, mean ± std, sem, median, min/max, t-interval and bootstrap CI
     Summary(SummaryArgs),
+    /// Each treatment against the baseline: difference, CI, test, corrected p, effect size, power, verdict
+    Compare(CompareArgs),
+    /// A-priori power: seeds needed per group, from pilot runs or from numbers
+    Power(PowerArgs),
 }
 
 /// Where the runs come from and how to read them.
@@ -123,6 +127,130 @@ pub struct SummaryArgs {
     pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Hypothesis test, correction and power settings.
+#[derive(Debug, Args, Clone)]
+pub struct InferenceArgs {
+    /// Significance level
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Hypothesis test
+    #[arg(long, value_enum)]
+    pub test: Option<TestArg>,
+    /// Alternative hypothesis about treatment − baseline
+    #[arg(long, value_enum)]
+    pub alternative: Option<AlternativeArg>,
+    /// Multiple-comparison correction
+    #[arg(long, value_enum)]
+    pub correction: Option<CorrectionArg>,
+    /// The family corrected together: the treatments of one metric, or every comparison
+    #[arg(long, value_enum)]
+    pub family: Option<FamilyArg>,
+    /// Power that "seeds needed" aims for
+    #[arg(long, value_name = "POWER")]
+    pub target_power: Option<f64>,
+    /// Largest number of seeds per group considered
+    #[arg(long, value_name = "N")]
+    pub max_seeds: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The baseline condition (default: the study file's, else the first folder's)
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Treatment conditions (repeatable; default: every other condition)
+    #[arg(long = "treatment", value_name = "CONDITION")]
+    pub treatments: Vec<String>,
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PowerArgs {
+    /// Pilot runs: baseline then treatment (run folders, a run tree or a table)
+    #[arg(long, num_args = 1.., value_name = "RUNS")]
+    pub pilot: Vec<PathBuf>,
+    /// Expected difference of means (treatment − baseline)
+    #[arg(long, allow_hyphen_values = true)]
+    pub diff: Option<f64>,
+    /// Expected std across seeds (both groups, or the baseline's with --std-treatment)
+    #[arg(long)]
+    pub std: Option<f64>,
+    /// Expected std of the treatment, when it differs from the baseline's
+    #[arg(long)]
+    pub std_treatment: Option<f64>,
+    /// Standardised effect size (Cohen's d), instead of --diff and --std
+    #[arg(long, allow_hyphen_values = true)]
+    pub effect_size: Option<f64>,
+    /// Baseline condition among the pilot runs
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Treatment condition among the pilot runs
+    #[arg(long)]
+    pub treatment: Option<String>,
+    /// Metric of the pilot runs (a glob matching exactly one metric)
+    #[arg(long = "metric", value_name = "GLOB")]
+    pub metric: Option<String>,
+    /// Significance level
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Power to reach
+    #[arg(long, value_name = "POWER")]
+    pub target_power: Option<f64>,
+    /// Largest number of seeds per group considered
+    #[arg(long, value_name = "N")]
+    pub max_seeds: Option<usize>,
+    /// Read pilot runs without a known seed, using the folder name as seed id
+    #[arg(long)]
+    pub allow_unseeded: bool,
+    /// The study file (default: ./xreport.toml, else beside the runs)
+    #[arg(long, value_name = "FILE")]
+    pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestArg {
+    Welch,
+    Student,
+    Paired,
+    Mannwhitney,
+    Permutation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlternativeArg {
+    TwoSided,
+    Greater,
+    Less,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CorrectionArg {
+    Holm,
+    Bonferroni,
+    Sidak,
+    HolmSidak,
+    Hochberg,
+    Hommel,
+    Bh,
+    By,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FamilyArg {
+    Metric,
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -31,5 +31,69 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Compare(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let study_file = inputs.study.as_ref();
+            let describe = settings::describe(&args.describe, study_file)?;
+            let inference = settings::inference(&args.inference, study_file)?;
+            let metrics = settings::metrics(&args.input, study_file)?;
+            let output = settings::output(&args.output)?;
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let roles = analysis::roles::resolve(
+                &study,
+                args.baseline.as_deref(),
+                &args.treatments,
+                study_file,
+            )?;
+            let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Power(args) => {
+            let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
+            let inference = settings::power(&args, study_file.as_ref())?;
+            let output = settings::output(&args.output)?;
+            let report = match (&args.pilot[..], args.effect_size, args.diff, args.std) {
+                ([], Some(d), None, None) => analysis::power::run(
+                    analysis::power::Source::Numbers {
+                        diff: d,
+                        std_baseline: 1.0,
+                        std_treatment: 1.0,
+                    },
+                    &inference,
+                )?,
+                ([], None, Some(diff), Some(std)) => analysis::power::run(
+                    analysis::power::Source::Numbers {
+                        diff,
+                        std_baseline: std,
+                        std_treatment: args.std_treatment.unwrap_or(std),
+                    },
+                    &inference,
+                )?,
+                ([_, ..], None, None, None) => {
+                    let options = load::LoadOptions {
+                        allow_unseeded: args.allow_unseeded,
+                        ..Default::default()
+                    };
+                    let study = load::load(&args.pilot, &options)?;
+                    analysis::power::run(
+                        analysis::power::Source::Pilot {
+                            study: &study,
+                            baseline: args.baseline.as_deref(),
+                            treatment: args.treatment.as_deref(),
+                            metric: args.metric.as_deref(),
+                        },
+                        &inference,
+                    )?
+                }
+                _ => {
+                    return Err(error::Error::usage(
+                        "give either --pilot RUNS..., or --diff and --std, or --effect-size",
+                    ));
+                }
+            };
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::analysis::direction::Direction;
-use crate::cli::{CiMethodArg, DescribeArgs, FormatArg, InputArgs, OutputArgs};
+use clap::ValueEnum;
+
+use crate::cli::{
+    AlternativeArg, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg, FormatArg, InferenceArgs,
+    InputArgs, OutputArgs, TestArg,
+};
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
 use crate::load::table::ColumnNames;
 use crate::render::Format;
 use crate::stats::bootstrap::CiMethod;
+use crate::stats::correction::Correction;
+use crate::stats::inference::{Alternative, TestKind};
 use crate::study_file::{self, Located, MetricSection};
 
 /// Where the inputs are and how to read them.
@@ -257,4 +264,160 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
         label: args.label.clone(),
         fragment: args.fragment,
     })
+}
+
+/// Hypothesis test, correction and power settings.
+#[derive(Debug, Clone)]
+pub struct Inference {
+    pub alpha: f64,
+    pub test: TestKind,
+    pub alternative: Alternative,
+    pub correction: Correction,
+    pub family: Family,
+    pub target_power: f64,
+    pub max_seeds: usize,
+}
+
+/// Which comparisons are corrected together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// The treatments compared on one metric.
+    Metric,
+    /// Every comparison in the call.
+    All,
+}
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Metric => "metric",
+            Family::All => "all",
+        }
+    }
+}
+
+/// A flag value, else the study file's (parsed with the flag's own names), else a default.
+fn pick<T: ValueEnum + Clone>(
+    flag: Option<T>,
+    file_value: Option<&str>,
+    key: &str,
+    study: Option<&Located>,
+    default: T,
+) -> Result<T> {
+    if let Some(v) = flag {
+        return Ok(v);
+    }
+    let Some(text) = file_value else {
+        return Ok(default);
+    };
+    T::from_str(text, true).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        study_value_error(study, key, text, &names.join(", "))
+    })
+}
+
+pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Inference> {
+    let file = study.map(|s| &s.file.stats);
+    let alpha = args.alpha.or(file.and_then(|f| f.alpha)).unwrap_or(0.05);
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Error::usage(format!(
+            "--alpha must be between 0 and 1, got {alpha}"
+        )));
+    }
+    let target_power = args
+        .target_power
+        .or(file.and_then(|f| f.target_power))
+        .unwrap_or(0.8);
+    if !(target_power > 0.0 && target_power < 1.0) {
+        return Err(Error::usage(format!(
+            "--target-power must be between 0 and 1, got {target_power}"
+        )));
+    }
+    let max_seeds = args
+        .max_seeds
+        .or(file.and_then(|f| f.max_seeds))
+        .unwrap_or(1000);
+    if max_seeds < 2 {
+        return Err(Error::usage("--max-seeds must be at least 2"));
+    }
+    let test = pick(
+        args.test,
+        file.and_then(|f| f.test.as_deref()),
+        "stats.test",
+        study,
+        TestArg::Welch,
+    )?;
+    let alternative = pick(
+        args.alternative,
+        file.and_then(|f| f.alternative.as_deref()),
+        "stats.alternative",
+        study,
+        AlternativeArg::TwoSided,
+    )?;
+    let correction = pick(
+        args.correction,
+        file.and_then(|f| f.correction.as_deref()),
+        "stats.correction",
+        study,
+        CorrectionArg::Holm,
+    )?;
+    let family = pick(
+        args.family,
+        file.and_then(|f| f.family.as_deref()),
+        "stats.family",
+        study,
+        FamilyArg::Metric,
+    )?;
+    Ok(Inference {
+        alpha,
+        test: match test {
+            TestArg::Welch => TestKind::Welch,
+            TestArg::Student => TestKind::Student,
+            TestArg::Paired => TestKind::Paired,
+            TestArg::Mannwhitney => TestKind::MannWhitney,
+            TestArg::Permutation => TestKind::Permutation,
+        },
+        alternative: match alternative {
+            AlternativeArg::TwoSided => Alternative::TwoSided,
+            AlternativeArg::Greater => Alternative::Greater,
+            AlternativeArg::Less => Alternative::Less,
+        },
+        correction: match correction {
+            CorrectionArg::Holm => Correction::Holm,
+            CorrectionArg::Bonferroni => Correction::Bonferroni,
+            CorrectionArg::Sidak => Correction::Sidak,
+            CorrectionArg::HolmSidak => Correction::HolmSidak,
+            CorrectionArg::Hochberg => Correction::Hochberg,
+            CorrectionArg::Hommel => Correction::Hommel,
+            CorrectionArg::Bh => Correction::Bh,
+            CorrectionArg::By => Correction::By,
+            CorrectionArg::None => Correction::None,
+        },
+        family: match family {
+            FamilyArg::Metric => Family::Metric,
+            FamilyArg::All => Family::All,
+        },
+        target_power,
+        max_seeds,
+    })
+}
+
+/// `xreport power`'s settings: α, target power and the seed limit.
+pub fn power(args: &crate::cli::PowerArgs, study: Option<&Located>) -> Result<Inference> {
+    inference(
+        &InferenceArgs {
+            alpha: args.alpha,
+            test: None,
+            alternative: None,
+            correction: None,
+            family: None,
+            target_power: args.target_power,
+            max_seeds: args.max_seeds,
+        },
+        study,
+    )
 }

@@ -25,10 +25,13 @@ impl SeedValues {
     }
 }
 
+/// Per-seed values (seed, value) keyed by (condition, metric).
+type ByKey<'a> = BTreeMap<(&'a str, &'a str), Vec<(&'a str, Option<f64>)>>;
+
 /// Every condition × metric of the study, conditions in study order, metrics
 /// in natural order.
 pub fn seed_values(study: &Study) -> Vec<SeedValues> {
-    let mut by_key: BTreeMap<(&str, &str), Vec<(&str, Option<f64>)>> = BTreeMap::new();
+    let mut by_key: ByKey = BTreeMap::new();
     for row in tidy::rows(&study.results) {
         by_key
             .entry((row.condition, row.metric))

@@ -1,7 +1,10 @@
 //! Analyses over a loaded study: each builds a serde report struct, which is
 //! the JSON output and the source of every other format.
 
+pub mod compare;
 pub mod direction;
 pub mod groups;
+pub mod power;
 pub mod report;
+pub mod roles;
 pub mod summary;

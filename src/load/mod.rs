@@ -36,6 +36,8 @@ pub struct Study {
     pub labels: BTreeMap<String, String>,
     /// The folders the user pointed at (for files up the tree: lock files, requirements).
     pub roots: Vec<PathBuf>,
+    /// The conditions of each argument, in argument order.
+    pub per_input: Vec<Vec<String>>,
 }
 
 /// A run or file that was not used, with the reason.
@@ -101,6 +103,7 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
                 acc.conditions.extend(part.conditions);
                 acc.labels.extend(part.labels);
                 acc.roots.extend(part.roots);
+                acc.per_input.extend(part.per_input);
                 acc
             }
         });

@@ -146,9 +146,12 @@ fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
     )
 }
 
+/// A cell that is neither a number nor a missing-value marker.
+#[derive(Debug)]
+pub struct NotANumber;
+
 /// Parse a cell as a metric value: empty, `nan`, `inf`, `null`, `NA` are missing.
-/// `Err(())` for text that is not a number.
-pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, ()> {
+pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, NotANumber> {
     let Some(text) = cell.map(str::trim) else {
         return Ok(None);
     };
@@ -159,7 +162,7 @@ pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, ()> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         Ok(_) => Ok(None),
-        Err(_) => Err(()),
+        Err(_) => Err(NotANumber),
     }
 }
 
@@ -281,7 +284,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                     ),
                 ));
             }
-            let value = parse_value(cell).map_err(|()| {
+            let value = parse_value(cell).map_err(|NotANumber| {
                 Error::input_at(
                     path,
                     at(),
@@ -317,6 +320,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
     seen_conditions.sort_by(|a, b| natural_cmp(a, b));
     let results = builder.finish();
     Ok(Study {
+        per_input: vec![seen_conditions.clone()],
         results,
         runs: Vec::new(),
         repeats: Vec::new(),

@@ -86,6 +86,7 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
         ));
     }
     Ok(Study {
+        per_input: vec![conditions.clone()],
         results: tidy_frame(&runs),
         runs,
         repeats,

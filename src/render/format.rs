@@ -40,9 +40,8 @@ pub fn fixed(value: f64, decimals: usize) -> String {
 /// A number with an explicit sign (`+1.8`, `−0.3`), for differences.
 pub fn signed(value: f64, decimals: usize) -> String {
     let text = fixed(value, decimals);
-    if text == UNDEFINED || text.starts_with('-') {
-        text
-    } else if text.chars().all(|c| c == '0' || c == '.') {
+    let zero = text.chars().all(|c| c == '0' || c == '.');
+    if text == UNDEFINED || text.starts_with('-') || zero {
         text
     } else {
         format!("+{text}")

@@ -1,0 +1,617 @@
+//! `xreport compare`: each treatment against the baseline, per metric
+//! (DESIGN section 4): difference with bootstrap and Welch intervals, the
+//! test, p corrected for multiple comparisons, effect sizes, power, seeds
+//! needed and a verdict that follows the metric's direction.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::direction::Direction;
+use super::groups::{self, SeedValues};
+use super::report::{self, MetricInfo, Repeat, SeedStyle};
+use super::roles::Roles;
+use super::summary::{self, DescribeSettings, GroupStats};
+use crate::load::{Skipped, Study};
+use crate::render::Report;
+use crate::render::format::{self, Style};
+use crate::render::table::{self, Table};
+use crate::settings::{Describe, Family, Inference, Metrics, Output};
+use crate::stats::bootstrap::{self, BootstrapConfig};
+use crate::stats::inference::{self, PermutationConfig, TestKind};
+use crate::stats::power::{self, SeedsNeeded};
+use crate::stats::{correction, describe, effect, rng};
+
+#[derive(Debug, Serialize)]
+pub struct CompareReport {
+    pub xreport_version: &'static str,
+    pub schema: &'static str,
+    pub skipped: Vec<Skipped>,
+    pub settings: Settings,
+    pub metrics: Vec<MetricInfo>,
+    pub groups: Vec<GroupStats>,
+    pub comparisons: Vec<Comparison>,
+    pub repeats: Vec<Repeat>,
+    #[serde(skip)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The settings every compare-like report states (DESIGN section 5).
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub alpha: f64,
+    pub correction: &'static str,
+    pub family: &'static str,
+    pub test: &'static str,
+    pub alternative: &'static str,
+    pub ci_method: &'static str,
+    pub confidence: f64,
+    pub resamples: usize,
+    pub seed: u64,
+    pub ddof: usize,
+    pub target_power: f64,
+    pub max_seeds: usize,
+}
+
+impl Settings {
+    pub fn of(describe: &Describe, inference: &Inference) -> Settings {
+        let d = DescribeSettings::of(describe);
+        Settings {
+            alpha: inference.alpha,
+            correction: inference.correction.name(),
+            family: inference.family.name(),
+            test: inference.test.name(),
+            alternative: inference.alternative.name(),
+            ci_method: d.ci_method,
+            confidence: d.confidence,
+            resamples: d.resamples,
+            seed: d.seed,
+            ddof: d.ddof,
+            target_power: inference.target_power,
+            max_seeds: inference.max_seeds,
+        }
+    }
+
+    fn describe(&self) -> DescribeSettings {
+        DescribeSettings {
+            ci_method: self.ci_method,
+            confidence: self.confidence,
+            resamples: self.resamples,
+            seed: self.seed,
+            ddof: self.ddof,
+        }
+    }
+}
+
+/// What a comparison concludes (DESIGN section 4, "Verdict").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Undefined,
+    Improvement,
+    Regression,
+    WithinNoise,
+    NoEvidence,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Undefined => "undefined",
+            Verdict::Improvement => "improvement",
+            Verdict::Regression => "regression",
+            Verdict::WithinNoise => "within-noise",
+            Verdict::NoEvidence => "no-evidence",
+        }
+    }
+}
+
+/// One treatment against the baseline on one metric.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub baseline: String,
+    pub treatment: String,
+    pub metric: String,
+    pub n_baseline: usize,
+    pub n_treatment: usize,
+    pub mean_baseline: Option<f64>,
+    pub mean_treatment: Option<f64>,
+    /// With the report's ddof.
+    pub std_baseline: Option<f64>,
+    pub std_treatment: Option<f64>,
+    /// treatment − baseline.
+    pub diff: Option<f64>,
+    pub diff_ci: Option<[f64; 2]>,
+    pub diff_t_ci: Option<[f64; 2]>,
+    pub statistic: Option<f64>,
+    pub df: Option<f64>,
+    pub p_value: Option<f64>,
+    pub p_adjusted: Option<f64>,
+    pub significant: bool,
+    pub hedges_g: Option<f64>,
+    pub cohens_d: Option<f64>,
+    pub prob_improvement: Option<f64>,
+    pub power: Option<f64>,
+    /// Seeds per group for the target power; null past `max_seeds` (see notes).
+    pub seeds_needed: Option<usize>,
+    pub verdict: Verdict,
+    pub underpowered: bool,
+    pub notes: Vec<String>,
+}
+
+/// Compare every treatment with the baseline on every selected metric.
+pub fn run(
+    study: &Study,
+    roles: &Roles,
+    metrics: &Metrics,
+    describe: &Describe,
+    inference: &Inference,
+) -> CompareReport {
+    let seeds = SeedStyle::of(study);
+    let all = groups::seed_values(study);
+    let wanted = |g: &&SeedValues| {
+        metrics.includes(&g.metric)
+            && (g.condition == roles.baseline || roles.treatments.contains(&g.condition))
+    };
+    let selected: Vec<&SeedValues> = all.iter().filter(wanted).collect();
+    let names: Vec<String> = groups::metric_names(&all)
+        .into_iter()
+        .filter(|m| metrics.includes(m))
+        .collect();
+    let group_stats: Vec<GroupStats> = selected
+        .par_iter()
+        .map(|g| summary::group_stats(g, describe, seeds))
+        .collect();
+    let comparisons = compare_all(&selected, roles, &names, metrics, describe, inference);
+    CompareReport {
+        xreport_version: report::VERSION,
+        schema: "xreport.compare/1",
+        skipped: study.skipped.clone(),
+        settings: Settings::of(describe, inference),
+        metrics: report::metric_info(&names, metrics),
+        groups: group_stats,
+        comparisons,
+        repeats: report::repeats(study, seeds)
+            .into_iter()
+            .filter(|r| metrics.includes(&r.metric))
+            .filter(|r| r.condition == roles.baseline || roles.treatments.contains(&r.condition))
+            .collect(),
+        labels: study.labels.clone(),
+    }
+}
+
+/// Every (metric, treatment) comparison, corrected by family.
+pub fn compare_all(
+    groups: &[&SeedValues],
+    roles: &Roles,
+    metric_names: &[String],
+    metrics: &Metrics,
+    describe: &Describe,
+    inference: &Inference,
+) -> Vec<Comparison> {
+    let find = |condition: &str, metric: &str| {
+        groups
+            .iter()
+            .find(|g| g.condition == condition && g.metric == metric)
+            .copied()
+    };
+    let mut pairs = Vec::new();
+    for metric in metric_names {
+        let Some(base) = find(&roles.baseline, metric) else {
+            continue;
+        };
+        for treatment in &roles.treatments {
+            if let Some(treat) = find(treatment, metric) {
+                pairs.push((base, treat, metrics.direction(metric)));
+            }
+        }
+    }
+    let mut comparisons: Vec<Comparison> = pairs
+        .par_iter()
+        .map(|(b, t, direction)| compare_pair(b, t, *direction, describe, inference))
+        .collect();
+    correct(&mut comparisons, inference);
+    for (c, (_, _, direction)) in comparisons.iter_mut().zip(&pairs) {
+        c.verdict = verdict(c, *direction);
+    }
+    comparisons
+}
+
+/// The per-seed values a test sees: paired tests match seeds by id.
+fn aligned(
+    base: &SeedValues,
+    treat: &SeedValues,
+    paired: bool,
+) -> (Vec<f64>, Vec<f64>, Vec<String>) {
+    if !paired {
+        return (base.values.clone(), treat.values.clone(), Vec::new());
+    }
+    let mut b = Vec::new();
+    let mut t = Vec::new();
+    for (seed, value) in base.seeds.iter().zip(&base.values) {
+        if let Some(tv) = treat.value_of(seed) {
+            b.push(*value);
+            t.push(tv);
+        }
+    }
+    let dropped = base.values.len() + treat.values.len() - 2 * b.len();
+    let notes = if dropped > 0 {
+        vec![format!(
+            "paired on the {} shared seeds; {dropped} unmatched value(s) left out",
+            b.len()
+        )]
+    } else {
+        Vec::new()
+    };
+    (b, t, notes)
+}
+
+fn compare_pair(
+    base: &SeedValues,
+    treat: &SeedValues,
+    direction: Direction,
+    describe: &Describe,
+    inference: &Inference,
+) -> Comparison {
+    let paired = inference.test == TestKind::Paired;
+    let (b, t, mut notes) = aligned(base, treat, paired);
+    let key = rng::stream_key(&["diff", &base.condition, &treat.condition, &base.metric]);
+    let config = BootstrapConfig {
+        resamples: describe.resamples,
+        confidence: describe.confidence,
+        method: describe.ci_method,
+        seed: describe.seed,
+    };
+    let diff = match (describe::mean(&t), describe::mean(&b)) {
+        (Some(mt), Some(mb)) => Some(mt - mb),
+        _ => None,
+    };
+    let diff_ci = if paired {
+        bootstrap::paired_mean_diff_ci(&b, &t, &config, key)
+    } else {
+        bootstrap::mean_diff_ci(&b, &t, &config, key)
+    };
+    if let Some(note) = diff_ci.as_ref().and_then(|c| c.note.clone()) {
+        notes.push(note);
+    }
+    let permutation = PermutationConfig {
+        resamples: describe.resamples as u64,
+        seed: describe.seed,
+        key,
+    };
+    let test = inference::run_test(inference.test, &b, &t, inference.alternative, &permutation);
+    let (sd_b, sd_t) = (describe::std(&b, 1), describe::std(&t, 1));
+    let (power, seeds_needed) = match (diff, sd_b, sd_t) {
+        (Some(d), Some(sb), Some(st)) if test.is_ok() => {
+            let power = power::welch_power(d, sb, st, b.len(), t.len(), inference.alpha);
+            let needed = power::seeds_needed(
+                d,
+                sb,
+                st,
+                inference.alpha,
+                inference.target_power,
+                inference.max_seeds,
+            );
+            (power, needed)
+        }
+        _ => (None, None),
+    };
+    let seeds_needed = match seeds_needed {
+        Some(SeedsNeeded::Exactly(n)) => Some(n),
+        Some(SeedsNeeded::MoreThan(n)) => {
+            notes.push(format!(
+                "more than {n} seeds per group needed for {:.0}% power",
+                inference.target_power * 100.0
+            ));
+            None
+        }
+        None => None,
+    };
+    let mut comparison = Comparison {
+        baseline: base.condition.clone(),
+        treatment: treat.condition.clone(),
+        metric: base.metric.clone(),
+        n_baseline: b.len(),
+        n_treatment: t.len(),
+        mean_baseline: describe::mean(&b),
+        mean_treatment: describe::mean(&t),
+        std_baseline: describe::std(&b, describe.ddof).filter(|_| b.len() > 1),
+        std_treatment: describe::std(&t, describe.ddof).filter(|_| t.len() > 1),
+        diff,
+        diff_ci: diff_ci.map(|c| [c.lo, c.hi]),
+        diff_t_ci: inference::welch_diff_interval(&b, &t, describe.confidence)
+            .map(|(lo, hi)| [lo, hi]),
+        statistic: None,
+        df: None,
+        p_value: None,
+        p_adjusted: None,
+        significant: false,
+        hedges_g: effect::hedges_g(&b, &t),
+        cohens_d: effect::cohens_d(&b, &t),
+        prob_improvement: effect::prob_improvement(&b, &t, direction == Direction::Higher),
+        power,
+        seeds_needed,
+        verdict: Verdict::Undefined,
+        underpowered: power.is_some_and(|p| p < inference.target_power),
+        notes,
+    };
+    match test {
+        Ok(result) => {
+            if !result.can_reach(inference.alpha) {
+                comparison.notes.push(format!(
+                    "with {} vs {} seeds the smallest p this test can give is {}, above α = {}: significance is unreachable",
+                    b.len(),
+                    t.len(),
+                    format::p_value(result.min_p_value),
+                    inference.alpha
+                ));
+            }
+            comparison.statistic = Some(result.statistic);
+            comparison.df = result.df;
+            comparison.p_value = Some(result.p_value);
+            comparison.notes.extend(result.notes);
+        }
+        Err(undefined) => comparison
+            .notes
+            .push(format!("test undefined: {undefined}")),
+    }
+    comparison
+}
+
+/// Adjust the p-values of each family and mark significance.
+fn correct(comparisons: &mut [Comparison], inference: &Inference) {
+    let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in comparisons.iter().enumerate() {
+        if c.p_value.is_some() {
+            let family = match inference.family {
+                Family::Metric => c.metric.clone(),
+                Family::All => String::new(),
+            };
+            families.entry(family).or_default().push(i);
+        }
+    }
+    for members in families.values() {
+        let p: Vec<f64> = members
+            .iter()
+            .filter_map(|&i| comparisons[i].p_value)
+            .collect();
+        let adjusted = correction::adjust(&p, inference.correction);
+        let reject = correction::reject(&p, inference.correction, inference.alpha);
+        for ((&i, adj), rej) in members.iter().zip(adjusted).zip(reject) {
+            comparisons[i].p_adjusted = Some(adj);
+            comparisons[i].significant = rej;
+        }
+    }
+}
+
+/// The first verdict that applies (DESIGN section 4).
+fn verdict(c: &Comparison, direction: Direction) -> Verdict {
+    let Some(diff) = c.diff.filter(|_| c.p_value.is_some()) else {
+        return Verdict::Undefined;
+    };
+    if c.significant {
+        return if direction.better(diff, 0.0) {
+            Verdict::Improvement
+        } else {
+            Verdict::Regression
+        };
+    }
+    // The reviewers' rule: a difference smaller than the spread across seeds.
+    let noise = c
+        .std_baseline
+        .unwrap_or(0.0)
+        .max(c.std_treatment.unwrap_or(0.0));
+    if diff.abs() < noise {
+        Verdict::WithinNoise
+    } else {
+        Verdict::NoEvidence
+    }
+}
+
+/// The footnote every comparison table carries: test, α, correction, family
+/// and seeds per condition.
+pub fn method_note(settings: &Settings, seeds: &[(String, usize)]) -> String {
+    let test = match settings.test {
+        "welch" => "Welch's t-test",
+        "student" => "Student's t-test",
+        "paired" => "paired t-test",
+        "mannwhitney" => "Mann–Whitney U test",
+        _ => "permutation test",
+    };
+    let family = match settings.family {
+        "metric" => "the treatments of each metric",
+        _ => "every comparison in the table",
+    };
+    let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!(
+        "† significant after correction. Test: {test} ({}), α = {}, {} correction across {family} (family: {}). Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
+        settings.alternative,
+        settings.alpha,
+        settings.correction,
+        settings.family,
+        settings.confidence * 100.0,
+        settings.ci_method,
+        seeds.join(", ")
+    )
+}
+
+/// Seeds per condition, in table order.
+pub fn seeds_per_condition(groups: &[GroupStats]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for g in groups {
+        match out.iter_mut().find(|(c, _)| *c == g.condition) {
+            Some(entry) => entry.1 = entry.1.max(g.n),
+            None => out.push((g.condition.clone(), g.n)),
+        }
+    }
+    out
+}
+
+impl Report for CompareReport {
+    fn kind(&self) -> &'static str {
+        "compare"
+    }
+
+    fn table(&self, style: Style, output: &Output) -> Table {
+        let pm = if style == Style::Latex {
+            "$\\pm$"
+        } else {
+            "±"
+        };
+        let mut table = Table::new(vec![
+            table::left("Metric"),
+            table::left("Condition"),
+            table::right("n"),
+            table::right(format!("Mean {pm} std")),
+            table::right(style.escape("Δ")),
+            table::right(style.escape(&format!("{}% CI of Δ", self.settings.confidence * 100.0))),
+            table::right("p"),
+            table::right(format!("p ({})", self.settings.correction)),
+            table::right("Hedges' g"),
+            table::right("P(better)"),
+            table::right("Power"),
+            table::right(style.escape(&format!(
+                "Seeds for {:.0}%",
+                self.settings.target_power * 100.0
+            ))),
+            table::left("Verdict"),
+        ]);
+        let best = summary::best_means(&self.groups, &self.metrics);
+        let label = |c: &str| style.escape(self.labels.get(c).map_or(c, String::as_str));
+        for info in &self.metrics {
+            let metric_cell = format!(
+                "{} {}",
+                style.escape(&info.label),
+                style.arrow(info.direction == Direction::Lower)
+            );
+            let group = |condition: &str| {
+                self.groups
+                    .iter()
+                    .enumerate()
+                    .find(|(_, g)| g.condition == condition && g.metric == info.name)
+            };
+            let rows: Vec<&Comparison> = self
+                .comparisons
+                .iter()
+                .filter(|c| c.metric == info.name)
+                .collect();
+            let Some(first) = rows.first() else { continue };
+            let Some((bi, base)) = group(&first.baseline) else {
+                continue;
+            };
+            let d = format::decimals(base.std, output.digits);
+            let mean_cell = |i: usize, g: &GroupStats| {
+                let cell = style.mean_std(g.mean, g.std, d);
+                if best.contains(&i) {
+                    style.bold(&cell)
+                } else {
+                    cell
+                }
+            };
+            let mut baseline_row = vec![
+                metric_cell.clone(),
+                format!("{} (baseline)", label(&base.condition)),
+                base.n.to_string(),
+                mean_cell(bi, base),
+            ];
+            baseline_row.extend(std::iter::repeat_n(format::UNDEFINED.to_string(), 8));
+            baseline_row.push(String::new());
+            table.rows.push(baseline_row);
+            for c in rows {
+                let Some((ti, treat)) = group(&c.treatment) else {
+                    continue;
+                };
+                let mut diff = c
+                    .diff
+                    .map_or_else(|| format::UNDEFINED.to_string(), |v| format::signed(v, d));
+                if c.significant {
+                    diff.push_str(style.dagger());
+                }
+                let verdict = if c.underpowered && c.verdict != Verdict::Undefined {
+                    format!("{} (underpowered)", c.verdict.name())
+                } else {
+                    c.verdict.name().to_string()
+                };
+                table.rows.push(vec![
+                    String::new(),
+                    label(&c.treatment),
+                    treat.n.to_string(),
+                    mean_cell(ti, treat),
+                    diff,
+                    format::interval(c.diff_ci, d),
+                    style.escape(&format::p_value(c.p_value)),
+                    style.escape(&format::p_value(c.p_adjusted)),
+                    format::opt(c.hedges_g, 2),
+                    format::opt(c.prob_improvement, 2),
+                    format::opt(c.power, 2),
+                    c.seeds_needed.map_or_else(
+                        || style.escape(&format!("> {}", self.settings.max_seeds)),
+                        |n| n.to_string(),
+                    ),
+                    verdict,
+                ]);
+            }
+            table.rules_after.push(table.rows.len() - 1);
+        }
+        table.caption = output.caption.clone().map(|c| style.escape(&c));
+        table.label = output.label.clone();
+        table.fragment = output.fragment;
+        table.notes = vec![style.escape(&method_note(
+            &self.settings,
+            &seeds_per_condition(&self.groups),
+        ))];
+        table.notes.extend(summary::common_notes(
+            style,
+            &self.settings.describe(),
+            &self.skipped,
+            &self.repeats,
+        ));
+        for c in &self.comparisons {
+            for note in &c.notes {
+                table.notes.push(style.escape(&format!(
+                    "{} vs {} / {}: {note}",
+                    c.treatment, c.baseline, c.metric
+                )));
+            }
+        }
+        table
+    }
+
+    fn records(&self) -> Vec<Value> {
+        self.comparisons
+            .iter()
+            .map(|c| {
+                json!({
+                    "baseline": c.baseline,
+                    "treatment": c.treatment,
+                    "metric": c.metric,
+                    "n_baseline": c.n_baseline,
+                    "n_treatment": c.n_treatment,
+                    "mean_baseline": c.mean_baseline,
+                    "mean_treatment": c.mean_treatment,
+                    "std_baseline": c.std_baseline,
+                    "std_treatment": c.std_treatment,
+                    "diff": c.diff,
+                    "diff_ci_lo": c.diff_ci.map(|v| v[0]),
+                    "diff_ci_hi": c.diff_ci.map(|v| v[1]),
+                    "diff_t_ci_lo": c.diff_t_ci.map(|v| v[0]),
+                    "diff_t_ci_hi": c.diff_t_ci.map(|v| v[1]),
+                    "statistic": c.statistic,
+                    "df": c.df,
+                    "p_value": c.p_value,
+                    "p_adjusted": c.p_adjusted,
+                    "significant": c.significant,
+                    "hedges_g": c.hedges_g,
+                    "cohens_d": c.cohens_d,
+                    "prob_improvement": c.prob_improvement,
+                    "power": c.power,
+                    "seeds_needed": c.seeds_needed,
+                    "verdict": c.verdict.name(),
+                    "underpowered": c.underpowered,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,268 @@
+//! `xreport power`: power of Welch's test against seeds per group, and the
+//! seeds needed for the target power, from pilot runs or from numbers.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::groups;
+use super::report;
+use super::roles;
+use crate::error::{Error, Result};
+use crate::load::Study;
+use crate::render::Report;
+use crate::render::format::{self, Style};
+use crate::render::table::{self, Table};
+use crate::settings::{Inference, Output};
+use crate::stats::describe;
+use crate::stats::power::{self, SeedsNeeded};
+
+#[derive(Debug, Serialize)]
+pub struct PowerReport {
+    pub xreport_version: &'static str,
+    pub schema: &'static str,
+    pub alpha: f64,
+    pub target_power: f64,
+    pub max_seeds: usize,
+    /// Where the effect comes from: the pilot runs, or the numbers given.
+    pub pilot: Option<Pilot>,
+    pub effect: Effect,
+    /// Power with n seeds per group.
+    pub curve: Vec<CurvePoint>,
+    /// Seeds per group for the target power; null past `max_seeds`.
+    pub seeds_needed: Option<usize>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pilot {
+    pub baseline: String,
+    pub treatment: String,
+    pub metric: String,
+    pub n_baseline: usize,
+    pub n_treatment: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Effect {
+    pub diff: f64,
+    pub std_baseline: f64,
+    pub std_treatment: f64,
+    /// Δ / √((s_b² + s_t²)/2), Cohen's d with the average variance.
+    pub effect_size: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurvePoint {
+    pub n: usize,
+    pub power: f64,
+}
+
+/// Where the numbers come from.
+pub enum Source<'a> {
+    Numbers {
+        diff: f64,
+        std_baseline: f64,
+        std_treatment: f64,
+    },
+    Pilot {
+        study: &'a Study,
+        baseline: Option<&'a str>,
+        treatment: Option<&'a str>,
+        metric: Option<&'a str>,
+    },
+}
+
+pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
+    let (effect, pilot) = match source {
+        Source::Numbers {
+            diff,
+            std_baseline,
+            std_treatment,
+        } => {
+            if !(diff.is_finite() && std_baseline > 0.0 && std_treatment > 0.0) {
+                return Err(Error::usage("--std must be positive and --diff a number"));
+            }
+            (effect(diff, std_baseline, std_treatment), None)
+        }
+        Source::Pilot {
+            study,
+            baseline,
+            treatment,
+            metric,
+        } => pilot_effect(study, baseline, treatment, metric)?,
+    };
+    let needed = power::seeds_needed(
+        effect.diff,
+        effect.std_baseline,
+        effect.std_treatment,
+        inference.alpha,
+        inference.target_power,
+        inference.max_seeds,
+    );
+    let seeds_needed = match needed {
+        Some(SeedsNeeded::Exactly(n)) => Some(n),
+        _ => None,
+    };
+    let last = inference
+        .max_seeds
+        .min(seeds_needed.map_or(50, |n| (n + 5).max(20)));
+    let curve = power::power_curve(
+        effect.diff,
+        effect.std_baseline,
+        effect.std_treatment,
+        inference.alpha,
+        last,
+    )
+    .into_iter()
+    .map(|(n, power)| CurvePoint { n, power })
+    .collect();
+    let mut notes = vec![format!(
+        "Power of Welch's t-test (two-sided, α = {}) at Δ = {}, std {} (baseline) and {} (treatment), n seeds per group.",
+        inference.alpha,
+        format::fixed(effect.diff, 4),
+        format::fixed(effect.std_baseline, 4),
+        format::fixed(effect.std_treatment, 4)
+    )];
+    notes.push(match seeds_needed {
+        Some(n) => format!("Seeds needed for {:.0}% power: {n} per group.", inference.target_power * 100.0),
+        None => format!(
+            "More than {} seeds per group would be needed for {:.0}% power: the effect is too small for its noise.",
+            inference.max_seeds,
+            inference.target_power * 100.0
+        ),
+    });
+    Ok(PowerReport {
+        xreport_version: report::VERSION,
+        schema: "xreport.power/1",
+        alpha: inference.alpha,
+        target_power: inference.target_power,
+        max_seeds: inference.max_seeds,
+        pilot,
+        effect,
+        curve,
+        seeds_needed,
+        notes,
+    })
+}
+
+fn effect(diff: f64, std_baseline: f64, std_treatment: f64) -> Effect {
+    let pooled = ((std_baseline.powi(2) + std_treatment.powi(2)) / 2.0).sqrt();
+    Effect {
+        diff,
+        std_baseline,
+        std_treatment,
+        effect_size: (pooled > 0.0).then(|| diff / pooled),
+    }
+}
+
+fn pilot_effect(
+    study: &Study,
+    baseline: Option<&str>,
+    treatment: Option<&str>,
+    metric: Option<&str>,
+) -> Result<(Effect, Option<Pilot>)> {
+    let treatments: Vec<String> = treatment.map(|t| vec![t.to_string()]).unwrap_or_default();
+    let roles = roles::resolve(study, baseline, &treatments, None)?;
+    let treatment = roles.treatments[0].clone();
+    let all = groups::seed_values(study);
+    let mut metrics = groups::metric_names(&all);
+    if let Some(pattern) = metric {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| Error::usage(format!("--metric {pattern:?} is not a valid glob: {e}")))?
+            .compile_matcher();
+        metrics.retain(|m| glob.is_match(m));
+    }
+    let metric = match metrics.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            return Err(Error::usage(format!(
+                "choose one pilot metric with --metric; {} match: {}",
+                metrics.len(),
+                groups::metric_names(&all).join(", ")
+            )));
+        }
+    };
+    let values = |condition: &str| {
+        all.iter()
+            .find(|g| g.condition == condition && g.metric == metric)
+            .map(|g| g.values.clone())
+            .unwrap_or_default()
+    };
+    let (b, t) = (values(&roles.baseline), values(&treatment));
+    let stds = (describe::std(&b, 1), describe::std(&t, 1));
+    let (Some(sb), Some(st), Some(mb), Some(mt)) =
+        (stds.0, stds.1, describe::mean(&b), describe::mean(&t))
+    else {
+        return Err(Error::usage(format!(
+            "pilot runs need at least 2 seeds per condition for `{metric}` ({} has {}, {treatment} has {})",
+            roles.baseline,
+            b.len(),
+            t.len()
+        )));
+    };
+    if sb == 0.0 && st == 0.0 {
+        return Err(Error::usage(format!(
+            "the pilot runs of `{metric}` have no variance across seeds — was the seed applied?"
+        )));
+    }
+    let pilot = Pilot {
+        baseline: roles.baseline.clone(),
+        treatment,
+        metric,
+        n_baseline: b.len(),
+        n_treatment: t.len(),
+    };
+    Ok((effect(mt - mb, sb, st), Some(pilot)))
+}
+
+impl Report for PowerReport {
+    fn kind(&self) -> &'static str {
+        "power"
+    }
+
+    fn table(&self, style: Style, output: &Output) -> Table {
+        let mut table = Table::new(vec![
+            table::right("Seeds per group"),
+            table::right("Power"),
+            table::left(""),
+        ]);
+        for point in &self.curve {
+            let marker = if Some(point.n) == self.seeds_needed {
+                let arrow = if style == Style::Latex {
+                    "$\\leftarrow$"
+                } else {
+                    "←"
+                };
+                let target = format!("target {:.0}%", self.target_power * 100.0);
+                format!("{arrow} {}", style.escape(&target))
+            } else {
+                String::new()
+            };
+            table.rows.push(vec![
+                point.n.to_string(),
+                format::fixed(point.power, 3),
+                marker,
+            ]);
+        }
+        table.caption = output.caption.clone().map(|c| style.escape(&c));
+        table.label = output.label.clone();
+        table.fragment = output.fragment;
+        if let Some(p) = &self.pilot {
+            table.notes.push(style.escape(&format!(
+                "Pilot: {} vs {} on {} ({} and {} seeds).",
+                p.treatment, p.baseline, p.metric, p.n_treatment, p.n_baseline
+            )));
+        }
+        table
+            .notes
+            .extend(self.notes.iter().map(|n| style.escape(n)));
+        table
+    }
+
+    fn records(&self) -> Vec<Value> {
+        self.curve
+            .iter()
+            .map(|p| json!({"n": p.n, "power": p.power}))
+            .collect()
+    }
+}

@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root: tests run there so output paths are relative.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `xreport` binary, run from the repository root, without colour.
+pub fn xreport() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("xreport").expect("the xreport binary is built");
+    cmd.current_dir(root()).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Compare `actual` with the golden file `golden/<name>` byte for byte.
+/// `XREPORT_BLESS=1 cargo test` rewrites the golden files instead; review
+/// the change with `git diff golden/` before committing it.
+pub fn assert_golden(name: &str, actual: &[u8]) {
+    let path = root().join("golden").join(name);
+    if std::env::var_os("XREPORT_BLESS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create golden folder");
+        }
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; create it with XREPORT_BLESS=1 cargo test",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let expected = String::from_utf8_lossy(&expected);
+        let actual = String::from_utf8_lossy(actual);
+        panic!(
+            "output differs from {} (XREPORT_BLESS=1 cargo test rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        );
+    }
+}
+
+/// Read a committed reference JSON under `golden/reference/`.
+pub fn reference(name: &str) -> serde_json::Value {
+    let path = root().join("golden/reference").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Write `files` (relative path → content) under a new temporary folder.
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, content) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+    }
+    dir
+}
+
+/// Relative-tolerance comparison with a readable failure.
+pub fn assert_close(actual: f64, expected: f64, rel: f64, what: &str) {
+    let scale = expected.abs().max(1e-300);
+    assert!(
+        (actual - expected).abs() <= rel * scale,
+        "{what}: {actual} != {expected} (rel tol {rel})"
+    );
+}
