@@ -5,5 +5,7 @@ mod cli_errors;
 mod cli_summary;
 mod common;
 mod loaders;
+mod stats_bootstrap;
+mod stats_describe;
 mod stats_inference;
 mod stats_power;
