@@ -1,9 +1,11 @@
 //! One integration-test binary (linked once): CLI end to end, golden
 //! outputs, and statistics against committed scipy/statsmodels references.
 
+mod cli_ablation;
 mod cli_errors;
 mod cli_summary;
 mod common;
+mod latex;
 mod loaders;
 mod stats_bootstrap;
 mod stats_describe;
