@@ -170,7 +170,11 @@ fn pilot_effect(
             _ => None,
         }
     });
-    let treatments: Vec<String> = treatment.map(str::to_string).or(second_plain).into_iter().collect();
+    let treatments: Vec<String> = treatment
+        .map(str::to_string)
+        .or(second_plain)
+        .into_iter()
+        .collect();
     let roles = roles::resolve(study, baseline, &treatments, None)?;
     if roles.treatments.len() > 1 {
         return Err(Error::usage(format!(
