@@ -1,0 +1,170 @@
+//! Runs: failed ones listed, and test metrics not watched during training.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{Context, Finding, Level, Rule, plural};
+use crate::load::{display_path, tidy};
+
+const FAILED: Rule = Rule {
+    id: "runs.failed",
+    level: Level::Fail,
+    fix: "rerun the failed runs, or delete them and say in the paper how many runs failed and why",
+};
+
+const TEST_ONCE: Rule = Rule {
+    id: "test.once",
+    level: Level::Fail,
+    fix: "select checkpoints on the dev/validation split; evaluate on the test split once, at the end",
+};
+
+/// Runs without results are listed, never dropped silently.
+pub fn failed(ctx: &Context) -> Finding {
+    if ctx.study.skipped.is_empty() {
+        return FAILED.pass("no failed or unreadable runs", Vec::new());
+    }
+    FAILED.trip(
+        format!(
+            "{} without usable results (not counted)",
+            plural(ctx.study.skipped.len(), "run")
+        ),
+        ctx.study
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.path, s.reason))
+            .collect(),
+    )
+}
+
+/// Whether a metric name is a test metric (`test/wer`, `test_acc`, `test.wer`, `eval_test_loss`).
+fn is_test_metric(name: &str) -> bool {
+    super::config::names_split(name, &["test"])
+}
+
+/// History files in a run folder (a few levels deep): logs, Lightning
+/// `metrics.csv`, HF `trainer_state.json`.
+fn history_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if depth > 0 && !name.starts_with('.') {
+                history_files(&path, depth - 1, out);
+            }
+        } else if name.ends_with(".log") || name == "metrics.csv" || name == "trainer_state.json" {
+            out.push(path);
+        }
+    }
+}
+
+/// Test metric names logged more than once in one history file.
+fn repeated_test_metrics(path: &Path) -> Vec<(String, usize)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    if name == "trainer_state.json" {
+        let history = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("log_history").cloned());
+        if let Some(serde_json::Value::Array(entries)) = history {
+            for entry in entries {
+                if let serde_json::Value::Object(map) = entry {
+                    for key in map.keys().filter(|k| is_test_metric(k)) {
+                        *counts.entry(key.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
+    } else if name == "metrics.csv" {
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+        for line in lines {
+            for (column, cell) in header.iter().zip(line.split(',')) {
+                if is_test_metric(column) && !cell.trim().is_empty() {
+                    *counts.entry(column.to_string()).or_default() += 1;
+                }
+            }
+        }
+    } else {
+        for line in text.lines() {
+            let mut seen_here = Vec::new();
+            for token in line.split(|c: char| c.is_whitespace() || c == '|' || c == ',') {
+                let key = token.trim_end_matches([':', '=']);
+                if key.len() > 5 && is_test_metric(key) && !seen_here.contains(&key) {
+                    seen_here.push(key);
+                }
+            }
+            for key in seen_here {
+                *counts.entry(key.to_string()).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n > 1).collect()
+}
+
+/// Test metrics are not logged repeatedly during training (histories in the
+/// run folders, or several steps of a test metric in a table).
+pub fn test_once(ctx: &Context) -> Finding {
+    let mut files = Vec::new();
+    let folders = ctx
+        .all_runs()
+        .map(|r| r.path.clone())
+        .chain(ctx.study.skipped.iter().map(|s| PathBuf::from(&s.path)));
+    for dir in folders {
+        if dir.is_dir() {
+            history_files(&dir, 2, &mut files);
+        }
+    }
+    let mut evidence = Vec::new();
+    for file in &files {
+        for (metric, n) in repeated_test_metrics(file) {
+            evidence.push(format!("{}: {metric} logged {n} times", display_path(file)));
+        }
+    }
+    let mut steps: BTreeMap<(String, String, String), Vec<i64>> = BTreeMap::new();
+    let mut tabled = false;
+    for row in tidy::rows(&ctx.study.results) {
+        if let Some(step) = row.step {
+            tabled = true;
+            if is_test_metric(row.metric) {
+                steps
+                    .entry((row.condition.into(), row.seed.into(), row.metric.into()))
+                    .or_default()
+                    .push(step);
+            }
+        }
+    }
+    for ((condition, seed, metric), mut s) in steps {
+        s.sort_unstable();
+        s.dedup();
+        if s.len() > 1 {
+            evidence.push(format!(
+                "{condition} seed {seed}: {metric} at {} steps",
+                s.len()
+            ));
+        }
+    }
+    if !evidence.is_empty() {
+        return TEST_ONCE.trip("test metrics were logged during training", evidence);
+    }
+    if files.is_empty() && !tabled {
+        return TEST_ONCE
+            .skip("no training histories (logs, metrics.csv, trainer_state.json) to inspect");
+    }
+    TEST_ONCE.pass(
+        format!(
+            "no test metric logged more than once ({} inspected)",
+            plural(files.len(), "history file")
+        ),
+        Vec::new(),
+    )
+}
