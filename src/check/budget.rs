@@ -58,6 +58,16 @@ fn budget_of(ctx: &Context, condition: &str) -> BTreeMap<String, f64> {
                 values.entry(key.clone()).or_default().push(v);
             }
         }
+        // Training length recorded as a result (`train.steps`, `global_step`).
+        for (key, value) in &run.metrics {
+            let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+            if let Some(v) = value
+                && (is_budget_key(key)
+                    || matches!(last.as_str(), "steps" | "global_step" | "epoch"))
+            {
+                values.entry(key.clone()).or_default().push(*v);
+            }
+        }
         if let Some(h) = gpu_hours(run) {
             values.entry("GPU-hours".into()).or_default().push(h);
         }

@@ -199,6 +199,10 @@ pub fn changed_keys(ctx: &Context, condition: &str, reference: &str) -> Option<V
         .filter(|k| !is_incidental(k) && !is_owned_elsewhere(k))
         .filter(|k| !ctx.check.ignore_keys.iter().any(|p| key_matches(p, k)))
         .filter(|k| a.get(*k) != b.get(*k))
+        .filter(|k| {
+            !(names_own_condition(a.get(*k), condition)
+                && names_own_condition(b.get(*k), reference))
+        })
         .map(|k| Change {
             key: k.clone(),
             from: b.get(k).cloned(),
@@ -213,6 +217,18 @@ pub fn ablated_alone(ctx: &Context, full: &str, key: &str) -> bool {
     ctx.roles.ablation_rows.iter().any(|row| {
         changed_keys(ctx, row, full).is_some_and(|ks| matches!(ks.as_slice(), [k] if k.key == key))
     })
+}
+
+/// A string value naming its own condition (`experiment: exp1_new_masking`)
+/// identifies the run; it is not a studied setting.
+fn names_own_condition(value: Option<&Value>, condition: &str) -> bool {
+    let name = condition.split('@').next().unwrap_or(condition);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    match value {
+        None => true,
+        Some(Value::String(s)) => !name.is_empty() && s.contains(name),
+        Some(_) => false,
+    }
 }
 
 /// Every run records its config.

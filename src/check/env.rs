@@ -236,7 +236,14 @@ pub fn deps_pinned(ctx: &Context) -> Result<Finding> {
     let mut pinned = Vec::new();
     let mut loose = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for root in &ctx.study.roots {
+    // A results table records no folder: search from the current one.
+    let current = [PathBuf::from(".")];
+    let roots = if ctx.study.roots.is_empty() {
+        &current[..]
+    } else {
+        &ctx.study.roots[..]
+    };
+    for root in roots {
         let start = if root.is_dir() {
             root.clone()
         } else {

@@ -425,6 +425,8 @@ fn resolve_roles(
             .conditions
             .iter()
             .filter(|c| Some(*c) != baseline.as_ref() && !ablation_rows.contains(c))
+            // Override sets (`exp1@a3f8c1`) are variants, not claims: name them to compare them.
+            .filter(|c| !c.contains('@'))
             .cloned()
             .collect()
     };

@@ -64,6 +64,19 @@ fn history_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The metric name of a logged value: `key=1.2`, `key:1.2`, or `key` followed
+/// by a number. Names need a separator (`test/wer`, `test_acc`), so a
+/// dataset name such as `test-clean` in a log line is not a metric.
+fn logged_metric<'a>(token: &'a str, next: Option<&str>) -> Option<&'a str> {
+    let is_number = |t: &str| t.trim_end_matches(['%', ';']).parse::<f64>().is_ok();
+    let (key, value) = match token.split_once(['=', ':']) {
+        Some((k, v)) if !v.is_empty() => (k, Some(v)),
+        _ => (token.trim_end_matches([':', '=']), next),
+    };
+    let named = key.contains(['/', '_', '.']);
+    (named && value.is_some_and(is_number)).then_some(key)
+}
+
 /// Test metric names logged more than once in one history file.
 fn repeated_test_metrics(path: &Path) -> Vec<(String, usize)> {
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -96,10 +109,16 @@ fn repeated_test_metrics(path: &Path) -> Vec<(String, usize)> {
         }
     } else {
         for line in text.lines() {
-            let mut seen_here = Vec::new();
-            for token in line.split(|c: char| c.is_whitespace() || c == '|' || c == ',') {
-                let key = token.trim_end_matches([':', '=']);
-                if key.len() > 5 && is_test_metric(key) && !seen_here.contains(&key) {
+            let mut seen_here: Vec<&str> = Vec::new();
+            let tokens: Vec<&str> = line
+                .split(|c: char| c.is_whitespace() || c == '|' || c == ',')
+                .filter(|t| !t.is_empty())
+                .collect();
+            for (i, token) in tokens.iter().enumerate() {
+                if let Some(key) = logged_metric(token, tokens.get(i + 1).copied())
+                    && is_test_metric(key)
+                    && !seen_here.contains(&key)
+                {
                     seen_here.push(key);
                 }
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Finding, Level, Rule, list, plural, seed_list};
 use crate::analysis::report;
-use crate::load::natural_cmp;
+use crate::load::{natural_cmp, tidy};
 use crate::render::format;
 use crate::stats::describe;
 
@@ -39,13 +39,13 @@ const STABLE: Rule = Rule {
     fix: "stabilise training (learning rate, warm-up, gradient clipping) before comparing; or raise `max_cv` in [check]",
 };
 
-/// Seeds per condition, natural order.
+/// Seeds per condition (from the tidy table: run trees and tables alike), natural order.
 fn seeds_by_condition(ctx: &Context) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for run in &ctx.study.runs {
-        out.entry(run.condition.clone())
+    for row in tidy::rows(&ctx.study.results) {
+        out.entry(row.condition.to_string())
             .or_default()
-            .push(run.seed.clone());
+            .push(row.seed.to_string());
     }
     for seeds in out.values_mut() {
         seeds.sort_by(|a, b| natural_cmp(a, b));
@@ -195,7 +195,11 @@ pub fn varied(ctx: &Context) -> Finding {
             continue;
         }
         let line = format!("{condition}: {}", constant.join("; "));
-        if constant.len() == groups.len() {
+        let claim_constant = groups.iter().any(|g| {
+            ctx.roles.claim_metrics.contains(&g.metric)
+                && g.values.iter().all(|v| *v == g.values[0])
+        });
+        if constant.len() == groups.len() || claim_constant {
             all_constant.push(line);
         } else {
             some_constant.push(line);
@@ -206,7 +210,7 @@ pub fn varied(ctx: &Context) -> Finding {
         all_constant.extend(some_constant);
         return VARIED.trip(
             format!(
-                "{} with identical values on every seed: was the seed applied?",
+                "{} with identical values of a reported metric on every seed: was the seed applied?",
                 plural(n, "condition")
             ),
             all_constant,

@@ -715,3 +715,60 @@ fn checklist_verdicts_agree_with_xreport_compare() {
         );
     }
 }
+
+#[test]
+fn a_constant_reported_metric_fails_seeds_varied_even_when_others_vary() {
+    let mut files = clean();
+    for (seed, dev) in [(1, 86.0), (2, 86.2), (3, 85.8)] {
+        files.insert(
+            format!("runs/exp1_span_masking/seed_{seed}/results.json"),
+            format!(r#"{{"test": {{"acc": 85.1}}, "dev": {{"acc": {dev}}}, "data": {{"test_sha256": "bbbb2222"}}}}"#),
+        );
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), ["seeds.varied=fail"]);
+    assert_eq!(
+        evidence(&report, "seeds.varied"),
+        "exp1_span_masking: test.acc = 85.1 for seeds 1, 2, 3"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn dataset_names_and_run_names_in_logs_and_configs_are_not_findings() {
+    let mut files = clean();
+    for (k, v) in files.iter_mut() {
+        if k.ends_with("train.log") {
+            v.insert_str(
+                0,
+                "data test-clean loaded\ndecoding test-clean with beam 5\n",
+            );
+        } else if k.ends_with("config.yaml") {
+            // A key naming the run's own condition identifies it; it is not a change.
+            let condition = k.split('/').nth_back(2).unwrap_or_default().to_string();
+            v.push_str(&format!("experiment: {condition}\n"));
+        }
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), Vec::<String>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_results_table_is_checked_on_what_it_holds() {
+    let out = xreport()
+        .args([
+            "check",
+            "examples/tables/long.csv",
+            "--baseline",
+            "hubert",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("xreport runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(finding(&report, "seeds.min")["status"], "pass");
+    assert_eq!(finding(&report, "config.logged")["status"], "skip");
+    assert_eq!(finding(&report, "compare.noise")["status"], "pass");
+}
