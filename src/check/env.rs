@@ -359,7 +359,8 @@ pub fn compute(ctx: &Context) -> Compute {
     let gpus: BTreeSet<String> = runs.iter().filter_map(|r| gpu_name(r)).collect();
     Compute {
         runs: runs.len(),
-        gpu_hours: (!hours.is_empty()).then(|| hours.iter().sum()),
+        // Rounded to 1e-6 h so that float summation noise (125.80000000000001) stays out of the JSON.
+        gpu_hours: (!hours.is_empty()).then(|| (hours.iter().sum::<f64>() * 1e6).round() / 1e6),
         gpus: gpus.into_iter().collect(),
     }
 }
