@@ -53,6 +53,16 @@ pub fn is_split_checksum(key: &str) -> bool {
     checksum && names_split(key, SPLIT_NAMES)
 }
 
+/// A config setting that names a split's data (`data.test_subset`,
+/// `dataset.test_split`, `data.valid_manifest`): a change is a changed split.
+fn is_split_identity(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    let names_data = last
+        .split(['_', '-'])
+        .any(|w| matches!(w, "subset" | "split" | "manifest" | "set" | "dataset"));
+    names_data && names_split(key, SPLIT_NAMES) && !is_incidental(key) && !is_split_checksum(key)
+}
+
 /// Keys that never count as a change: seeds, paths, run names, output
 /// folders, timestamps, hosts, and logger/launcher sections.
 fn is_incidental(key: &str) -> bool {
@@ -109,10 +119,13 @@ fn is_incidental(key: &str) -> bool {
         || last.ends_with("_timestamp")
 }
 
-/// Keys owned by other rules: budgets (`budget.same`), split checksums
-/// (`splits.fixed`) and evaluation settings (`eval.same`).
+/// Keys owned by other rules: budgets (`budget.same`), split checksums and
+/// split names (`splits.fixed`), evaluation settings (`eval.same`).
 fn is_owned_elsewhere(key: &str) -> bool {
-    super::budget::is_budget_key(key) || is_split_checksum(key) || is_eval_key(key)
+    super::budget::is_budget_key(key)
+        || is_split_checksum(key)
+        || is_split_identity(key)
+        || is_eval_key(key)
 }
 
 /// Evaluation settings: a key with a part that starts with `test` or `eval`.
@@ -157,11 +170,20 @@ pub fn effective_config(run: &Run) -> BTreeMap<String, Value> {
 /// shares (keys that vary across its seeds are not the condition's). `None`
 /// when no run of the condition has a config.
 pub fn condition_config(ctx: &Context, condition: &str) -> Option<BTreeMap<String, Value>> {
-    let configs: Vec<BTreeMap<String, Value>> = ctx
+    // Runs with a config file; a run with none (reported by `config.logged`)
+    // would otherwise empty the shared keys. Overrides alone only as a last resort.
+    let mut configs: Vec<BTreeMap<String, Value>> = ctx
         .runs_of(condition)
-        .filter(|r| !r.config_files.is_empty() || !r.overrides.is_empty())
+        .filter(|r| !r.config_files.is_empty())
         .map(effective_config)
         .collect();
+    if configs.is_empty() {
+        configs = ctx
+            .runs_of(condition)
+            .filter(|r| !r.overrides.is_empty())
+            .map(effective_config)
+            .collect();
+    }
     let (first, rest) = configs.split_first()?;
     let mut shared = first.clone();
     shared.retain(|k, v| rest.iter().all(|c| c.get(k) == Some(v)));
@@ -371,7 +393,11 @@ pub fn eval_same(ctx: &Context) -> Finding {
     let mut values: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     for r in &runs {
         for (key, value) in effective_config(r) {
-            if is_eval_key(&key) && !is_split_checksum(&key) && !is_incidental(&key) {
+            if is_eval_key(&key)
+                && !is_split_checksum(&key)
+                && !is_split_identity(&key)
+                && !is_incidental(&key)
+            {
                 let shown = match &value {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
@@ -417,14 +443,19 @@ pub fn eval_same(ctx: &Context) -> Finding {
 /// Split checksums recorded and identical across runs.
 pub fn splits_fixed(ctx: &Context) -> Finding {
     let runs: Vec<&Run> = ctx.all_runs().collect();
-    // checksum key → value → runs
+    // key → value → runs, for checksums and for the settings that name a split.
     let mut seen: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    let mut from_config: BTreeSet<String> = BTreeSet::new();
     for r in &runs {
         let config = effective_config(r);
-        let sources = config.iter().chain(r.metadata.iter());
-        for (key, value) in sources {
-            if !is_split_checksum(key) {
+        for (key, value) in config.iter().chain(r.metadata.iter()) {
+            let in_config = config.contains_key(key);
+            let identity = in_config && is_split_identity(key);
+            if !is_split_checksum(key) && !identity {
                 continue;
+            }
+            if in_config {
+                from_config.insert(key.clone());
             }
             let shown = match value {
                 Value::String(s) => s.clone(),
@@ -441,15 +472,21 @@ pub fn splits_fixed(ctx: &Context) -> Finding {
             }
         }
     }
-    if seen.is_empty() {
-        return SPLITS.warn(
-            "no data split checksum recorded (e.g. data.test_sha256 in a config or results file)",
-            Vec::new(),
-        );
-    }
+    let checksums: Vec<String> = seen
+        .keys()
+        .filter(|k| is_split_checksum(k))
+        .cloned()
+        .collect();
     let mut evidence = Vec::new();
     for (key, by_value) in &seen {
         let present: usize = by_value.values().map(Vec::len).sum();
+        let show = |v: &str| {
+            if is_split_checksum(key) {
+                short(v)
+            } else {
+                v.to_string()
+            }
+        };
         if by_value.len() > 1 {
             // The most common value first; the others name their runs.
             let mut entries: Vec<(&String, &Vec<String>)> = by_value.iter().collect();
@@ -457,40 +494,48 @@ pub fn splits_fixed(ctx: &Context) -> Finding {
             let (common, common_runs) = entries[0];
             let mut line = format!(
                 "{key}: {} in {}",
-                short(common),
+                show(common),
                 plural(common_runs.len(), "run")
             );
             for (value, paths) in &entries[1..] {
-                line.push_str(&format!("; {} in {}", short(value), list(paths)));
+                line.push_str(&format!("; {} in {}", show(value), list(paths)));
             }
             evidence.push(line);
-        } else if present < runs.len() {
+        } else if present < runs.len() && is_split_checksum(key) {
             let recorded: BTreeSet<&String> = by_value.values().flatten().collect();
+            // A run without a config file cannot record a config key: `config.logged` reports it.
             let lacking: Vec<String> = runs
                 .iter()
+                .filter(|r| !r.config_files.is_empty() || !from_config.contains(key))
                 .map(|r| display_path(&r.path))
                 .filter(|p| !recorded.contains(p))
                 .collect();
-            evidence.push(format!("{key}: not recorded in {}", list(&lacking)));
+            if !lacking.is_empty() {
+                evidence.push(format!("{key}: not recorded in {}", list(&lacking)));
+            }
         }
-    }
-    let keys: Vec<String> = seen.keys().cloned().collect();
-    if evidence.is_empty() {
-        return SPLITS.pass(
-            format!(
-                "{} identical across {}",
-                list(&keys),
-                plural(runs.len(), "run")
-            ),
-            Vec::new(),
-        );
     }
     let changed = seen.values().any(|v| v.len() > 1);
     if changed {
-        SPLITS.trip("a data split changed between runs", evidence)
-    } else {
-        SPLITS.warn("some runs do not record every split checksum", evidence)
+        return SPLITS.trip("a data split changed between runs", evidence);
     }
+    if checksums.is_empty() {
+        return SPLITS.warn(
+            "no data split checksum recorded (e.g. data.test_sha256 in a config or results file)",
+            Vec::new(),
+        );
+    }
+    if !evidence.is_empty() {
+        return SPLITS.warn("some runs do not record every split checksum", evidence);
+    }
+    SPLITS.pass(
+        format!(
+            "{} identical across {}",
+            list(&checksums),
+            plural(runs.len(), "run")
+        ),
+        Vec::new(),
+    )
 }
 
 /// The first 12 characters of a checksum.

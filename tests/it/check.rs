@@ -305,12 +305,7 @@ fn a_run_without_config_fails_config_logged() {
     let mut files = clean();
     files.remove("runs/exp1_span_masking/seed_2/config.yaml");
     let (code, report) = check(&files, &[]);
-    // The train split checksum lived in that config: its absence is reported too.
-    assert_eq!(
-        not_passing(&report),
-        ["config.logged=fail", "splits.fixed=warn"]
-    );
-    assert!(evidence(&report, "splits.fixed").starts_with("data.train_sha256: not recorded in "));
+    assert_eq!(not_passing(&report), ["config.logged=fail"]);
     assert!(
         evidence(&report, "config.logged")
             .ends_with("runs/exp1_span_masking/seed_2: no config file")
@@ -415,6 +410,51 @@ fn a_changed_test_split_fails_splits_fixed() {
         "{ev}"
     );
     assert!(ev.ends_with("runs/exp1_span_masking/seed_3"), "{ev}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_renamed_test_subset_fails_splits_fixed_not_eval_same() {
+    let mut files = clean();
+    for (k, v) in files.iter_mut() {
+        if k.ends_with("config.yaml") {
+            let subset = if k.contains("exp1_span_masking") {
+                "test-other"
+            } else {
+                "test-clean"
+            };
+            v.push_str(&format!("eval:\n  test_subset: {subset}\n  beam: 5\n"));
+        }
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), ["splits.fixed=fail"]);
+    let ev = evidence(&report, "splits.fixed");
+    assert!(
+        ev.starts_with("eval.test_subset: test-clean in 6 runs; test-other in "),
+        "{ev}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_changed_evaluation_setting_fails_eval_same() {
+    let mut files = clean();
+    for (k, v) in files.iter_mut() {
+        if k.ends_with("config.yaml") {
+            let beam = if k.contains("exp1_span_masking") {
+                10
+            } else {
+                5
+            };
+            v.push_str(&format!("eval:\n  beam: {beam}\n"));
+        }
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), ["eval.same=fail"]);
+    assert_eq!(
+        evidence(&report, "eval.same"),
+        "eval.beam: 10 in exp1_span_masking; 5 in ablations/no_span_masking, exp0_baseline"
+    );
     assert_eq!(code, 1);
 }
 
