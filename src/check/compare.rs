@@ -268,6 +268,7 @@ pub fn earns_place(ctx: &Context) -> Finding {
     if ctx.roles.ablation_rows.is_empty() || ctx.ablations.is_empty() {
         return EARNS.skip("no ablation rows");
     }
+    let mut idle_rows: Vec<String> = Vec::new();
     let mut idle = Vec::new();
     for row in &ctx.roles.ablation_rows {
         let rows: Vec<&Comparison> = ctx
@@ -276,6 +277,7 @@ pub fn earns_place(ctx: &Context) -> Finding {
             .filter(|c| &c.treatment == row)
             .collect();
         if !rows.is_empty() && rows.iter().all(|c| c.verdict == Verdict::WithinNoise) {
+            idle_rows.push(row.clone());
             idle.extend(rows.iter().map(|c| describe(c)));
         }
     }
@@ -288,16 +290,7 @@ pub fn earns_place(ctx: &Context) -> Finding {
             Vec::new(),
         );
     }
-    let mut names: Vec<String> = ctx
-        .ablations
-        .iter()
-        .filter(|c| {
-            idle.iter()
-                .any(|l| l.starts_with(&format!("{} / ", c.treatment)))
-        })
-        .map(|c| c.treatment.clone())
-        .collect();
-    names.dedup();
+    let names = idle_rows;
     EARNS.trip(
         format!(
             "removing {} changes nothing beyond noise: {}",

@@ -546,3 +546,51 @@ fn short(value: &str) -> String {
         value.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_checksums_name_a_split_and_end_in_a_hash_word() {
+        for key in [
+            "data.test_sha256",
+            "data.train_sha256",
+            "splits.dev.md5",
+            "valid_checksum",
+        ] {
+            assert!(is_split_checksum(key), "{key}");
+        }
+        for key in ["data.sha256", "model.hash", "test.wer", "data.test_subset"] {
+            assert!(!is_split_checksum(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn seeds_paths_run_names_and_timestamps_are_incidental() {
+        for key in [
+            "seed",
+            "trainer.seed",
+            "paths.output_dir",
+            "run_name",
+            "logging.dir",
+            "checkpoint_dir",
+            "timestamp",
+            "hydra.run.dir",
+            "data.cache_path",
+        ] {
+            assert!(is_incidental(key), "{key}");
+        }
+        for key in ["model.masking", "optim.lr", "model.name", "data.name"] {
+            assert!(!is_incidental(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn split_names_are_split_identities_but_not_their_paths() {
+        assert!(is_split_identity("data.test_subset"));
+        assert!(is_split_identity("dataset.valid_split"));
+        assert!(!is_split_identity("data.test_manifest_path"));
+        assert!(!is_split_identity("trainer.val_every_n_steps"));
+    }
+}

@@ -414,3 +414,29 @@ pub fn compute_reported(ctx: &Context) -> Finding {
         missing,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_are_pinned_only_with_exact_versions() {
+        assert!(matches!(
+            requirement_pins("# pins\ntorch==2.5.1\n-e .\nnumpy==1.26.4  # ok\n"),
+            Pins::Pinned(2)
+        ));
+        match requirement_pins("torch>=2.0\nnumpy==1.26.4\nscipy\n") {
+            Pins::Unpinned(lines) => assert_eq!(lines, ["torch>=2.0", "scipy"]),
+            _ => panic!("expected unpinned lines"),
+        }
+    }
+
+    #[test]
+    fn conda_dependencies_need_a_version() {
+        let text = "name: ssl\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - numpy\n  - pip:\n    - torch==2.5.1\n";
+        match conda_pins(text) {
+            Pins::Unpinned(lines) => assert_eq!(lines, ["numpy"]),
+            _ => panic!("expected numpy unpinned"),
+        }
+    }
+}

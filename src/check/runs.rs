@@ -187,3 +187,17 @@ pub fn test_once(ctx: &Context) -> Finding {
         Vec::new(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_metrics_need_a_separator_and_a_number() {
+        assert_eq!(logged_metric("test/wer", Some("18.2")), Some("test/wer"));
+        assert_eq!(logged_metric("test_acc=0.91", None), Some("test_acc"));
+        assert_eq!(logged_metric("test.wer:", Some("18.2")), Some("test.wer"));
+        assert_eq!(logged_metric("test-clean", Some("5")), None);
+        assert_eq!(logged_metric("test/wer", Some("improved")), None);
+    }
+}
