@@ -18,21 +18,39 @@ const TEST_ONCE: Rule = Rule {
     fix: "select checkpoints on the dev/validation split; evaluate on the test split once, at the end",
 };
 
-/// Runs without results are listed, never dropped silently.
+/// Runs without results are listed, never dropped silently; so are runs
+/// whose results hold null, NaN or ±inf (a diverged or crashed run).
 pub fn failed(ctx: &Context) -> Finding {
-    if ctx.study.skipped.is_empty() {
-        return FAILED.pass("no failed or unreadable runs", Vec::new());
+    let mut evidence: Vec<String> = ctx
+        .study
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.path, s.reason))
+        .collect();
+    for run in ctx.all_runs() {
+        let missing: Vec<String> = run
+            .metrics
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !missing.is_empty() {
+            evidence.push(format!(
+                "{}: {} null, NaN or infinite (diverged?)",
+                display_path(&run.path),
+                missing.join(", ")
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return FAILED.pass("no failed, unreadable or diverged runs", Vec::new());
     }
     FAILED.trip(
         format!(
             "{} without usable results (not counted)",
-            plural(ctx.study.skipped.len(), "run")
+            plural(evidence.len(), "run")
         ),
-        ctx.study
-            .skipped
-            .iter()
-            .map(|s| format!("{}: {}", s.path, s.reason))
-            .collect(),
+        evidence,
     )
 }
 

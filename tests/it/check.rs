@@ -548,6 +548,23 @@ fn a_failed_run_is_listed_by_runs_failed() {
 }
 
 #[test]
+fn a_diverged_run_with_nan_results_is_listed_by_runs_failed() {
+    let mut files = clean();
+    files.insert(
+        "runs/exp1_span_masking/seed_2/results.json".into(),
+        r#"{"test": {"acc": NaN}, "dev": {"acc": 86.2}, "data": {"test_sha256": "bbbb2222"}}"#
+            .into(),
+    );
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), ["runs.failed=fail"]);
+    assert!(
+        evidence(&report, "runs.failed")
+            .ends_with("runs/exp1_span_masking/seed_2: test.acc null, NaN or infinite (diverged?)")
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn a_test_metric_logged_during_training_fails_test_once() {
     let mut files = clean();
     files.insert(
