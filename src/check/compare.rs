@@ -260,28 +260,16 @@ pub fn ablation_present(ctx: &Context) -> Finding {
     )
 }
 
-/// Components whose removal changes nothing beyond noise on every claim metric are named.
+/// Components whose removal changes nothing beyond noise on every metric are
+/// named: `xreport ablation`'s `not_earning`.
 pub fn earns_place(ctx: &Context) -> Finding {
     let Some(full) = &ctx.roles.full else {
         return EARNS.skip("no full model for the ablation rows");
     };
-    if ctx.roles.ablation_rows.is_empty() || ctx.ablations.is_empty() {
+    let Some(report) = &ctx.ablation else {
         return EARNS.skip("no ablation rows");
-    }
-    let mut idle_rows: Vec<String> = Vec::new();
-    let mut idle = Vec::new();
-    for row in &ctx.roles.ablation_rows {
-        let rows: Vec<&Comparison> = ctx
-            .ablations
-            .iter()
-            .filter(|c| &c.treatment == row)
-            .collect();
-        if !rows.is_empty() && rows.iter().all(|c| c.verdict == Verdict::WithinNoise) {
-            idle_rows.push(row.clone());
-            idle.extend(rows.iter().map(|c| describe(c)));
-        }
-    }
-    if idle.is_empty() {
+    };
+    if report.not_earning.is_empty() {
         return EARNS.pass(
             format!(
                 "removing each of {} changes a metric beyond noise (vs {full})",
@@ -290,12 +278,17 @@ pub fn earns_place(ctx: &Context) -> Finding {
             Vec::new(),
         );
     }
-    let names = idle_rows;
+    let idle: Vec<String> = report
+        .comparisons
+        .iter()
+        .filter(|c| report.not_earning.contains(&c.treatment))
+        .map(describe)
+        .collect();
     EARNS.trip(
         format!(
             "removing {} changes nothing beyond noise: {}",
-            plural(names.len(), "component"),
-            list(&names)
+            plural(report.not_earning.len(), "component"),
+            list(&report.not_earning)
         ),
         idle,
     )

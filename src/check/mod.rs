@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::analysis::ablation::{self, AblationOptions, AblationReport};
 use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_all};
 use crate::analysis::groups::{self, SeedValues};
 use crate::analysis::report::{self, SeedStyle};
@@ -188,8 +189,8 @@ pub struct Context<'a> {
     pub groups: Vec<SeedValues>,
     /// Treatments against the baseline on the claim metrics (as `xreport compare`).
     pub comparisons: Vec<Comparison>,
-    /// Ablation rows against the full model on the claim metrics.
-    pub ablations: Vec<Comparison>,
+    /// `xreport ablation`'s report of the rows against the full model, when it runs.
+    pub ablation: Option<AblationReport>,
     pub seeds: SeedStyle,
     pub inference: &'a Inference,
     pub study_file: Option<&'a Located>,
@@ -304,19 +305,22 @@ pub fn run(
         ),
         _ => Vec::new(),
     };
-    let ablations = match &roles.full {
-        Some(full) if !roles.ablation_rows.is_empty() => compare_all(
-            &claim,
-            &Roles {
-                baseline: full.clone(),
-                treatments: roles.ablation_rows.clone(),
+    // The ablation rules read `xreport ablation`'s own report, so the two never disagree.
+    let ablation = match &roles.full {
+        Some(full) if !roles.ablation_rows.is_empty() => ablation::run(
+            study,
+            &AblationOptions {
+                full: Some(full.clone()),
+                rows: roles.ablation_rows.clone(),
+                ..AblationOptions::default()
             },
-            &roles.claim_metrics,
+            study_file,
             metrics,
             describe,
             inference,
-        ),
-        _ => Vec::new(),
+        )
+        .ok(),
+        _ => None,
     };
     let ctx = Context {
         study,
@@ -325,7 +329,7 @@ pub fn run(
         roles,
         groups,
         comparisons,
-        ablations,
+        ablation,
         seeds: SeedStyle::of(study),
         inference,
         study_file,
@@ -383,24 +387,27 @@ fn resolve_roles(
 ) -> Result<CheckRoles> {
     let mut notes = Vec::new();
     let section = file.map(|f| &f.file);
-    let ablation_rows: Vec<String> = match section.and_then(|s| s.ablation.rows.as_ref()) {
-        Some(rows) => rows
-            .keys()
-            .map(|c| roles::find(study, c, "ablation row"))
-            .collect::<Result<_>>()?,
-        None => study
+    // The study file's roles apply to the conditions loaded (as in `xreport
+    // compare`): checking two folders beside an xreport.toml checks those two.
+    let present = |name: &str| roles::find(study, name, "").ok();
+    let file_rows: Option<Vec<String>> = section
+        .and_then(|s| s.ablation.rows.as_ref())
+        .map(|rows| rows.keys().filter_map(|c| present(c)).collect());
+    let ablation_rows: Vec<String> = match file_rows {
+        Some(rows) if !rows.is_empty() => rows,
+        _ => study
             .conditions
             .iter()
             .filter(|c| c.starts_with("ablations/"))
             .cloned()
             .collect(),
     };
-    let named_baseline = args
-        .baseline
-        .or(section.and_then(|s| s.baseline.as_deref()));
-    let baseline = match named_baseline {
+    let baseline = match args.baseline {
         Some(name) => Some(roles::find(study, name, "baseline")?),
-        None => infer_baseline(study, &ablation_rows),
+        None => section
+            .and_then(|s| s.baseline.as_deref())
+            .and_then(present)
+            .or_else(|| infer_baseline(study, &ablation_rows)),
     };
     if baseline.is_none() {
         notes.push(format!(
@@ -408,18 +415,17 @@ fn resolve_roles(
             study.conditions.join(", ")
         ));
     }
-    let named: Vec<String> = if !args.treatments.is_empty() {
-        args.treatments.to_vec()
-    } else {
-        section
-            .and_then(|s| s.treatments.clone())
-            .unwrap_or_default()
-    };
-    let treatments: Vec<String> = if !named.is_empty() {
-        named
+    let from_file: Vec<String> = section
+        .and_then(|s| s.treatments.as_ref())
+        .map(|t| t.iter().filter_map(|c| present(c)).collect())
+        .unwrap_or_default();
+    let treatments: Vec<String> = if !args.treatments.is_empty() {
+        args.treatments
             .iter()
             .map(|t| roles::find(study, t, "treatment"))
             .collect::<Result<_>>()?
+    } else if !from_file.is_empty() {
+        from_file
     } else {
         study
             .conditions
@@ -430,13 +436,14 @@ fn resolve_roles(
             .cloned()
             .collect()
     };
-    let full = match section.and_then(|s| s.ablation.full.as_deref()) {
-        Some(name) => Some(roles::find(study, name, "full model")?),
-        None => match treatments.as_slice() {
+    let full = section
+        .and_then(|s| s.ablation.full.as_deref())
+        .and_then(present)
+        .or_else(|| match treatments.as_slice() {
             [one] => Some(one.clone()),
             _ => None,
-        },
-    };
+        })
+        .filter(|f| !ablation_rows.contains(f));
     if full.is_none() && !ablation_rows.is_empty() {
         notes.push(
             "no full model for the ablation rows: name it in `[ablation] full` (xreport.toml)"

@@ -829,3 +829,32 @@ fn a_results_table_is_checked_on_what_it_holds() {
     assert_eq!(finding(&report, "config.logged")["status"], "skip");
     assert_eq!(finding(&report, "compare.noise")["status"], "pass");
 }
+
+#[test]
+fn earns_place_names_what_xreport_ablation_calls_not_earning() {
+    let ablation = xreport()
+        .args(["ablation", STUDY, "--format", "json"])
+        .assert()
+        .success();
+    let ablation: Value = serde_json::from_slice(&ablation.get_output().stdout).unwrap();
+    let check = xreport()
+        .args(["check", STUDY, "--format", "json"])
+        .assert()
+        .code(1);
+    let check: Value = serde_json::from_slice(&check.get_output().stdout).unwrap();
+    let not_earning: Vec<&str> = ablation["not_earning"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(not_earning, ["ablations/smaller_codebook"]);
+    let message = finding(&check, "ablation.earns-place")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.ends_with(": ablations/smaller_codebook"),
+        "{message}"
+    );
+}
