@@ -114,11 +114,7 @@ pub fn significant(ctx: &Context) -> Finding {
             line
         })
         .collect();
-    let settings = format!(
-        "α = {}, {} correction",
-        ctx.check_alpha(),
-        ctx.check_correction()
-    );
+    let settings = format!("α = {}, {} correction", ctx.alpha(), ctx.correction());
     if bad.is_empty() {
         return SIGNIFICANT.pass(
             format!(

@@ -70,6 +70,10 @@ fn is_incidental(key: &str) -> bool {
         return true;
     }
     let lower = key.to_ascii_lowercase();
+    // Logger internals (`_wandb.value.t`) start with `_`, as in results files.
+    if lower.split('.').any(|part| part.starts_with('_')) {
+        return true;
+    }
     let first = lower.split('.').next().unwrap_or(&lower);
     if matches!(
         first,
@@ -578,6 +582,7 @@ mod tests {
             "timestamp",
             "hydra.run.dir",
             "data.cache_path",
+            "_wandb.value.cli_version",
         ] {
             assert!(is_incidental(key), "{key}");
         }

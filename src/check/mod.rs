@@ -183,7 +183,6 @@ impl CheckReport {
 pub struct Context<'a> {
     pub study: &'a Study,
     pub check: &'a Check,
-    pub metrics: &'a Metrics,
     pub roles: CheckRoles,
     /// Per-seed values of every condition × metric.
     pub groups: Vec<SeedValues>,
@@ -197,11 +196,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub fn check_alpha(&self) -> f64 {
+    pub fn alpha(&self) -> f64 {
         self.inference.alpha
     }
 
-    pub fn check_correction(&self) -> &'static str {
+    pub fn correction(&self) -> &'static str {
         self.inference.correction.name()
     }
 
@@ -285,8 +284,8 @@ pub fn run(
     inference: &Inference,
     check: &Check,
 ) -> Result<CheckReport> {
-    let roles = resolve_roles(study, role_args, study_file, metrics)?;
     let groups = groups::seed_values(study);
+    let roles = resolve_roles(study, role_args, study_file, metrics, &groups)?;
     let claim: Vec<&SeedValues> = groups
         .iter()
         .filter(|g| roles.claim_metrics.contains(&g.metric))
@@ -325,7 +324,6 @@ pub fn run(
     let ctx = Context {
         study,
         check,
-        metrics,
         roles,
         groups,
         comparisons,
@@ -384,6 +382,7 @@ fn resolve_roles(
     args: &RoleArgs,
     file: Option<&Located>,
     metrics: &Metrics,
+    groups: &[SeedValues],
 ) -> Result<CheckRoles> {
     let mut notes = Vec::new();
     let section = file.map(|f| &f.file);
@@ -451,7 +450,7 @@ fn resolve_roles(
         );
     }
     Ok(CheckRoles {
-        claim_metrics: claim_metrics(study, metrics, file),
+        claim_metrics: claim_metrics(groups, metrics, file),
         baseline,
         treatments,
         full,
@@ -482,8 +481,8 @@ fn infer_baseline(study: &Study, ablation_rows: &[String]) -> Option<String> {
 
 /// The metrics a claim is made on: `--metric` globs, else the metrics the
 /// study file describes, else the test metrics, else every metric.
-fn claim_metrics(study: &Study, metrics: &Metrics, file: Option<&Located>) -> Vec<String> {
-    let all = groups::metric_names(&groups::seed_values(study));
+fn claim_metrics(groups: &[SeedValues], metrics: &Metrics, file: Option<&Located>) -> Vec<String> {
+    let all = groups::metric_names(groups);
     let selected: Vec<String> = all
         .iter()
         .filter(|m| metrics.includes(m))
