@@ -53,7 +53,7 @@ pub fn items(ctx: &Context) -> Vec<Finding> {
             };
             Finding {
                 id: id.to_string(),
-                level: Level::Manual,
+                level: Level::Info,
                 status,
                 message,
                 evidence: Vec::new(),

@@ -53,13 +53,14 @@ impl Status {
     }
 }
 
-/// How serious a rule is when it does not pass.
+/// How serious a rule is when it does not pass (DESIGN section 6: fail /
+/// warn / info). Manual items are `info`: listed, never failing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Fail,
     Warn,
-    Manual,
+    Info,
 }
 
 impl Level {
@@ -68,7 +69,7 @@ impl Level {
         match self {
             Level::Fail => Status::Fail,
             Level::Warn => Status::Warn,
-            Level::Manual => Status::Manual,
+            Level::Info => Status::Manual,
         }
     }
 }
