@@ -128,6 +128,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let metrics = settings::metrics(&args.input, study_file)?;
             let check = settings::check(&args, study_file)?;
             let output = settings::output(&args.output)?;
+            if output.format == render::Format::Latex {
+                return Err(error::Error::usage(
+                    "the checklist prints as text, md, json or csv, not latex",
+                ));
+            }
             let study = load::load(&inputs.paths, &inputs.load)?;
             let roles = check::RoleArgs {
                 baseline: args.baseline.as_deref(),

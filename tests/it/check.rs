@@ -700,6 +700,15 @@ fn invalid_max_cv_exits_2() {
 }
 
 #[test]
+fn latex_is_not_a_checklist_format() {
+    let stderr = check_error(&clean(), &["--format", "latex"]);
+    assert!(
+        stderr.contains("text, md, json or csv, not latex"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn example_study_check_matches_golden_files() {
     for (format, ext) in [("text", "txt"), ("md", "md"), ("json", "json")] {
         let out = xreport()
