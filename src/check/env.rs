@@ -320,14 +320,16 @@ pub fn deps_pinned(ctx: &Context) -> Result<Finding> {
     ))
 }
 
-/// A run's GPU-hours: `gpu_hours` in its compute file, else a runtime in
-/// seconds (compute file or logger summary) times the GPU count.
+/// A run's GPU-hours: `gpu_hours` in its compute file (or results or env
+/// file), else a runtime in seconds (`train_runtime`, W&B's `_runtime`) times
+/// the GPU count.
 pub fn gpu_hours(run: &Run) -> Option<f64> {
     let number = |v: &Value| v.as_f64().filter(|x| x.is_finite() && *x >= 0.0);
     let find = |keys: &[&str]| {
         run.compute
             .iter()
             .chain(run.metadata.iter())
+            .chain(run.env.iter())
             .find(|(k, _)| keys.contains(&last_part(k).as_str()))
             .and_then(|(_, v)| number(v))
     };
@@ -336,9 +338,7 @@ pub fn gpu_hours(run: &Run) -> Option<f64> {
     }
     let seconds = find(&["train_runtime", "runtime", "_runtime"])
         .or_else(|| run.metrics.get("train_runtime").copied().flatten())?;
-    let gpus = find(&["gpu_count", "n_gpus", "num_gpus"])
-        .or_else(|| run.env.get("gpu_count").and_then(number))
-        .unwrap_or(1.0);
+    let gpus = find(&["gpu_count", "n_gpus", "num_gpus"]).unwrap_or(1.0);
     Some(seconds * gpus / 3600.0)
 }
 

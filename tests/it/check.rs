@@ -529,6 +529,35 @@ fn missing_gpu_hours_warn_compute_reported() {
 }
 
 #[test]
+fn wandb_runtime_and_gpu_count_give_the_gpu_hours() {
+    let mut files = clean();
+    let dirs: Vec<String> = files
+        .keys()
+        .filter(|k| k.ends_with("compute.json"))
+        .map(|k| k.trim_end_matches("compute.json").to_string())
+        .collect();
+    for dir in dirs {
+        files.remove(&format!("{dir}compute.json"));
+        files.remove(&format!("{dir}env.json"));
+        files.insert(
+            format!("{dir}wandb-metadata.json"),
+            r#"{"python": "3.11.9", "gpu": "NVIDIA A100-SXM4-40GB", "gpu_count": 2}"#.into(),
+        );
+        files.insert(
+            format!("{dir}wandb-summary.json"),
+            r#"{"_runtime": 2700, "_step": 1000}"#.into(),
+        );
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), Vec::<String>::new());
+    assert_eq!(
+        report["compute"]["gpu_hours"], 13.5,
+        "9 runs × 2700 s × 2 GPUs"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
 fn a_failed_run_is_listed_by_runs_failed() {
     let mut files = clean();
     let config = files["runs/exp1_span_masking/seed_1/config.yaml"].replace("seed: 1", "seed: 4");
