@@ -3,7 +3,9 @@
 
 mod check;
 mod cli_ablation;
+mod cli_compare;
 mod cli_errors;
+mod cli_power;
 mod cli_summary;
 mod common;
 mod latex;
