@@ -25,6 +25,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
+    /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
+    Aggregate(AggregateArgs),
 }
 
 /// Where the runs come from and how to read them.
@@ -267,4 +269,68 @@ pub enum CiMethodArg {
     Percentile,
     Basic,
     Bca,
+}
+
+#[derive(Debug, Args)]
+pub struct AggregateArgs {
+    /// Scores: per-method JSON files {task: [score per run]} (the method is the file stem),
+    /// JSON arrays of records {task|game, seed, value|score|HNS}, or tables / run trees with a task column
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Reference scores for (x − random)/(human − random): two files RANDOM HUMAN
+    /// ({task: [score]}, {task: score} or a task,score table), or one file with both per task
+    #[arg(long, num_args = 1..=2, value_name = "FILE")]
+    pub normalize: Vec<PathBuf>,
+    /// Aggregates to report, comma-separated
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub metrics: Vec<AggregateMetricArg>,
+    /// γ of the optimality gap: mean of max(γ − x, 0)
+    #[arg(long, allow_hyphen_values = true)]
+    pub gamma: Option<f64>,
+    /// Count the tasks whose mean score is at least this ("superhuman" at 1 with human-normalised scores)
+    #[arg(long, allow_hyphen_values = true)]
+    pub threshold: Option<f64>,
+    /// P(METHOD > other) across tasks, with a stratified bootstrap CI, for every other method
+    #[arg(long, value_name = "METHOD")]
+    pub prob_improvement: Option<String>,
+    /// Tables and run trees: the metric holding the score (needed when there are several)
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Column (or record key) holding the task; default: task, game, env, environment
+    #[arg(long, value_name = "NAME")]
+    pub task_col: Option<String>,
+    /// Column (or record key) holding the method; default: the condition column, a record's
+    /// method/agent/algorithm key, else the file stem
+    #[arg(long, value_name = "NAME")]
+    pub condition_col: Option<String>,
+    /// Column (or record key) holding the seed
+    #[arg(long, value_name = "NAME")]
+    pub seed_col: Option<String>,
+    /// Long-table column holding the metric name
+    #[arg(long, value_name = "NAME")]
+    pub metric_col: Option<String>,
+    /// Column (or record key) holding the score; default for records: value, score, return, HNS
+    #[arg(long, value_name = "NAME")]
+    pub value_col: Option<String>,
+    /// Run trees: count runs without a known seed, using the folder name as seed id
+    #[arg(long)]
+    pub allow_unseeded: bool,
+    /// Run trees: skip runs whose results or config file is malformed
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// The study file (default: ./xreport.toml, else beside the inputs)
+    #[arg(long, value_name = "FILE")]
+    pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AggregateMetricArg {
+    Mean,
+    Median,
+    Iqm,
+    OptimalityGap,
 }

@@ -95,5 +95,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Aggregate(args) => {
+            let options = settings::aggregate(&args)?;
+            let output = settings::output(&args.output)?;
+            let (methods, skipped) = load::multitask::read_inputs(
+                &options.inputs.paths,
+                &options.inputs.load,
+                options.metric.as_deref(),
+                &options.explicit,
+            )?;
+            let reference = if options.normalize.is_empty() {
+                None
+            } else {
+                Some(load::multitask::read_reference(
+                    &options.normalize,
+                    &options.inputs.load.columns.task,
+                )?)
+            };
+            let report = analysis::aggregate::run(methods, skipped, reference.as_ref(), &options)?;
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

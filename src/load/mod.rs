@@ -4,6 +4,7 @@
 pub mod config;
 pub mod index;
 pub mod json;
+pub mod multitask;
 pub mod run;
 pub mod run_name;
 pub mod table;

@@ -155,6 +155,12 @@ pub fn escape_latex(text: &str) -> String {
             '↑' => out.push_str("$\\uparrow$"),
             'ε' => out.push_str("$\\varepsilon$"),
             'Δ' => out.push_str("$\\Delta$"),
+            '≥' => out.push_str("$\\geq$"),
+            '≤' => out.push_str("$\\leq$"),
+            'γ' => out.push_str("$\\gamma$"),
+            '×' => out.push_str("$\\times$"),
+            '−' => out.push_str("$-$"),
+            '½' => out.push_str("$\\frac{1}{2}$"),
             // Latin letters with accents are typeset by pdflatex's UTF-8 input; other scripts are not.
             c if c.is_ascii()
                 || (c.is_alphabetic() && (c as u32) < 0x0250)

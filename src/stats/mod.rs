@@ -3,6 +3,7 @@
 //! Every function documents its formula, the reference it is tested against and
 //! its edge cases. Undefined results are `None`, never NaN.
 
+pub mod aggregate;
 pub mod bootstrap;
 pub mod correction;
 pub mod describe;
