@@ -311,7 +311,7 @@ fn method_aggregates(
     let mut notes = Vec::new();
     if tasks.iter().all(|t| t.len() == 1) {
         notes.push(format!(
-            "{}: one run per task: point estimates only, no interval",
+            "{}: one run per task: point estimates only, no interval.",
             m.method
         ));
     } else if let Some(single) = Some(
@@ -325,7 +325,7 @@ fn method_aggregates(
     .filter(|s| !s.is_empty())
     {
         notes.push(format!(
-            "{}: one run for {}: held fixed in the bootstrap",
+            "{}: one run for {}: held fixed in the bootstrap.",
             m.method,
             single.join(", ")
         ));
@@ -338,7 +338,7 @@ fn method_aggregates(
         .collect();
     if !constant.is_empty() {
         notes.push(format!(
-            "{}: every run has the same score on {} (zero variance across runs)",
+            "{}: every run has the same score on {} (zero variance across runs).",
             m.method,
             constant.join(", ")
         ));
@@ -346,7 +346,7 @@ fn method_aggregates(
     let counts: Vec<usize> = tasks.iter().map(|t| t.len()).collect();
     if counts.windows(2).any(|w| w[0] != w[1]) {
         notes.push(format!(
-            "{}: tasks have different numbers of runs: mean, IQM and optimality gap weight each task by its runs",
+            "{}: tasks have different numbers of runs: mean, IQM and optimality gap weight each task by its runs.",
             m.method
         ));
     }
@@ -601,7 +601,7 @@ impl AggregateReport {
             ));
         }
         for skip in &self.skipped {
-            notes.push(format!("Skipped: {} — {}", skip.path, skip.reason));
+            notes.push(format!("Skipped: {} — {}.", skip.path, skip.reason));
         }
         notes.extend(self.notes.iter().cloned());
         notes.into_iter().map(|n| style.escape(&n)).collect()

@@ -149,10 +149,10 @@ fn per_method(path: &Path, map: &serde_json::Map<String, Value>) -> Result<Metho
             match item {
                 Value::Number(n) => match n.as_f64().filter(|v| v.is_finite()) {
                     Some(v) => scores.push(v),
-                    None => notes.push(format!("{task}: run {} is not finite, left out", i + 1)),
+                    None => notes.push(format!("{task}: run {} is not finite, left out.", i + 1)),
                 },
                 Value::Null => notes.push(format!(
-                    "{task}: run {} is missing (null/NaN), left out",
+                    "{task}: run {} is missing (null/NaN), left out.",
                     i + 1
                 )),
                 other => {
@@ -311,12 +311,12 @@ fn long_records(
                 && Some(k.as_str()) != seed_key
                 && k.as_str() != task_key
         })
-        .map(|(k, _)| format!("`{k}`"))
+        .map(|(k, _)| k.clone())
         .collect();
     let mut out = Vec::new();
     for (method, tasks) in by_method {
         let mut notes = vec![format!(
-            "scores from `{value_key}`{}{}",
+            "scores from {value_key}{}{}.",
             if normalized {
                 " (already human-normalised: not normalised again)"
             } else {
@@ -368,7 +368,7 @@ fn collect_runs(
             match value {
                 Some(v) => values.push(v),
                 None => notes.push(format!(
-                    "{task}: seed {seed} is missing (null/NaN), left out"
+                    "{task}: seed {seed} is missing (null/NaN), left out."
                 )),
             }
         }
@@ -452,7 +452,7 @@ fn read_study(
         let Some(tasks) = by_method.remove(condition) else {
             continue;
         };
-        let mut notes = vec![format!("scores from metric `{chosen}`")];
+        let mut notes = vec![format!("scores from metric {chosen}.")];
         let scores = collect_runs(path, condition, tasks, &mut notes)?;
         out.push(MethodScores {
             method: condition.clone(),
