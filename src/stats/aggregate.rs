@@ -159,17 +159,18 @@ pub fn stratified_intervals(
         .map(|&w| estimate(w, tasks, cfg.gamma))
         .collect::<Option<_>>()?;
     let m = which.len();
+    let layout = Layout::new(tasks);
     let mut replicates = vec![0.0; cfg.resamples * m];
     replicates
         .par_chunks_mut(CHUNK_RESAMPLES * m)
         .enumerate()
         .for_each(|(chunk, slots)| {
             let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
-            let mut scratch = Scratch::new(tasks);
+            let mut scratch = Scratch::new(&layout, tasks.len());
             for row in slots.chunks_mut(m) {
-                scratch.resample(tasks, &mut rng);
+                scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
                 for (slot, &w) in row.iter_mut().zip(which) {
-                    *slot = scratch.statistic(w, cfg.gamma);
+                    *slot = scratch.statistic(w, &layout);
                 }
             }
         });
@@ -188,61 +189,143 @@ pub fn stratified_intervals(
     Some(intervals)
 }
 
-/// One stratified resample, reused across the replicates of a chunk.
+/// Where each run's score sits in the sorted scores of all runs, so that a
+/// resample can be kept as counts per sorted position: the IQM of a resample
+/// is then one pass over the counts instead of two selections over a copy of
+/// it. (Measured on 26 tasks × 100 runs × 10,000 resamples: the selections
+/// took 60 % of the bootstrap.)
+struct Layout {
+    sorted: Vec<f64>,
+    /// Per task, per run: the run's position in `sorted`.
+    rank: Vec<Vec<u32>>,
+}
+
+impl Layout {
+    fn new(tasks: &[&[f64]]) -> Layout {
+        let mut order: Vec<(f64, usize, usize)> = tasks
+            .iter()
+            .enumerate()
+            .flat_map(|(t, runs)| runs.iter().enumerate().map(move |(i, &v)| (v, t, i)))
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut rank: Vec<Vec<u32>> = tasks.iter().map(|t| vec![0; t.len()]).collect();
+        for (position, &(_, t, i)) in order.iter().enumerate() {
+            // Total runs fit in u32: every task's count does and the caller
+            // checks the total.
+            rank[t][i] = position as u32;
+        }
+        Layout {
+            sorted: order.iter().map(|o| o.0).collect(),
+            rank,
+        }
+    }
+}
+
+/// One stratified resample, reused across the replicates of a chunk: how
+/// often each sorted score was drawn, the per-task means, and the running
+/// sums of the scores and of their shortfall below γ.
 struct Scratch {
-    flat: Vec<f64>,
+    counts: Vec<u32>,
     means: Vec<f64>,
     work: Vec<f64>,
+    sum: f64,
+    gap: f64,
 }
 
 impl Scratch {
-    fn new(tasks: &[&[f64]]) -> Scratch {
-        let total = tasks.iter().map(|t| t.len()).sum();
+    fn new(layout: &Layout, tasks: usize) -> Scratch {
         Scratch {
-            flat: Vec::with_capacity(total),
-            means: Vec::with_capacity(tasks.len()),
-            work: Vec::with_capacity(total),
+            counts: vec![0; layout.sorted.len()],
+            means: Vec::with_capacity(tasks),
+            work: Vec::with_capacity(tasks),
+            sum: 0.0,
+            gap: 0.0,
         }
     }
 
-    fn resample(&mut self, tasks: &[&[f64]], rng: &mut ChaCha8Rng) {
-        self.flat.clear();
+    /// Draw n_t runs with replacement from every task t, in task order; a
+    /// task with one run is held fixed and draws nothing.
+    fn resample(&mut self, tasks: &[&[f64]], layout: &Layout, gamma: f64, rng: &mut ChaCha8Rng) {
+        self.counts.fill(0);
         self.means.clear();
-        for task in tasks {
+        self.sum = 0.0;
+        self.gap = 0.0;
+        for (task, ranks) in tasks.iter().zip(&layout.rank) {
             let n = task.len();
-            let start = self.flat.len();
-            if n == 1 {
-                self.flat.push(task[0]);
-            } else {
-                // n fits in u32: checked by the caller.
-                let n32 = n as u32;
-                for _ in 0..n {
-                    self.flat.push(task[rng::uniform_index(rng, n32) as usize]);
-                }
+            let mut task_sum = 0.0;
+            for _ in 0..n {
+                let i = if n == 1 {
+                    0
+                } else {
+                    // n fits in u32: checked by the caller.
+                    rng::uniform_index(rng, n as u32) as usize
+                };
+                let x = task[i];
+                self.counts[ranks[i] as usize] += 1;
+                task_sum += x;
+                self.gap += (gamma - x).max(0.0);
             }
-            let drawn = &self.flat[start..];
-            self.means
-                .push(describe::pairwise_sum(n, &mut |i| drawn[i]) / n as f64);
+            self.sum += task_sum;
+            self.means.push(task_sum / n as f64);
         }
     }
 
-    fn statistic(&mut self, which: Aggregate, gamma: f64) -> f64 {
-        let value = match which {
-            Aggregate::Mean => describe::mean(&self.flat),
+    fn statistic(&mut self, which: Aggregate, layout: &Layout) -> f64 {
+        let total = layout.sorted.len() as f64;
+        match which {
+            Aggregate::Mean => self.sum / total,
+            Aggregate::OptimalityGap => self.gap / total,
             Aggregate::Median => {
                 self.work.clear();
                 self.work.extend_from_slice(&self.means);
-                median_in_place(&mut self.work)
+                // The resample has at least one task (checked by the caller).
+                median_in_place(&mut self.work).unwrap_or(f64::NAN)
             }
-            Aggregate::Iqm => {
-                self.work.clear();
-                self.work.extend_from_slice(&self.flat);
-                iqm(&mut self.work)
+            Aggregate::Iqm => self.iqm(layout),
+        }
+    }
+
+    /// [`iqm`] of the resample from its counts: skip the k lowest draws, sum
+    /// the next n − 2k.
+    fn iqm(&self, layout: &Layout) -> f64 {
+        let n = layout.sorted.len();
+        let k = n / 4;
+        let kept = n - 2 * k;
+        let (mut skip, mut left, mut sum) = (k, kept, 0.0);
+        for (&count, &value) in self.counts.iter().zip(&layout.sorted) {
+            let mut c = count as usize;
+            if skip > 0 {
+                let cut = skip.min(c);
+                skip -= cut;
+                c -= cut;
             }
-            Aggregate::OptimalityGap => optimality_gap(&self.flat, gamma),
-        };
-        // The resample is never empty (checked by the caller).
-        value.unwrap_or(f64::NAN)
+            let take = c.min(left);
+            if take > 0 {
+                sum += take as f64 * value;
+                left -= take;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        sum / kept as f64
+    }
+}
+
+/// Draw n_t runs with replacement from every task t, in task order, into
+/// `out` (a task with one run is held fixed and draws nothing).
+fn resample_into(tasks: &[&[f64]], rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+    out.clear();
+    for task in tasks {
+        let n = task.len();
+        if n == 1 {
+            out.push(task[0]);
+            continue;
+        }
+        for _ in 0..n {
+            // n fits in u32: checked by the caller.
+            out.push(task[rng::uniform_index(rng, n as u32) as usize]);
+        }
     }
 }
 
@@ -303,13 +386,12 @@ pub fn probability_of_improvement_interval(
         .enumerate()
         .for_each(|(chunk, slots)| {
             let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
-            let mut sx = Scratch::new(x);
-            let mut sy = Scratch::new(y);
+            let (mut fx, mut fy) = (Vec::new(), Vec::new());
             for slot in slots {
-                sx.resample(x, &mut rng);
-                sy.resample(y, &mut rng);
-                let xs = split(&sx.flat, x);
-                let ys = split(&sy.flat, y);
+                resample_into(x, &mut rng, &mut fx);
+                resample_into(y, &mut rng, &mut fy);
+                let xs = split(&fx, x);
+                let ys = split(&fy, y);
                 *slot = probability_of_improvement(&xs, &ys).unwrap_or(f64::NAN);
             }
         });
@@ -403,6 +485,35 @@ mod tests {
             .unwrap()
             .install(|| stratified_intervals(&tasks, &which, &cfg, 3));
         assert_eq!(one, many);
+    }
+
+    #[test]
+    fn a_resample_kept_as_counts_gives_the_statistics_of_the_drawn_values() {
+        let a: Vec<f64> = (0..9).map(|i| f64::from(i * 7 % 5) * 0.3).collect();
+        let b = [2.0];
+        let c: Vec<f64> = (0..6).map(|i| 1.5 - f64::from(i) * 0.4).collect();
+        let tasks = [a.as_slice(), &b, c.as_slice()];
+        let layout = Layout::new(&tasks);
+        let mut scratch = Scratch::new(&layout, tasks.len());
+        let mut flat = Vec::new();
+        for r in 0..20 {
+            scratch.resample(&tasks, &layout, 1.0, &mut rng::chacha(1, 2, r));
+            resample_into(&tasks, &mut rng::chacha(1, 2, r), &mut flat);
+            let drawn = split(&flat, &tasks);
+            for which in [
+                Aggregate::Mean,
+                Aggregate::Median,
+                Aggregate::Iqm,
+                Aggregate::OptimalityGap,
+            ] {
+                let direct = estimate(which, &drawn, 1.0).unwrap();
+                let counted = scratch.statistic(which, &layout);
+                assert!(
+                    (direct - counted).abs() < 1e-12,
+                    "{which:?}: {direct} vs {counted}"
+                );
+            }
+        }
     }
 
     #[test]
