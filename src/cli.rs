@@ -25,6 +25,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
+    /// The ablation table: full model, one row per removed component, Δ and significance
+    Ablation(AblationArgs),
     /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
     Aggregate(AggregateArgs),
 }
@@ -173,6 +175,39 @@ pub struct CompareArgs {
     pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AblationArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The full model's condition (default: the study file's, else the only non-ablation condition)
+    #[arg(long)]
+    pub full: Option<String>,
+    /// An ablation row, `LABEL=CONDITION` or `CONDITION` (repeatable; default: everything under ablations/)
+    #[arg(long = "row", value_name = "LABEL=CONDITION")]
+    pub rows: Vec<String>,
+    /// Row order: as given, or by the harm of removing the component on the first metric
+    #[arg(long, value_enum, default_value = "given")]
+    pub sort: SortArg,
+    /// Shorthand for --format latex
+    #[arg(long, conflicts_with = "format")]
+    pub latex: bool,
+    /// LaTeX: siunitx `S` columns aligned on the decimal point
+    #[arg(long)]
+    pub siunitx: bool,
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Given,
+    Impact,
 }
 
 #[derive(Debug, Args)]

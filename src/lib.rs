@@ -49,6 +49,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ablation(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let study_file = inputs.study.as_ref();
+            let describe = settings::describe(&args.describe, study_file)?;
+            let inference = settings::inference(&args.inference, study_file)?;
+            let metrics = settings::metrics(&args.input, study_file)?;
+            let mut output = settings::output(&args.output)?;
+            if args.latex {
+                output.format = render::Format::Latex;
+            }
+            analysis::ablation::output_defaults(&mut output, study_file);
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let options = analysis::ablation::AblationOptions {
+                full: args.full.clone(),
+                rows: args.rows.clone(),
+                sort_impact: args.sort == cli::SortArg::Impact,
+                siunitx: args.siunitx,
+            };
+            let report = analysis::ablation::run(
+                &study, &options, study_file, &metrics, &describe, &inference,
+            )?;
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Power(args) => {
             let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
             let inference = settings::power(&args, study_file.as_ref())?;

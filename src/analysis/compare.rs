@@ -412,7 +412,8 @@ fn verdict(c: &Comparison, direction: Direction) -> Verdict {
 
 /// The footnote every comparison table carries: test, α, correction, family
 /// and seeds per condition.
-pub fn method_note(settings: &Settings, seeds: &[(String, usize)]) -> String {
+/// `compared` names what the family's members are ("treatments", "ablation rows").
+pub fn method_note(settings: &Settings, seeds: &[(String, usize)], compared: &str) -> String {
     let test = match settings.test {
         "welch" => "Welch's t-test",
         "student" => "Student's t-test",
@@ -421,8 +422,8 @@ pub fn method_note(settings: &Settings, seeds: &[(String, usize)]) -> String {
         _ => "permutation test",
     };
     let family = match settings.family {
-        "metric" => "the treatments of each metric",
-        _ => "every comparison in the table",
+        "metric" => format!("the {compared} of each metric"),
+        _ => "every comparison in the table".to_string(),
     };
     let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!(
@@ -561,6 +562,7 @@ impl Report for CompareReport {
         table.notes = vec![style.escape(&method_note(
             &self.settings,
             &seeds_per_condition(&self.groups),
+            "treatments",
         ))];
         table.notes.extend(summary::common_notes(
             style,

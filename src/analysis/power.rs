@@ -215,6 +215,18 @@ fn pilot_effect(
     Ok((effect(mt - mb, sb, st), Some(pilot)))
 }
 
+/// The rows of the printed curve: every n up to 10, then a coarser grid,
+/// always the seeds needed and the last n (the JSON has every n).
+fn shown(n: usize, needed: Option<usize>, last: usize) -> bool {
+    let on_grid = match n {
+        0..=10 => true,
+        11..=50 => n % 5 == 0,
+        51..=250 => n % 25 == 0,
+        _ => n % 100 == 0,
+    };
+    on_grid || Some(n) == needed || n == last
+}
+
 impl Report for PowerReport {
     fn kind(&self) -> &'static str {
         "power"
@@ -226,7 +238,12 @@ impl Report for PowerReport {
             table::right("Power"),
             table::left(""),
         ]);
-        for point in &self.curve {
+        let last = self.curve.last().map_or(0, |p| p.n);
+        for point in self
+            .curve
+            .iter()
+            .filter(|p| shown(p.n, self.seeds_needed, last))
+        {
             let marker = if Some(point.n) == self.seeds_needed {
                 let arrow = if style == Style::Latex {
                     "$\\leftarrow$"

@@ -151,7 +151,7 @@ pub fn common_notes(
     skipped: &[Skipped],
     repeats: &[Repeat],
 ) -> Vec<String> {
-    let mut notes = vec![format!(
+    let mut notes = vec![style.escape(&format!(
         "std: {} (ddof = {}); intervals at {}% confidence; bootstrap: {}, {} resamples, seed {}.",
         if settings.ddof == 1 {
             "sample"
@@ -163,7 +163,7 @@ pub fn common_notes(
         settings.ci_method,
         settings.resamples,
         settings.seed
-    )];
+    ))];
     for s in skipped {
         notes.push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
     }

@@ -2,9 +2,11 @@
 //! outputs, and statistics against committed scipy/statsmodels references.
 
 mod aggregate;
+mod cli_ablation;
 mod cli_errors;
 mod cli_summary;
 mod common;
+mod latex;
 mod loaders;
 mod stats_bootstrap;
 mod stats_describe;
