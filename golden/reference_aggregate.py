@@ -11,7 +11,8 @@ An independent numpy/scipy implementation of the rliable conventions
 - stratified bootstrap: each replicate resamples, with replacement, the runs of
   every game on its own; 95 % percentile intervals;
 - probability of improvement P(IRIS > Y): mean over games of the
-  Mann-Whitney U / (n_x n_y), with an independent stratified bootstrap of both.
+  Mann-Whitney U / (n_x n_y), with an independent stratified bootstrap of both;
+- performance profiles: the fraction of run x game scores above tau.
 
 The bootstrap uses numpy's own generator (default_rng(20211206)), so its
 intervals agree with xreport's only to Monte Carlo error; `se` (the standard
@@ -143,6 +144,21 @@ def main():
             reps = bootstrap(tasks, rng)
             entry["intervals"] = {k: interval(v, est[k]) for k, v in reps.items()}
         agents[agent] = entry
+    # Performance profiles of IRIS, SimPLe, SPR and MuZero together: the tau
+    # grid runs from min(0, lowest score) to the largest 95th percentile of a
+    # method's scores (at least 1) in 101 even steps; the profile is the
+    # fraction of run x game scores above tau.
+    together = ["IRIS", "SimPLe", "SPR", "MuZero"]
+    flats = {a: np.concatenate(tasks_of[a]) for a in together}
+    lowest = min(0.0, min(f.min() for f in flats.values()))
+    highest = max(1.0, max(np.quantile(f, 0.95) for f in flats.values()))
+    step = (highest - lowest) / 100
+    taus = [lowest + step * i for i in range(101)]
+    profiles = {
+        "agents": together,
+        "taus": taus,
+        "fractions": {a: [float(np.mean(f > t)) for t in taus] for a, f in flats.items()},
+    }
     iris_alien = np.array(load("IRIS.json")["Alien"], dtype=float)
     prob = {}
     for other in AGENTS[1:]:
@@ -160,6 +176,7 @@ def main():
         "confidence": CONFIDENCE,
         "agents": agents,
         "prob_improvement_iris": prob,
+        "profiles": profiles,
         "iris_alien": {
             "mean": float(iris_alien.mean()),
             "std_ddof0": float(np.std(iris_alien, ddof=0)),

@@ -328,6 +328,9 @@ pub struct AggregateArgs {
     /// P(METHOD > other) across tasks, with a stratified bootstrap CI, for every other method
     #[arg(long, value_name = "METHOD")]
     pub prob_improvement: Option<String>,
+    /// Draw performance profiles (fraction of runs with score > τ, with stratified bootstrap bands) to FILE.png or FILE.svg
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
     /// Tables and run trees: the metric holding the score (needed when there are several)
     #[arg(long = "metric", value_name = "NAME")]
     pub metric: Option<String>,

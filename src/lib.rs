@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod load;
+pub mod plot;
 pub mod render;
 pub mod settings;
 pub mod stats;
@@ -137,6 +138,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 )?)
             };
             let report = analysis::aggregate::run(methods, skipped, reference.as_ref(), &options)?;
+            if let Some(path) = &options.profile {
+                analysis::aggregate::write_profile(&report, path)?;
+            }
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }

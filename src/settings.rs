@@ -433,6 +433,8 @@ pub struct AggregateOptions {
     pub gamma: f64,
     pub threshold: f64,
     pub prob_improvement: Option<String>,
+    /// Where to draw the performance profiles.
+    pub profile: Option<PathBuf>,
     pub metric: Option<String>,
     pub explicit: crate::load::multitask::ExplicitColumns,
 }
@@ -470,6 +472,9 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
         return Err(Error::usage(
             "--ci-method bca is not available for stratified bootstrap aggregates: use percentile (as rliable) or basic",
         ));
+    }
+    if let Some(path) = &args.profile {
+        crate::plot::ImageFormat::of(path)?;
     }
     let gamma = args.gamma.unwrap_or(1.0);
     let threshold = args.threshold.unwrap_or(1.0);
@@ -512,6 +517,7 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
         gamma,
         threshold,
         prob_improvement: args.prob_improvement.clone(),
+        profile: args.profile.clone(),
         metric: args.metric.clone(),
     })
 }

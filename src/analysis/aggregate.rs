@@ -29,6 +29,9 @@ pub struct AggregateReport {
     pub tasks_above: Vec<TasksAbove>,
     pub prob_improvement: Vec<ProbImprovement>,
     pub per_task: Vec<PerTask>,
+    /// Performance profiles, with `--profile` only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
     /// Conventions, per-method caveats (single runs, zero variance) and what the readers chose.
     pub notes: Vec<String>,
 }
@@ -92,6 +95,20 @@ pub struct ProbImprovement {
     pub method: String,
     pub other: String,
     pub estimate: Option<f64>,
+    pub ci: Option<[f64; 2]>,
+}
+
+/// One method's performance profile: the fraction of run × task scores above τ.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub method: String,
+    pub points: Vec<ProfilePoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfilePoint {
+    pub tau: f64,
+    pub fraction: f64,
     pub ci: Option<[f64; 2]>,
 }
 
@@ -163,6 +180,10 @@ pub fn run(
         Some(name) => prob_improvements(&methods, name, &task_names, &cfg),
         None => Vec::new(),
     };
+    let profiles = match &options.profile {
+        Some(_) => profiles(&methods, &task_names, &cfg),
+        None => Vec::new(),
+    };
     let mut per_task = Vec::new();
     for (m, r) in methods.iter().zip(&raw) {
         let normalised_here = reference.is_some() && !m.normalized;
@@ -223,8 +244,91 @@ pub fn run(
         tasks_above,
         prob_improvement,
         per_task,
+        profiles,
         notes,
     })
+}
+
+/// Points of the τ grid of the profiles.
+const PROFILE_POINTS: usize = 101;
+
+/// The τ grid: from min(0, lowest score) to the largest 95th percentile of a
+/// method's scores (at least γ, so that the human level is in view), in
+/// [`PROFILE_POINTS`] even steps; then every method's profile and band.
+fn profiles(
+    methods: &[MethodScores],
+    task_names: &[String],
+    cfg: &StratifiedConfig,
+) -> Vec<Profile> {
+    let scores: Vec<Vec<&[f64]>> = methods
+        .iter()
+        .map(|m| task_names.iter().map(|t| m.tasks[t].as_slice()).collect())
+        .collect();
+    let lowest = scores
+        .iter()
+        .filter_map(|tasks| describe::min_max(&agg::flatten(tasks)).map(|m| m.0))
+        .fold(0.0_f64, f64::min);
+    let highest = scores
+        .iter()
+        .filter_map(|tasks| describe::quantile(&agg::flatten(tasks), 0.95))
+        .fold(cfg.gamma, f64::max);
+    let step = (highest - lowest) / (PROFILE_POINTS - 1) as f64;
+    let taus: Vec<f64> = (0..PROFILE_POINTS)
+        .map(|i| lowest + step * i as f64)
+        .collect();
+    methods
+        .par_iter()
+        .zip(&scores)
+        .map(|(m, tasks)| {
+            let key = rng::stream_key(&["profile", &m.method]);
+            let fraction = agg::profile(tasks, &taus).unwrap_or_default();
+            let bands = agg::profile_intervals(tasks, &taus, cfg, key);
+            Profile {
+                method: m.method.clone(),
+                points: taus
+                    .iter()
+                    .zip(&fraction)
+                    .enumerate()
+                    .map(|(i, (&tau, &fraction))| ProfilePoint {
+                        tau,
+                        fraction,
+                        ci: bands.as_ref().map(|b| [b[i].lo, b[i].hi]),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Draw the report's performance profiles to `path` (PNG or SVG).
+pub fn write_profile(report: &AggregateReport, path: &std::path::Path) -> Result<()> {
+    let taus: Vec<Vec<f64>> = report
+        .profiles
+        .iter()
+        .map(|p| p.points.iter().map(|q| q.tau).collect())
+        .collect();
+    let fractions: Vec<Vec<f64>> = report
+        .profiles
+        .iter()
+        .map(|p| p.points.iter().map(|q| q.fraction).collect())
+        .collect();
+    let curves: Vec<crate::plot::profile::Curve<'_>> = report
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| crate::plot::profile::Curve {
+            method: &p.method,
+            taus: &taus[i],
+            fraction: &fractions[i],
+            band: p.points.iter().map(|q| q.ci).collect(),
+        })
+        .collect();
+    let label = if report.normalization.random.is_some() {
+        "Normalised score τ"
+    } else {
+        "Score τ"
+    };
+    crate::plot::profile::write(path, &curves, label)
 }
 
 /// Every method must hold the same tasks, each with at least one run.

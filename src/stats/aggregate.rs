@@ -189,6 +189,85 @@ pub fn stratified_intervals(
     Some(intervals)
 }
 
+/// The performance profile (score distribution) of Agarwal et al. 2021: for
+/// each τ of `taus`, the fraction of all run × task scores above τ
+/// (`rliable.library.create_performance_profile` with the run-score
+/// distribution). `None` when there are no scores.
+pub fn profile(tasks: &[&[f64]], taus: &[f64]) -> Option<Vec<f64>> {
+    let flat = flatten(tasks);
+    if flat.is_empty() {
+        return None;
+    }
+    let n = flat.len() as f64;
+    Some(
+        taus.iter()
+            .map(|&tau| flat.iter().filter(|&&x| x > tau).count() as f64 / n)
+            .collect(),
+    )
+}
+
+/// Stratified bootstrap bands of [`profile`]: one interval per τ, from the
+/// same resamples, streams and chunks as [`stratified_intervals`]. `None`
+/// under the same conditions.
+pub fn profile_intervals(
+    tasks: &[&[f64]],
+    taus: &[f64],
+    cfg: &StratifiedConfig,
+    key: u64,
+) -> Option<Vec<Interval>> {
+    if tasks.is_empty()
+        || taus.is_empty()
+        || cfg.resamples == 0
+        || tasks.iter().any(|t| t.is_empty())
+        || u32::try_from(tasks.iter().map(|t| t.len()).sum::<usize>()).is_err()
+        || tasks.iter().all(|t| t.len() < 2)
+        || !tasks.iter().flat_map(|t| t.iter()).all(|v| v.is_finite())
+    {
+        return None;
+    }
+    let points = profile(tasks, taus)?;
+    let m = taus.len();
+    let layout = Layout::new(tasks);
+    let total = layout.sorted.len() as f64;
+    let mut descending: Vec<usize> = (0..m).collect();
+    descending.sort_by(|&a, &b| taus[b].total_cmp(&taus[a]));
+    let mut replicates = vec![0.0; cfg.resamples * m];
+    replicates
+        .par_chunks_mut(CHUNK_RESAMPLES * m)
+        .enumerate()
+        .for_each(|(chunk, slots)| {
+            let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
+            let mut scratch = Scratch::new(&layout, tasks.len());
+            for row in slots.chunks_mut(m) {
+                scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
+                // Draws at sorted positions ≥ p, walked from the top.
+                let mut above = 0u64;
+                let mut p = layout.sorted.len();
+                for &j in &descending {
+                    while p > 0 && layout.sorted[p - 1] > taus[j] {
+                        p -= 1;
+                        above += u64::from(scratch.counts[p]);
+                    }
+                    row[j] = above as f64 / total;
+                }
+            }
+        });
+    Some(
+        (0..m)
+            .map(|j| {
+                let mut column: Vec<f64> = replicates.iter().skip(j).step_by(m).copied().collect();
+                bootstrap::interval_from_replicates(
+                    points[j],
+                    &mut column,
+                    cfg.confidence,
+                    cfg.method,
+                    0.0,
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Where each run's score sits in the sorted scores of all runs, so that a
 /// resample can be kept as counts per sorted position: the IQM of a resample
 /// is then one pass over the counts instead of two selections over a copy of
@@ -514,6 +593,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn profile_counts_scores_strictly_above_tau() {
+        let (a, b) = ([0.0, 0.5, 1.0], [2.0]);
+        assert_eq!(
+            profile(&[&a, &b], &[-1.0, 0.5, 1.0, 3.0]),
+            Some(vec![1.0, 0.5, 0.25, 0.0])
+        );
     }
 
     #[test]

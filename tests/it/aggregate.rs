@@ -498,3 +498,76 @@ fn bad_inputs_exit_2_naming_the_file() {
         assert!(stderr.contains(words), "{stderr}");
     }
 }
+
+#[test]
+fn performance_profiles_equal_the_numpy_fractions_and_plot_the_same_bytes_every_run() {
+    let expected = reference("aggregate.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("profile.png");
+    let svg = dir.path().join("profile.svg");
+    let args = with(
+        atari_args(&["IRIS", "SimPLe", "SPR", "MuZero"]),
+        &["--resamples", "200", "--format", "json"],
+    );
+    let run = |path: &std::path::Path, threads: &str| -> Value {
+        let out = xreport()
+            .arg("aggregate")
+            .args(&args)
+            .arg("--profile")
+            .arg(path)
+            .env("RAYON_NUM_THREADS", threads)
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).expect("JSON")
+    };
+    let report = run(&png, "1");
+    let first = std::fs::read(&png).expect("PNG written");
+    assert!(first.starts_with(b"\x89PNG"), "a PNG file");
+    run(&png, "3");
+    assert_eq!(first, std::fs::read(&png).expect("PNG"), "same PNG bytes");
+    run(&svg, "1");
+    let text = std::fs::read_to_string(&svg).expect("SVG written");
+    assert!(text.starts_with("<svg") && text.contains("SimPLe"));
+
+    let taus = expected["profiles"]["taus"].as_array().expect("taus");
+    for agent in ["IRIS", "SimPLe", "SPR", "MuZero"] {
+        let profile = find(&report, "profiles", &[("method", agent)]);
+        let points = profile["points"].as_array().expect("points");
+        let fractions = expected["profiles"]["fractions"][agent]
+            .as_array()
+            .expect("ref");
+        assert_eq!(points.len(), taus.len());
+        for ((p, tau), fraction) in points.iter().zip(taus).zip(fractions) {
+            assert_close(
+                p["tau"].as_f64().unwrap(),
+                tau.as_f64().unwrap(),
+                1e-12,
+                &format!("{agent} tau"),
+            );
+            let ours = p["fraction"].as_f64().unwrap();
+            assert_eq!(ours, fraction.as_f64().unwrap(), "{agent} at tau {tau}");
+            match agent {
+                "MuZero" => assert!(p["ci"].is_null(), "single run: no band"),
+                _ => {
+                    let (lo, hi) = (p["ci"][0].as_f64().unwrap(), p["ci"][1].as_f64().unwrap());
+                    assert!(lo <= ours + 1e-12 && ours <= hi + 1e-12, "{agent} band");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_profile_file_that_is_not_png_or_svg_exits_2_before_any_work() {
+    let out = xreport()
+        .arg("aggregate")
+        .args(atari_args(&["IRIS"]))
+        .args(["--profile", "profile.pdf"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("profile.pdf") && stderr.contains(".png"),
+        "{stderr}"
+    );
+}
