@@ -363,7 +363,7 @@ fn atari_example_matches_golden_files() {
 }
 
 #[test]
-fn a_table_with_a_task_column_aggregates_like_the_json_layout() {
+fn a_table_or_records_with_a_task_column_aggregate_like_the_json_layout() {
     let dir = tree(&[
         (
             "scores.csv",
@@ -382,6 +382,21 @@ fn a_table_with_a_task_column_aggregates_like_the_json_layout() {
         ),
         ("RANDOM.json", r#"{"Pong": [-20.7], "Qbert": [163.9]}"#),
         ("HUMAN.json", r#"{"Pong": 14.6, "Qbert": 13455.0}"#),
+        (
+            "records.json",
+            r#"[{"agent": "a", "game": "Pong", "seed": 1.0, "score": -20.7},
+                {"agent": "a", "game": "Pong", "seed": 2.0, "score": 14.6},
+                {"agent": "a", "game": "Qbert", "seed": 1.0, "score": 163.9},
+                {"agent": "a", "game": "Qbert", "seed": 2.0, "score": 4000},
+                {"agent": "b", "game": "Pong", "seed": 1.0, "score": 0},
+                {"agent": "b", "game": "Pong", "seed": 2.0, "score": 1},
+                {"agent": "b", "game": "Qbert", "seed": 1.0, "score": 200},
+                {"agent": "b", "game": "Qbert", "seed": 2.0, "score": 300}]"#,
+        ),
+        (
+            "both.json",
+            r#"{"Pong": {"random": -20.7, "human": 14.6}, "Qbert": {"random": [163.9], "human": 13455.0}}"#,
+        ),
     ]);
     let p = |name: &str| dir.path().join(name).display().to_string();
     let common = ["--resamples", "200"];
@@ -405,6 +420,12 @@ fn a_table_with_a_task_column_aggregates_like_the_json_layout() {
         ],
         &common,
     ));
+    let records = aggregate_json(&with(
+        vec![p("records.json"), "--normalize".into(), p("both.json")],
+        &common,
+    ));
+    assert_eq!(records["aggregates"], json["aggregates"]);
+    assert_eq!(records["per_task"], json["per_task"]);
     assert_eq!(table["aggregates"], json["aggregates"]);
     assert_eq!(table["per_task"], json["per_task"]);
     assert_eq!(
