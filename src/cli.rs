@@ -27,6 +27,8 @@ pub enum Command {
     Power(PowerArgs),
     /// The ablation table: full model, one row per removed component, Δ and significance
     Ablation(AblationArgs),
+    /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
+    Check(CheckArgs),
     /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
     Aggregate(AggregateArgs),
 }
@@ -251,6 +253,39 @@ pub struct PowerArgs {
     /// The study file (default: ./xreport.toml, else beside the runs)
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The baseline condition (default: the study file's, else inferred when unambiguous)
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Treatment conditions (repeatable; default: the study file's, else every other condition outside ablations/)
+    #[arg(long = "treatment", value_name = "CONDITION")]
+    pub treatments: Vec<String>,
+    /// Fewest distinct seeds per condition (default 3)
+    #[arg(long, value_name = "N")]
+    pub min_seeds: Option<usize>,
+    /// Largest std/|mean| across seeds before the spread counts as unstable (default 0.05)
+    #[arg(long, value_name = "RATIO")]
+    pub max_cv: Option<f64>,
+    /// Config keys (globs) ignored when comparing configs (repeatable; adds to the study file's)
+    #[arg(long = "ignore-key", value_name = "GLOB")]
+    pub ignore_keys: Vec<String>,
+    /// Components of the method, each needing an ablation row (repeatable; default: the changed config keys)
+    #[arg(long = "component", value_name = "NAME")]
+    pub components: Vec<String>,
+    /// Warnings fail the checklist too (exit 1), for CI
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -678,7 +678,8 @@ impl AggregateReport {
     fn table_notes(&self, style: Style) -> Vec<String> {
         let s = &self.settings;
         let mut notes = Vec::new();
-        notes.push(match (&self.normalization.random, &self.normalization.human) {
+        // The first note is the one a LaTeX caption carries: what the numbers are.
+        let scores = match (&self.normalization.random, &self.normalization.human) {
             (Some(lo), Some(hi)) if lo == hi => format!(
                 "Scores normalised per task as (x − low)/(high − low), reference scores from {lo}."
             ),
@@ -686,17 +687,17 @@ impl AggregateReport {
                 "Scores normalised per task as (x − random)/(human − random), random from {lo}, human from {hi}."
             ),
             _ => "Scores as given (not normalised).".to_string(),
-        });
+        };
         notes.push(format!(
-            "Mean, IQM (25% trimmed mean, as scipy.stats.trim_mean) and optimality gap (γ = {}) over every run × task score; median over tasks of the per-task mean; Tasks ≥ {}: tasks whose mean score is at least {}.",
-            s.gamma, s.threshold, s.threshold
-        ));
-        notes.push(format!(
-            "Intervals: {}% stratified bootstrap (runs resampled within each task), {}, {} resamples, seed {}.",
+            "{scores} Intervals: {}% stratified bootstrap (runs resampled within each task), {}, {} resamples, seed {}.",
             s.confidence * 100.0,
             s.ci_method,
             s.resamples,
             s.seed
+        ));
+        notes.push(format!(
+            "Mean, IQM (25% trimmed mean, as scipy.stats.trim_mean) and optimality gap (γ = {}) over every run × task score; median over tasks of the per-task mean; Tasks ≥ {}: tasks whose mean score is at least {}.",
+            s.gamma, s.threshold, s.threshold
         ));
         if let Some(first) = self.prob_improvement.first() {
             notes.push(format!(

@@ -559,11 +559,16 @@ impl Report for CompareReport {
         table.caption = output.caption.clone().map(|c| style.escape(&c));
         table.label = output.label.clone();
         table.fragment = output.fragment;
-        table.notes = vec![style.escape(&method_note(
-            &self.settings,
-            &seeds_per_condition(&self.groups),
-            "treatments",
-        ))];
+        table.notes = vec![
+            style.escape(&method_note(
+                &self.settings,
+                &seeds_per_condition(&self.groups)
+                    .into_iter()
+                    .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))
+                    .collect::<Vec<_>>(),
+                "treatments",
+            )),
+        ];
         table.notes.extend(summary::common_notes(
             style,
             &self.settings.describe(),

@@ -161,8 +161,27 @@ fn pilot_effect(
     treatment: Option<&str>,
     metric: Option<&str>,
 ) -> Result<(Effect, Option<Pilot>)> {
-    let treatments: Vec<String> = treatment.map(|t| vec![t.to_string()]).unwrap_or_default();
+    // Without --treatment, the second pilot folder's plain condition (not its
+    // override sets) is the treatment.
+    let second_plain = study.per_input.get(1).and_then(|conditions| {
+        let plain: Vec<&String> = conditions.iter().filter(|c| !c.contains('@')).collect();
+        match plain.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    });
+    let treatments: Vec<String> = treatment
+        .map(str::to_string)
+        .or(second_plain)
+        .into_iter()
+        .collect();
     let roles = roles::resolve(study, baseline, &treatments, None)?;
+    if roles.treatments.len() > 1 {
+        return Err(Error::usage(format!(
+            "which pilot condition is the treatment? name it with --treatment; candidates: {}",
+            roles.treatments.join(", ")
+        )));
+    }
     let treatment = roles.treatments[0].clone();
     let all = groups::seed_values(study);
     let mut metrics = groups::metric_names(&all);
@@ -220,9 +239,9 @@ fn pilot_effect(
 fn shown(n: usize, needed: Option<usize>, last: usize) -> bool {
     let on_grid = match n {
         0..=10 => true,
-        11..=50 => n % 5 == 0,
-        51..=250 => n % 25 == 0,
-        _ => n % 100 == 0,
+        11..=50 => n.is_multiple_of(5),
+        51..=250 => n.is_multiple_of(25),
+        _ => n.is_multiple_of(100),
     };
     on_grid || Some(n) == needed || n == last
 }

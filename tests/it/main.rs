@@ -2,8 +2,11 @@
 //! outputs, and statistics against committed scipy/statsmodels references.
 
 mod aggregate;
+mod check;
 mod cli_ablation;
+mod cli_compare;
 mod cli_errors;
+mod cli_power;
 mod cli_summary;
 mod common;
 mod latex;
