@@ -117,6 +117,12 @@ pub struct DescribeArgs {
     /// Standard deviation: 1 = sample (default), 0 = population
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub ddof: Option<u8>,
+    /// One value per seed from a training history: last, best-mean (best step of the mean curve), per-seed-best (optimistic) or step=N (last step ≤ N)
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step (rows with a larger step are dropped) before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +217,12 @@ pub struct PowerArgs {
     /// Read pilot runs without a known seed, using the folder name as seed id
     #[arg(long)]
     pub allow_unseeded: bool,
+    /// One value per seed from a training history: last, best-mean, per-seed-best or step=N
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
     /// The study file (default: ./xreport.toml, else beside the runs)
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,

@@ -82,6 +82,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             baseline: args.baseline.as_deref(),
                             treatment: args.treatment.as_deref(),
                             metric: args.metric.as_deref(),
+                            reduce: analysis::reduce::Reduce {
+                                rule: settings::reduce_rule(args.reduce.as_deref())?,
+                                max_step: args.max_step,
+                            },
                         },
                         &inference,
                     )?

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod direction;
 pub mod groups;
 pub mod power;
+pub mod reduce;
 pub mod report;
 pub mod roles;
 pub mod summary;

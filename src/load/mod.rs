@@ -4,6 +4,7 @@
 pub mod config;
 pub mod index;
 pub mod json;
+pub mod rl_csv;
 pub mod run;
 pub mod run_name;
 pub mod table;
@@ -68,7 +69,15 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
         let part = if meta.is_dir() {
-            tree::load_tree(path, options)?
+            let histories = rl_csv::find(path)?;
+            if histories.is_empty() {
+                tree::load_tree(path, options)?
+            } else {
+                rl_csv::load(path, &histories)?
+            }
+        } else if rl_csv::is_rl_csv(path) {
+            let folder = path.parent().unwrap_or(path);
+            rl_csv::load(folder, std::slice::from_ref(path))?
         } else {
             table::load_table(path, &options.columns)?
         };

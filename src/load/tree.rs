@@ -207,7 +207,7 @@ fn condition_of(root: &Path, dir: &Path, named_as_seed: bool) -> String {
 }
 
 /// A folder's own name, resolving `.` and `..` through the file system.
-fn folder_name(path: &Path) -> String {
+pub(crate) fn folder_name(path: &Path) -> String {
     let named = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -4,6 +4,7 @@
 mod cli_errors;
 mod cli_summary;
 mod common;
+mod histories;
 mod loaders;
 mod stats_inference;
 mod stats_power;

@@ -1,0 +1,271 @@
+//! Training histories: the Tianshou RL CSVs, `--reduce`, `--max-step`.
+
+use crate::common::{assert_close, reference, tree, xreport};
+
+/// The "Tianshou (1M)" column of tianshou's examples/mujoco/README.md at
+/// commit 39acf20 (see /work/shared/data/PROVENANCE.md section 2): env, algo,
+/// published cell, step of the best mean, and — for the two cells the CSVs do
+/// not reproduce — what the CSVs give instead.
+const CELLS: &[(&str, &str, &str, i64, Option<&str>)] = &[
+    ("Ant-v3", "sac", "5850.2 ± 475.7", 985000, None),
+    (
+        "Ant-v3",
+        "td3",
+        "5116.4 ± 799.9",
+        905000,
+        Some("5053.9 ± 762.4"),
+    ),
+    ("Ant-v3", "ddpg", "990.4 ± 4.3", 0, None),
+    ("Ant-v3", "ppo", "3258.4 ± 1079.3", 983040, None),
+    ("HalfCheetah-v3", "sac", "12138.8 ± 1049.3", 990000, None),
+    ("HalfCheetah-v3", "td3", "10201.2 ± 772.8", 985000, None),
+    ("HalfCheetah-v3", "ddpg", "11718.7 ± 465.6", 980000, None),
+    ("HalfCheetah-v3", "ppo", "5783.9 ± 1244.0", 921600, None),
+    ("Hopper-v3", "sac", "3542.2 ± 51.5", 970000, None),
+    ("Hopper-v3", "td3", "3472.2 ± 116.8", 865000, None),
+    ("Hopper-v3", "ddpg", "2197.0 ± 971.6", 995000, None),
+    ("Hopper-v3", "ppo", "2609.3 ± 700.8", 890880, None),
+    ("Walker2d-v3", "sac", "5007.0 ± 251.5", 995000, None),
+    ("Walker2d-v3", "td3", "3982.4 ± 274.5", 985000, None),
+    ("Walker2d-v3", "ddpg", "1400.6 ± 905.0", 975000, None),
+    ("Walker2d-v3", "ppo", "3588.5 ± 756.6", 890880, None),
+    ("Swimmer-v3", "sac", "44.4 ± 0.5", 960000, None),
+    ("Swimmer-v3", "td3", "104.2 ± 34.2", 990000, None),
+    ("Swimmer-v3", "ddpg", "144.1 ± 6.5", 990000, None),
+    ("Swimmer-v3", "ppo", "66.7 ± 99.1", 952320, None),
+    ("Humanoid-v3", "sac", "5488.5 ± 81.2", 970000, None),
+    ("Humanoid-v3", "td3", "5189.5 ± 178.5", 975000, None),
+    ("Humanoid-v3", "ddpg", "177.3 ± 77.6", 0, None),
+    ("Humanoid-v3", "ppo", "787.1 ± 193.5", 983040, None),
+    ("Reacher-v2", "sac", "-2.6 ± 0.2", 705000, None),
+    ("Reacher-v2", "td3", "-2.7 ± 0.2", 705000, None),
+    ("Reacher-v2", "ddpg", "-3.3 ± 0.3", 355000, None),
+    ("Reacher-v2", "ppo", "-4.1 ± 0.3", 952320, None),
+    ("InvertedPendulum-v2", "sac", "1000.0 ± 0.0", 10000, None),
+    ("InvertedPendulum-v2", "td3", "1000.0 ± 0.0", 35000, None),
+    ("InvertedPendulum-v2", "ddpg", "1000.0 ± 0.0", 20000, None),
+    ("InvertedPendulum-v2", "ppo", "1000.0 ± 0.0", 61440, None),
+    (
+        "InvertedDoublePendulum-v2",
+        "sac",
+        "9359.5 ± 0.4",
+        195000,
+        Some("9359.6 ± 0.4"),
+    ),
+    (
+        "InvertedDoublePendulum-v2",
+        "td3",
+        "9349.2 ± 14.3",
+        55000,
+        None,
+    ),
+    (
+        "InvertedDoublePendulum-v2",
+        "ddpg",
+        "8364.3 ± 2778.9",
+        25000,
+        None,
+    ),
+    (
+        "InvertedDoublePendulum-v2",
+        "ppo",
+        "9231.3 ± 270.4",
+        399360,
+        None,
+    ),
+];
+
+/// Hopper and Walker2d ship as examples; the other seven envs are test fixtures.
+fn env_dir(env: &str) -> String {
+    if matches!(env, "Hopper-v3" | "Walker2d-v3") {
+        format!("examples/tianshou-mujoco/{env}")
+    } else {
+        format!("tests/fixtures/tianshou_mujoco/{env}")
+    }
+}
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = xreport().args(args).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).expect("JSON output")
+}
+
+/// The "mean ± std" cell of `condition` in a Markdown summary.
+fn md_cell(md: &str, condition: &str) -> String {
+    md.lines()
+        .find(|l| l.starts_with(&format!("| {condition} |")))
+        .and_then(|l| l.split('|').nth(4))
+        .map(|c| c.trim().trim_matches('*').to_string())
+        .unwrap_or_else(|| panic!("no row for {condition} in\n{md}"))
+}
+
+#[test]
+fn best_mean_with_population_std_reproduces_every_tianshou_readme_cell_that_provenance_says_reproduces()
+ {
+    let mut envs: Vec<&str> = CELLS.iter().map(|c| c.0).collect();
+    envs.dedup();
+    for env in envs {
+        let dir = env_dir(env);
+        let base = [
+            "summary",
+            dir.as_str(),
+            "--reduce",
+            "best-mean",
+            "--ddof",
+            "0",
+            "--max-step",
+            "1000000",
+            "--digits",
+            "1",
+            "--resamples",
+            "100",
+        ];
+        let out = xreport()
+            .args(base)
+            .args(["--format", "md"])
+            .assert()
+            .success();
+        let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let json = run_json(&[&base[..], &["--format", "json"]].concat());
+        assert_eq!(json["settings"]["reduce"], "best-mean");
+        assert_eq!(json["settings"]["ddof"], 0);
+        assert_eq!(json["settings"]["max_step"], 1_000_000);
+        for (_, algo, published, step, instead) in CELLS.iter().filter(|c| c.0 == env) {
+            let printed = md_cell(&md, algo);
+            match instead {
+                None => assert_eq!(&printed, published, "{env} {algo}"),
+                Some(computed) => {
+                    assert_ne!(
+                        &printed, published,
+                        "{env} {algo} is not expected to reproduce"
+                    );
+                    assert_eq!(&printed, computed, "{env} {algo}");
+                }
+            }
+            let group = json["groups"]
+                .as_array()
+                .and_then(|g| g.iter().find(|g| g["condition"] == *algo))
+                .expect("group");
+            let note = format!("best-mean at step {step}");
+            assert!(
+                group["notes"]
+                    .as_array()
+                    .is_some_and(|n| n.iter().any(|n| n == &note[..])),
+                "{env} {algo}: {}",
+                group["notes"]
+            );
+        }
+    }
+}
+
+#[test]
+fn every_reduce_rule_gives_the_numbers_numpy_gives() {
+    let reference = reference("histories_tianshou.json");
+    for case in reference["cases"].as_array().expect("cases") {
+        let env = case["env"].as_str().expect("env");
+        let algo = case["algo"].as_str().expect("algo");
+        let rule = case["reduce"].as_str().expect("rule");
+        let dir = format!("{}/{algo}", env_dir(env));
+        let mut args = vec![
+            "summary".to_string(),
+            dir,
+            "--reduce".into(),
+            rule.into(),
+            "--resamples".into(),
+            "100".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if let Some(max) = case["max_step"].as_i64() {
+            args.extend(["--max-step".into(), max.to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        for ddof in [0, 1] {
+            let ddof_text = ddof.to_string();
+            let json = run_json(&[&args[..], &["--ddof", &ddof_text]].concat());
+            let group = &json["groups"][0];
+            let what = format!("{env} {algo} {rule} {:?}", case["max_step"]);
+            assert_eq!(group["values"], case["values"], "{what}");
+            let mean = group["mean"].as_f64().expect("mean");
+            assert_close(mean, case["mean"].as_f64().expect("mean"), 1e-14, &what);
+            let std = group["std"].as_f64().expect("std");
+            let key = format!("std_ddof{ddof}");
+            assert_close(std, case[&key].as_f64().expect("std"), 1e-12, &what);
+        }
+        if rule == "per-seed-best" {
+            let json = run_json(&args);
+            let notes = json["groups"][0]["notes"].to_string();
+            assert!(notes.contains("optimistic"), "{notes}");
+        }
+    }
+}
+
+#[test]
+fn compare_at_one_million_steps_matches_scipy_welch_on_hopper_sac_against_td3() {
+    let json = run_json(&[
+        "compare",
+        "examples/tianshou-mujoco/Hopper-v3/td3",
+        "examples/tianshou-mujoco/Hopper-v3/sac",
+        "--reduce",
+        "step=1000000",
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["settings"]["reduce"], "step=1000000");
+    let c = &json["comparisons"][0];
+    assert_eq!(c["baseline"], "td3");
+    assert_eq!(c["treatment"], "sac");
+    // PROVENANCE.md section 2: Welch t = 1.5487, df = 9.056, p = 0.1556 (scipy).
+    assert_close(c["statistic"].as_f64().expect("t"), 1.5487, 1e-4, "t");
+    assert_close(c["df"].as_f64().expect("df"), 9.056, 1e-3, "df");
+    assert_close(c["p_value"].as_f64().expect("p"), 0.1556, 1e-3, "p");
+}
+
+#[test]
+fn a_report_without_histories_does_not_state_a_reduction() {
+    let json = run_json(&["summary", "examples/tables/long.csv", "--format", "json"]);
+    assert!(
+        json["settings"].get("reduce").is_none(),
+        "{}",
+        json["settings"]
+    );
+}
+
+#[test]
+fn an_unknown_reduce_rule_exits_2_naming_the_rules() {
+    let out = xreport()
+        .args([
+            "summary",
+            "examples/tianshou-mujoco/Hopper-v3",
+            "--reduce",
+            "max",
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("last, best-mean, per-seed-best, step=N"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_malformed_rl_csv_exits_2_naming_the_file_and_line() {
+    let dir = tree(&[(
+        "sac/test_rew_2seeds.csv",
+        "env_step,rew,rew:shaded,rew:seed_0_a/test_rew.csv,rew:seed_1_b/test_rew.csv\n0,1,0,1,1\n5000,2,0,two,2\n",
+    )]);
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("test_rew_2seeds.csv:line 3"), "{stderr}");
+    assert!(stderr.contains("seed 0"), "{stderr}");
+}
+
+#[test]
+fn an_rl_csv_without_env_step_exits_2() {
+    let dir = tree(&[("sac/test_rew_1seeds.csv", "step,rew:seed_0_a\n0,1\n")]);
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("no `env_step` column"), "{stderr}");
+}
