@@ -66,6 +66,16 @@ def main():
                 "std_ddof0": float(np.std(values, ddof=0)),
                 "std_ddof1": float(np.std(values, ddof=1)),
             })
+    # Curves: mean over seeds per row, raw and with each seed smoothed by
+    # pandas' EMA (adjust=False: s0 = x0, s = w*s_prev + (1-w)*x).
+    frame = pd.read_csv(DATA / "Hopper-v3/sac/test_rew_10seeds.csv")
+    seeds = [c for c in frame.columns if ":seed_" in c]
+    smoothed = frame[seeds].ewm(alpha=1 - 0.6, adjust=False).mean()
+    out["curve_hopper_sac"] = {
+        "steps": frame["env_step"].tolist(),
+        "mean": frame[seeds].mean(axis=1).tolist(),
+        "mean_smooth_0.6": smoothed.mean(axis=1).tolist(),
+    }
     path = ROOT / "golden/reference/histories_tianshou.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
 

@@ -25,6 +25,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
+    /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band
+    Curves(CurvesArgs),
 }
 
 /// Where the runs come from and how to read them.
@@ -279,4 +281,30 @@ pub enum CiMethodArg {
     Percentile,
     Basic,
     Bca,
+}
+
+#[derive(Debug, Args)]
+pub struct CurvesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Smooth each seed's curve by an exponential moving average with this weight of the previous point (0 ≤ W < 1)
+    #[arg(long, value_name = "W")]
+    pub smooth: Option<f64>,
+    /// Draw only steps ≤ N
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
+    /// Confidence level of the band
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples at each step
+    #[arg(long, value_name = "N")]
+    pub resamples: Option<usize>,
+    /// Bootstrap interval method
+    #[arg(long, value_enum)]
+    pub ci_method: Option<CiMethodArg>,
+    /// Seed of the bootstrap random streams
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -49,6 +49,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Curves(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let describe = settings::curves(&args, inputs.study.as_ref())?;
+            let smooth = analysis::curves::check_smooth(args.smooth)?;
+            let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            let output = settings::output(&args.output)?;
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Power(args) => {
             let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
             let inference = settings::power(&args, study_file.as_ref())?;

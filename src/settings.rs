@@ -143,6 +143,22 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
     })
 }
 
+/// `xreport curves`'s bootstrap settings and step cut (no reduction, no std).
+pub fn curves(args: &crate::cli::CurvesArgs, study: Option<&Located>) -> Result<Describe> {
+    describe(
+        &DescribeArgs {
+            confidence: args.confidence,
+            resamples: args.resamples,
+            ci_method: args.ci_method,
+            seed: args.seed,
+            ddof: None,
+            reduce: None,
+            max_step: args.max_step,
+        },
+        study,
+    )
+}
+
 /// The `--reduce` rule; `last` by default.
 pub fn reduce_rule(text: Option<&str>) -> Result<Rule> {
     match text {

@@ -31,17 +31,14 @@ impl SeedValues {
     }
 }
 
-/// Per-seed observations (seed, value, step) keyed by (condition, metric).
-type ByKey<'a> = BTreeMap<(&'a str, &'a str), Vec<(&'a str, Option<f64>, Option<i64>)>>;
+/// One observation of a metric: seed, value, step (`None` outside histories).
+pub type Observation<'a> = (&'a str, Option<f64>, Option<i64>);
 
-/// Every condition × metric of the study, conditions in study order, metrics
-/// in natural order. A metric logged over steps (a training history) is
-/// reduced to one value per seed by `reduce`, in the metric's `direction`.
-pub fn seed_values(
-    study: &Study,
-    reduce: &Reduce,
-    direction: &dyn Fn(&str) -> Direction,
-) -> Vec<SeedValues> {
+/// Per-seed observations keyed by (condition, metric).
+pub type ByKey<'a> = BTreeMap<(&'a str, &'a str), Vec<Observation<'a>>>;
+
+/// The study's observations by (condition, metric), and its metrics in natural order.
+pub fn observations(study: &Study) -> (ByKey<'_>, Vec<&str>) {
     let mut by_key: ByKey = BTreeMap::new();
     for row in tidy::rows(&study.results) {
         by_key
@@ -52,6 +49,18 @@ pub fn seed_values(
     let mut metrics: Vec<&str> = by_key.keys().map(|(_, m)| *m).collect();
     metrics.sort_by(|a, b| natural_cmp(a, b));
     metrics.dedup();
+    (by_key, metrics)
+}
+
+/// Every condition × metric of the study, conditions in study order, metrics
+/// in natural order. A metric logged over steps (a training history) is
+/// reduced to one value per seed by `reduce`, in the metric's `direction`.
+pub fn seed_values(
+    study: &Study,
+    reduce: &Reduce,
+    direction: &dyn Fn(&str) -> Direction,
+) -> Vec<SeedValues> {
+    let (by_key, metrics) = observations(study);
     let mut out = Vec::new();
     for condition in &study.conditions {
         for metric in &metrics {
@@ -92,10 +101,7 @@ pub fn seed_values(
 /// Every seed's history of one condition × metric, seeds in natural order,
 /// cut at `max_step`. Rows without a step are left out; a step logged twice
 /// keeps its last value.
-pub fn histories<'a>(
-    entries: &[(&'a str, Option<f64>, Option<i64>)],
-    max_step: Option<i64>,
-) -> Vec<(&'a str, Series)> {
+pub fn histories<'a>(entries: &[Observation<'a>], max_step: Option<i64>) -> Vec<(&'a str, Series)> {
     let mut by_seed: Vec<(&str, Series)> = Vec::new();
     for (seed, value, step) in entries {
         let Some(step) = step else { continue };
@@ -115,7 +121,7 @@ pub fn histories<'a>(
 
 fn reduce_group(
     group: &mut SeedValues,
-    entries: &[(&str, Option<f64>, Option<i64>)],
+    entries: &[Observation<'_>],
     settings: &Reduce,
     direction: Direction,
 ) {
@@ -133,6 +139,13 @@ fn reduce_group(
         }
     }
     group.notes.extend(reduced.notes);
+}
+
+/// Metric names in natural order, without duplicates.
+pub fn metric_names_of(mut metrics: Vec<String>) -> Vec<String> {
+    metrics.sort_by(|a, b| natural_cmp(a, b));
+    metrics.dedup();
+    metrics
 }
 
 /// The metrics of the study, natural order.

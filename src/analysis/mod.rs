@@ -2,6 +2,7 @@
 //! the JSON output and the source of every other format.
 
 pub mod compare;
+pub mod curves;
 pub mod direction;
 pub mod groups;
 pub mod power;

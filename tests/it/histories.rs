@@ -269,3 +269,99 @@ fn an_rl_csv_without_env_step_exits_2() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("no `env_step` column"), "{stderr}");
 }
+
+#[test]
+fn curves_give_the_mean_over_seeds_at_every_step_and_the_smoothed_mean_pandas_gives() {
+    let reference = reference("histories_tianshou.json");
+    let curve = &reference["curve_hopper_sac"];
+    for (smooth, key) in [(None, "mean"), (Some("0.6"), "mean_smooth_0.6")] {
+        let mut args = vec![
+            "curves",
+            "examples/tianshou-mujoco/Hopper-v3/sac",
+            "--resamples",
+            "200",
+            "--format",
+            "json",
+        ];
+        if let Some(w) = smooth {
+            args.extend(["--smooth", w]);
+        }
+        let json = run_json(&args);
+        assert_eq!(json["schema"], "xreport.curves/1");
+        let points = json["curves"][0]["points"].as_array().expect("points");
+        let expected = curve[key].as_array().expect("mean");
+        assert_eq!(points.len(), expected.len());
+        for ((p, step), mean) in points
+            .iter()
+            .zip(curve["steps"].as_array().expect("steps"))
+            .zip(expected)
+        {
+            assert_eq!(&p["step"], step);
+            assert_eq!(p["n"], 10);
+            let m = p["mean"].as_f64().expect("mean");
+            assert_close(
+                m,
+                mean.as_f64().expect("mean"),
+                1e-12,
+                &format!("{key} at {step}"),
+            );
+            let lo = p["ci"][0].as_f64().expect("lo");
+            let hi = p["ci"][1].as_f64().expect("hi");
+            assert!(lo <= m && m <= hi, "{key} at {step}: {lo} {m} {hi}");
+        }
+    }
+}
+
+#[test]
+fn curves_output_is_byte_identical_across_runs_and_cut_by_max_step() {
+    let args = [
+        "curves",
+        "examples/tianshou-mujoco/Walker2d-v3",
+        "--resamples",
+        "200",
+        "--max-step",
+        "1000000",
+        "--format",
+        "csv",
+    ];
+    let first = xreport()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let second = xreport()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(first, second);
+    let text = String::from_utf8(first).expect("utf-8");
+    assert!(text.starts_with("condition,metric,step,n,mean,ci_lo,ci_hi\n"));
+    assert!(text.contains("\nsac,test_rew,1000000,10,"));
+    assert!(!text.contains(",1005000,"));
+}
+
+#[test]
+fn curves_of_results_without_histories_exit_2() {
+    xreport()
+        .args(["curves", "examples/tables/long.csv"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_smoothing_weight_of_one_or_more_exits_2() {
+    xreport()
+        .args([
+            "curves",
+            "examples/tianshou-mujoco/Hopper-v3",
+            "--smooth",
+            "1",
+        ])
+        .assert()
+        .code(2);
+}
