@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod load;
+pub mod plot;
 pub mod render;
 pub mod settings;
 pub mod stats;
@@ -54,10 +55,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let describe = settings::curves(&args, inputs.study.as_ref())?;
             let smooth = analysis::curves::check_smooth(args.smooth)?;
             let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
-            let output = settings::output(&args.output)?;
+            let image = match (&args.output.output, args.output.format) {
+                (Some(path), None) => plot::curves::Image::of(path),
+                _ => None,
+            };
+            let output = match image {
+                Some(_) => None,
+                None => Some(settings::output(&args.output)?),
+            };
             let study = load::load(&inputs.paths, &inputs.load)?;
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
-            render::emit(&report, &output)?;
+            if let Some(image) = image {
+                let bytes = plot::curves::render(&report, image)?;
+                render::write_output(&bytes, args.output.output.as_deref())?;
+            } else if let Some(output) = &output {
+                render::emit(&report, output)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Power(args) => {

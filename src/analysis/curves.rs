@@ -222,25 +222,27 @@ fn curve(
 impl CurvesReport {
     /// The caption of the plot and tables: what the band is, and the smoothing.
     pub fn caption(&self) -> String {
-        let smooth = match self.settings.smooth {
-            Some(w) => format!(
-                "; each seed's curve smoothed by an EMA, s = {w}·s_prev + {}·x",
-                1.0 - w
-            ),
-            None => String::new(),
-        };
-        let cut = self
-            .settings
-            .max_step
-            .map(|m| format!("; steps ≤ {m}"))
-            .unwrap_or_default();
-        format!(
-            "Mean over seeds with a {}% {} bootstrap CI ({} resamples, seed {}){smooth}{cut}",
+        self.caption_parts().join("; ")
+    }
+
+    /// The caption in parts, one per line of the plot's footer.
+    pub fn caption_parts(&self) -> Vec<String> {
+        let mut parts = vec![format!(
+            "Mean over seeds with a {}% {} bootstrap CI ({} resamples, seed {})",
             self.settings.confidence * 100.0,
             self.settings.ci_method,
             self.settings.resamples,
             self.settings.seed
-        )
+        )];
+        if let Some(w) = self.settings.smooth {
+            parts.push(format!(
+                "each seed's curve smoothed by an EMA s = w·s_prev + (1 − w)·x, w = {w}"
+            ));
+        }
+        if let Some(m) = self.settings.max_step {
+            parts.push(format!("steps ≤ {m}"));
+        }
+        parts
     }
 }
 

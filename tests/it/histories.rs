@@ -1,6 +1,6 @@
 //! Training histories: the Tianshou RL CSVs, `--reduce`, `--max-step`.
 
-use crate::common::{assert_close, reference, tree, xreport};
+use crate::common::{assert_close, assert_golden, reference, tree, xreport};
 
 /// The "Tianshou (1M)" column of tianshou's examples/mujoco/README.md at
 /// commit 39acf20 (see /work/shared/data/PROVENANCE.md section 2): env, algo,
@@ -364,4 +364,50 @@ fn a_smoothing_weight_of_one_or_more_exits_2() {
         ])
         .assert()
         .code(2);
+}
+
+#[test]
+fn curves_draw_a_deterministic_png_and_svg_matching_golden() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for ext in ["png", "svg"] {
+        let mut bytes = Vec::new();
+        for i in 0..2 {
+            let path = dir.path().join(format!("curves{i}.{ext}"));
+            xreport()
+                .args([
+                    "curves",
+                    "tests/fixtures/curves_small",
+                    "--resamples",
+                    "1000",
+                    "--smooth",
+                    "0.5",
+                    "-o",
+                ])
+                .arg(&path)
+                .assert()
+                .success();
+            bytes.push(std::fs::read(&path).expect("figure written"));
+        }
+        assert_eq!(bytes[0], bytes[1], "{ext} differs between runs");
+        if ext == "png" {
+            assert_eq!(&bytes[0][..8], b"\x89PNG\r\n\x1a\n");
+        }
+        assert_golden(&format!("curves/small.{ext}"), &bytes[0]);
+    }
+}
+
+#[test]
+fn curves_json_of_the_small_fixture_matches_golden() {
+    let out = xreport()
+        .args([
+            "curves",
+            "tests/fixtures/curves_small",
+            "--resamples",
+            "1000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    assert_golden("curves/small.json", &out.get_output().stdout);
 }
