@@ -126,6 +126,12 @@ fn reduce_group(
     direction: Direction,
 ) {
     group.reduced = true;
+    let without_step = entries.iter().filter(|e| e.2.is_none()).count();
+    if without_step > 0 {
+        group.notes.push(format!(
+            "{without_step} value(s) without a step (from results files) ignored: the metric's history was reduced instead"
+        ));
+    }
     let histories = histories(entries, settings.max_step);
     let series: Vec<&Series> = histories.iter().map(|(_, h)| h).collect();
     let reduced = reduce::reduce(&series, settings.rule, direction);

@@ -2,6 +2,7 @@
 //! metadata and the list of what was skipped and why. No statistics here.
 
 pub mod config;
+pub mod history;
 pub mod index;
 pub mod json;
 pub mod rl_csv;

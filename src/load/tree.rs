@@ -40,7 +40,7 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
         return Err(Error::input(
             root,
             format!(
-                "no runs found: expected run folders holding one of {} or an eval_results/ folder",
+                "no runs found: expected run folders holding one of {}, an eval_results/ folder, trainer_state.json or metrics.csv",
                 RESULTS_FILES.join(", ")
             ),
         ));
@@ -109,7 +109,9 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
         let hidden = name.to_string_lossy().starts_with('.');
         // Symlinked folders are not followed: they can loop.
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir && !hidden && name != run::RESULTS_DIR {
+        // Hugging Face `checkpoint-N` folders repeat the run's trainer state.
+        let checkpoint = name.to_string_lossy().starts_with("checkpoint-");
+        if is_dir && !hidden && !checkpoint && name != run::RESULTS_DIR {
             subdirs.push(entry.path());
         }
     }
@@ -299,6 +301,17 @@ fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
                 task: None,
                 example: None,
                 step: None,
+            });
+        }
+        for point in &run.history {
+            builder.push(Row {
+                condition: &run.condition,
+                seed: &run.seed,
+                metric: &point.metric,
+                value: point.value,
+                task: None,
+                example: None,
+                step: Some(point.step),
             });
         }
     }

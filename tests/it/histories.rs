@@ -411,3 +411,139 @@ fn curves_json_of_the_small_fixture_matches_golden() {
         .success();
     assert_golden("curves/small.json", &out.get_output().stdout);
 }
+
+/// `summary --reduce RULE` of one metric of a fixture tree, values per condition.
+fn reduced_values(dir: &str, metric: &str, rule: &str) -> Vec<(String, serde_json::Value)> {
+    let json = run_json(&[
+        "summary",
+        dir,
+        "--metric",
+        metric,
+        "--reduce",
+        rule,
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["settings"]["reduce"], rule);
+    json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["condition"].as_str().unwrap_or("").to_string(),
+                g["values"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn trainer_state_and_lightning_histories_reduce_as_numpy_does() {
+    let reference = reference("histories_loggers.json");
+    for (dir, metric, key) in [
+        ("tests/fixtures/histories/hf", "eval_loss", "hf_eval_loss"),
+        (
+            "tests/fixtures/histories/lightning",
+            "val_loss",
+            "lightning_val_loss",
+        ),
+    ] {
+        for rule in ["last", "best-mean", "per-seed-best"] {
+            for (condition, values) in reduced_values(dir, metric, rule) {
+                assert_eq!(
+                    values, reference[key][&condition][rule],
+                    "{dir} {condition} {rule}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_trainer_state_history_is_drawn_as_curves_on_its_eval_steps() {
+    let json = run_json(&[
+        "curves",
+        "tests/fixtures/histories/hf",
+        "--metric",
+        "eval_loss",
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let steps: Vec<i64> = json["curves"][0]["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .filter_map(|p| p["step"].as_i64())
+        .collect();
+    assert_eq!(steps, vec![50, 100, 150, 200, 250, 300]);
+}
+
+#[test]
+fn a_wide_table_with_a_step_column_is_a_history() {
+    let dir = tree(&[(
+        "curves.csv",
+        "condition,seed,step,val.loss\na,0,10,3.0\na,0,20,1.0\na,0,30,2.0\na,1,10,3.0\na,1,20,2.0\na,1,30,2.5\n",
+    )]);
+    let path = dir.path().join("curves.csv");
+    let path = path.to_str().expect("utf-8 path");
+    let values = |rule: &str| reduced_values(path, "val.loss", rule)[0].1.clone();
+    assert_eq!(values("last"), serde_json::json!([2.0, 2.5]));
+    assert_eq!(values("best-mean"), serde_json::json!([1.0, 2.0]));
+    assert_eq!(values("per-seed-best"), serde_json::json!([1.0, 2.0]));
+    assert_eq!(values("step=25"), serde_json::json!([1.0, 2.0]));
+}
+
+fn assert_exit_2_naming(files: &[(&str, &str)], needles: &[&str]) {
+    let dir = tree(files);
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    }
+}
+
+#[test]
+fn a_truncated_trainer_state_exits_2_naming_the_file() {
+    assert_exit_2_naming(
+        &[(
+            "a/seed_0/trainer_state.json",
+            "{\"log_history\": [{\"step\": 1, \"loss\": 2.0},",
+        )],
+        &["seed_0/trainer_state.json", "malformed JSON"],
+    );
+}
+
+#[test]
+fn a_trainer_state_entry_without_a_step_exits_2_naming_the_entry() {
+    assert_exit_2_naming(
+        &[(
+            "a/seed_0/trainer_state.json",
+            "{\"log_history\": [{\"step\": 1, \"loss\": 2.0}, {\"loss\": 1.0}]}",
+        )],
+        &["trainer_state.json:$.log_history[1].step"],
+    );
+}
+
+#[test]
+fn a_lightning_csv_with_a_bad_cell_exits_2_naming_the_line() {
+    assert_exit_2_naming(
+        &[(
+            "a/seed_0/metrics.csv",
+            "epoch,step,val_loss\n0,9,1.5\n1,19,oops\n",
+        )],
+        &["metrics.csv:line 3", "`val_loss`"],
+    );
+}
+
+#[test]
+fn a_lightning_csv_without_a_step_column_exits_2() {
+    assert_exit_2_naming(
+        &[("a/seed_0/metrics.csv", "epoch,val_loss\n0,1.5\n")],
+        &["metrics.csv:line 1", "no `step` column"],
+    );
+}
