@@ -39,28 +39,6 @@ fn metric_of(path: &Path) -> String {
         .unwrap_or_else(|| "value".into())
 }
 
-/// Every RL CSV under `root` (sorted), without descending into hidden folders.
-pub fn find(root: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&dir, &e))?;
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            let kind = entry.file_type().map_err(|e| Error::io(&path, &e))?;
-            if kind.is_dir() && !hidden {
-                stack.push(path);
-            } else if kind.is_file() && is_rl_csv(&path) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 /// Load the RL CSVs `files` found under `root` into one study.
 pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
     let mut builder = TidyBuilder::default();
@@ -86,7 +64,7 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
 
 /// The CSV's folder below the root, `/`-joined; the root's own name when the
 /// CSV is in the root (`xreport compare Hopper-v3/sac Hopper-v3/td3`).
-fn condition_of(root: &Path, file: &Path) -> String {
+pub(crate) fn condition_of(root: &Path, file: &Path) -> String {
     let folder = file.parent().unwrap_or(root);
     let rel: Vec<String> = folder
         .strip_prefix(root)

@@ -547,3 +547,78 @@ fn a_lightning_csv_without_a_step_column_exits_2() {
         &["metrics.csv:line 1", "no `step` column"],
     );
 }
+
+#[test]
+fn npy_curves_one_per_seed_reduce_as_numpy_does() {
+    let reference = reference("histories_npy.json");
+    for rule in ["last", "best-mean", "per-seed-best"] {
+        let json = run_json(&[
+            "summary",
+            "tests/fixtures/npy_curves",
+            "--reduce",
+            rule,
+            "--ddof",
+            "0",
+            "--resamples",
+            "100",
+            "--format",
+            "json",
+        ]);
+        for group in json["groups"].as_array().expect("groups") {
+            let condition = group["condition"].as_str().expect("condition");
+            let expected = &reference["conditions"][condition];
+            assert_eq!(group["metric"], expected["metric"]);
+            assert_eq!(group["seeds"], serde_json::json!([0, 1, 2, 3, 4]));
+            assert_eq!(group["values"], expected[rule], "{condition} {rule}");
+            if rule == "best-mean" {
+                let what = format!("{condition} best-mean");
+                let mean = group["mean"].as_f64().expect("mean");
+                assert_close(
+                    mean,
+                    expected["best_mean_mean"].as_f64().expect("m"),
+                    1e-14,
+                    &what,
+                );
+                let std = group["std"].as_f64().expect("std");
+                assert_close(
+                    std,
+                    expected["best_mean_std_ddof0"].as_f64().expect("s"),
+                    1e-12,
+                    &what,
+                );
+                let note = format!("best-mean at step {}", expected["best_step"]);
+                assert!(
+                    group["notes"].to_string().contains(&note),
+                    "{}",
+                    group["notes"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_truncated_npy_curve_exits_2_naming_the_file_and_byte_offset() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good =
+        std::fs::read("tests/fixtures/npy_curves/Hopper/TD3_Hopper-v1_0.npy").expect("fixture");
+    std::fs::create_dir_all(dir.path().join("Hopper")).expect("mkdir");
+    std::fs::write(dir.path().join("Hopper/TD3_Hopper-v1_0.npy"), &good).expect("write");
+    std::fs::write(
+        dir.path().join("Hopper/TD3_Hopper-v1_1.npy"),
+        &good[..good.len() - 5],
+    )
+    .expect("write");
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("TD3_Hopper-v1_1.npy:byte "), "{stderr}");
+    assert!(stderr.contains("bytes of data follow"), "{stderr}");
+}
+
+#[test]
+fn an_npy_file_that_is_not_npy_exits_2() {
+    let dir = tree(&[("a/seed_0.npy", "not numpy")]);
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("seed_0.npy:byte 0"), "{stderr}");
+}
