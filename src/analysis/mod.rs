@@ -10,3 +10,4 @@ pub mod reduce;
 pub mod report;
 pub mod roles;
 pub mod summary;
+pub mod test_once;
