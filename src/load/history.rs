@@ -1,6 +1,7 @@
 //! Training histories kept in a run folder (DESIGN section 2): the Hugging
-//! Face `trainer_state.json` (`log_history`) and Lightning's `metrics.csv`
-//! (CSVLogger: one row per logging call, sparse columns). Each becomes
+//! Face `trainer_state.json` (`log_history`), Lightning's `metrics.csv`
+//! (CSVLogger: one row per logging call, sparse columns) and TensorBoard
+//! event files ([`tensorboard`]). Each becomes
 //! points (metric, step, value) of the run; the tidy table carries the step.
 
 use std::path::Path;
@@ -10,6 +11,7 @@ use serde_json::Value;
 use super::json;
 use super::rl_csv::parse_step;
 use super::table::{NotANumber, parse_value};
+use super::tensorboard;
 use crate::error::{Error, Result};
 
 /// Hugging Face Trainer state, written beside checkpoints and in the output folder.
@@ -31,7 +33,9 @@ pub struct Point {
 
 /// Whether `dir` holds a history file we read.
 pub fn has_history(dir: &Path) -> bool {
-    dir.join(TRAINER_STATE).is_file() || dir.join(LIGHTNING_CSV).is_file()
+    dir.join(TRAINER_STATE).is_file()
+        || dir.join(LIGHTNING_CSV).is_file()
+        || !tensorboard::event_files(dir).is_empty()
 }
 
 /// Every history point of the run folder `dir`, file by file.
@@ -44,6 +48,9 @@ pub fn read(dir: &Path) -> Result<Vec<Point>> {
     let lightning = dir.join(LIGHTNING_CSV);
     if lightning.is_file() {
         points.extend(read_lightning_csv(&lightning)?);
+    }
+    for events in tensorboard::event_files(dir) {
+        points.extend(tensorboard::read(&events)?);
     }
     Ok(points)
 }

@@ -10,6 +10,7 @@ pub mod rl_csv;
 pub mod run;
 pub mod run_name;
 pub mod table;
+pub mod tensorboard;
 pub mod tidy;
 pub mod tree;
 
@@ -132,6 +133,7 @@ fn scan(root: &Path) -> Result<Scan> {
                 } else if run::RESULTS_FILES.contains(&name.as_ref())
                     || name == history::TRAINER_STATE
                     || name == history::LIGHTNING_CSV
+                    || tensorboard::is_event_file(&name)
                 {
                     found.runs = true;
                 }

@@ -622,3 +622,125 @@ fn an_npy_file_that_is_not_npy_exits_2() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("seed_0.npy:byte 0"), "{stderr}");
 }
+
+/// The per-seed values of every step of `metric` in a curves report, per condition.
+fn curve_values(json: &serde_json::Value, condition: &str) -> Vec<f64> {
+    json["curves"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["condition"] == condition))
+        .and_then(|c| c["points"].as_array())
+        .map(|p| p.iter().filter_map(|p| p["mean"].as_f64()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn tensorboard_scalars_as_simple_values_and_tensors_are_read_exactly() {
+    let reference = reference("histories_tensorboard.json");
+    for metric in ["val/loss", "test/acc"] {
+        for (condition, per_seed) in reference[metric].as_object().expect("conditions") {
+            let rows: Vec<Vec<f64>> = per_seed
+                .as_array()
+                .expect("seeds")
+                .iter()
+                .map(|s| {
+                    s.as_array()
+                        .expect("values")
+                        .iter()
+                        .filter_map(|v| v.as_f64())
+                        .collect()
+                })
+                .collect();
+            let last: Vec<f64> = rows.iter().filter_map(|r| r.last().copied()).collect();
+            let (_, values) = reduced_values("tests/fixtures/tensorboard", metric, "last")
+                .into_iter()
+                .find(|(c, _)| c == condition)
+                .expect("condition");
+            assert_eq!(values, serde_json::json!(last), "{metric} {condition}");
+            let json = run_json(&[
+                "curves",
+                "tests/fixtures/tensorboard",
+                "--metric",
+                metric,
+                "--resamples",
+                "100",
+                "--format",
+                "json",
+            ]);
+            let means = curve_values(&json, condition);
+            assert_eq!(means.len(), rows[0].len(), "{metric} {condition}");
+            for (j, mean) in means.iter().enumerate() {
+                let column: Vec<f64> = rows.iter().map(|r| r[j]).collect();
+                let expected = column.iter().sum::<f64>() / column.len() as f64;
+                assert_close(
+                    *mean,
+                    expected,
+                    1e-14,
+                    &format!("{metric} {condition} step {j}"),
+                );
+            }
+        }
+    }
+}
+
+/// A copy of the TensorBoard fixture with one event file changed by `damage`.
+fn damaged_tensorboard(damage: impl Fn(&mut Vec<u8>)) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut name = String::new();
+    for seed in 0..3 {
+        let from = std::path::Path::new("tests/fixtures/tensorboard/baseline")
+            .join(format!("seed_{seed}"));
+        let to = dir.path().join(format!("baseline/seed_{seed}"));
+        std::fs::create_dir_all(&to).expect("mkdir");
+        for entry in std::fs::read_dir(&from).expect("fixture") {
+            let entry = entry.expect("entry");
+            let mut bytes = std::fs::read(entry.path()).expect("read");
+            if seed == 1 {
+                damage(&mut bytes);
+                name = entry.file_name().to_string_lossy().into_owned();
+            }
+            std::fs::write(to.join(entry.file_name()), bytes).expect("write");
+        }
+    }
+    (dir, name)
+}
+
+#[test]
+fn a_tensorboard_crc_mismatch_exits_2_naming_the_file_and_record_offset() {
+    // Byte 60 lies in the second record's payload (the first record is 40 bytes).
+    let (dir, name) = damaged_tensorboard(|b| b[60] ^= 0x01);
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains(&format!("{name}:byte 40")), "{stderr}");
+    assert!(stderr.contains("CRC mismatch"), "{stderr}");
+}
+
+#[test]
+fn a_truncated_tensorboard_file_exits_2_and_skip_bad_lists_the_run() {
+    let (dir, name) = damaged_tensorboard(|b| {
+        let keep = b.len() - 7;
+        b.truncate(keep);
+    });
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&name) && stderr.contains("truncated record"),
+        "{stderr}"
+    );
+    let json = run_json(&[
+        "summary",
+        dir.path().to_str().expect("utf-8"),
+        "--skip-bad",
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["skipped"].as_array().map(Vec::len), Some(1));
+    assert!(
+        json["skipped"][0]["path"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("seed_1")
+    );
+    assert_eq!(json["groups"][0]["n"], 2);
+}
