@@ -1,6 +1,7 @@
 //! Training histories kept in a run folder (DESIGN section 2): the Hugging
 //! Face `trainer_state.json` (`log_history`), Lightning's `metrics.csv`
-//! (CSVLogger: one row per logging call, sparse columns) and TensorBoard
+//! (CSVLogger: one row per logging call, sparse columns), W&B history CSV
+//! exports (`history.csv`, `wandb-history.csv`) and TensorBoard
 //! event files ([`tensorboard`]). Each becomes
 //! points (metric, step, value) of the run; the tidy table carries the step.
 
@@ -18,6 +19,8 @@ use crate::error::{Error, Result};
 pub const TRAINER_STATE: &str = "trainer_state.json";
 /// Lightning `CSVLogger` output.
 pub const LIGHTNING_CSV: &str = "metrics.csv";
+/// A W&B run history exported as CSV (`run.history().to_csv(...)`, or the UI's export).
+pub const WANDB_CSVS: &[&str] = &["wandb-history.csv", "wandb_history.csv", "history.csv"];
 
 /// Keys of a log entry that index it rather than measure anything.
 const INDEX_KEYS: &[&str] = &["step", "epoch", "total_flos"];
@@ -35,6 +38,7 @@ pub struct Point {
 pub fn has_history(dir: &Path) -> bool {
     dir.join(TRAINER_STATE).is_file()
         || dir.join(LIGHTNING_CSV).is_file()
+        || WANDB_CSVS.iter().any(|n| dir.join(n).is_file())
         || !tensorboard::event_files(dir).is_empty()
 }
 
@@ -47,7 +51,13 @@ pub fn read(dir: &Path) -> Result<Vec<Point>> {
     }
     let lightning = dir.join(LIGHTNING_CSV);
     if lightning.is_file() {
-        points.extend(read_lightning_csv(&lightning)?);
+        points.extend(read_step_csv(&lightning, Logger::Lightning)?);
+    }
+    for name in WANDB_CSVS {
+        let wandb = dir.join(name);
+        if wandb.is_file() {
+            points.extend(read_step_csv(&wandb, Logger::Wandb)?);
+        }
     }
     for events in tensorboard::event_files(dir) {
         points.extend(tensorboard::read(&events)?);
@@ -107,9 +117,36 @@ pub fn read_trainer_state(path: &Path) -> Result<Vec<Point>> {
     Ok(points)
 }
 
-/// Lightning's `metrics.csv`: a `step` column (and `epoch`), one column per
-/// logged name, empty where a row did not log it.
-pub fn read_lightning_csv(path: &Path) -> Result<Vec<Point>> {
+/// The logger that wrote a sparse history CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logger {
+    /// Lightning's `metrics.csv`: `step` (and `epoch`) and one column per logged name.
+    Lightning,
+    /// W&B history: `_step`, W&B's own `_runtime`/`_timestamp`/`_wandb`
+    /// columns (skipped, like every `_` column), a blank-named pandas index
+    /// column (skipped), and one column per logged name.
+    Wandb,
+}
+
+impl Logger {
+    fn step_column(self) -> &'static str {
+        match self {
+            Logger::Lightning => "step",
+            Logger::Wandb => "_step",
+        }
+    }
+
+    fn is_metric(self, column: &str) -> bool {
+        match self {
+            Logger::Lightning => !INDEX_KEYS.contains(&column),
+            Logger::Wandb => !column.is_empty() && !column.starts_with('_'),
+        }
+    }
+}
+
+/// A sparse history CSV: one row per logging call, empty where a row did not
+/// log a name (not a missing value); `nan` is a missing value.
+pub fn read_step_csv(path: &Path, logger: Logger) -> Result<Vec<Point>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
@@ -118,13 +155,19 @@ pub fn read_lightning_csv(path: &Path) -> Result<Vec<Point>> {
         .headers()
         .map_err(|e| Error::input_at(path, "line 1", format!("cannot read the header: {e}")))?
         .clone();
-    let step_index = header.iter().position(|h| h == "step").ok_or_else(|| {
-        Error::input_at(
-            path,
-            "line 1",
-            "no `step` column: expected Lightning's CSVLogger metrics.csv",
-        )
-    })?;
+    let step_column = logger.step_column();
+    let step_index = header
+        .iter()
+        .position(|h| h == step_column)
+        .ok_or_else(|| {
+            Error::input_at(
+                path,
+                "line 1",
+                format!(
+                    "no `{step_column}` column: expected a history with one row per logged step"
+                ),
+            )
+        })?;
     let mut points = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let line = format!("line {}", row + 2);
@@ -134,11 +177,11 @@ pub fn read_lightning_csv(path: &Path) -> Result<Vec<Point>> {
             Error::input_at(
                 path,
                 &line,
-                format!("`step` is not a whole number: {step_text:?}"),
+                format!("`{step_column}` is not a whole number: {step_text:?}"),
             )
         })?;
         for (i, name) in header.iter().enumerate() {
-            if INDEX_KEYS.contains(&name) {
+            if i == step_index || !logger.is_metric(name) {
                 continue;
             }
             let cell = record.get(i).unwrap_or("");

@@ -5,6 +5,7 @@ pub mod config;
 pub mod history;
 pub mod index;
 pub mod json;
+pub mod mlflow;
 pub mod npy_curve;
 pub mod rl_csv;
 pub mod run;
@@ -72,8 +73,15 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
         let part = if meta.is_dir() {
-            let found = scan(path)?;
-            if !found.rl_csvs.is_empty() {
+            let store = mlflow::find_store(path);
+            let found = if store.is_none() {
+                scan(path)?
+            } else {
+                Scan::default()
+            };
+            if let Some(store) = store {
+                mlflow::load(path, &store, options)?
+            } else if !found.rl_csvs.is_empty() {
                 rl_csv::load(path, &found.rl_csvs)?
             } else if !found.npy_curves.is_empty() && !found.runs {
                 npy_curve::load(path, &found.npy_curves)?
@@ -133,6 +141,7 @@ fn scan(root: &Path) -> Result<Scan> {
                 } else if run::RESULTS_FILES.contains(&name.as_ref())
                     || name == history::TRAINER_STATE
                     || name == history::LIGHTNING_CSV
+                    || history::WANDB_CSVS.contains(&name.as_ref())
                     || tensorboard::is_event_file(&name)
                 {
                     found.runs = true;

@@ -744,3 +744,112 @@ fn a_truncated_tensorboard_file_exits_2_and_skip_bad_lists_the_run() {
     );
     assert_eq!(json["groups"][0]["n"], 2);
 }
+
+#[test]
+fn an_mlflow_file_store_gives_experiments_as_conditions_and_the_seed_param_as_seed() {
+    let reference = reference("histories_mlflow.json");
+    let json = run_json(&[
+        "summary",
+        "tests/fixtures/mlflow",
+        "--reduce",
+        "last",
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    let groups = json["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 2);
+    for group in groups {
+        let condition = group["condition"].as_str().expect("condition");
+        assert_eq!(group["metric"], "val/loss");
+        assert_eq!(group["seeds"], serde_json::json!([0, 1, 2]));
+        let expected: Vec<f64> = (0..3)
+            .map(|s| {
+                let curve = reference["val/loss"][condition][s.to_string()]
+                    .as_array()
+                    .expect("curve");
+                curve.last().and_then(|v| v.as_f64()).expect("last")
+            })
+            .collect();
+        assert_eq!(group["values"], serde_json::json!(expected), "{condition}");
+    }
+    let skipped = json["skipped"].to_string();
+    assert!(skipped.contains("deleted MLflow run"), "{skipped}");
+}
+
+/// A copy of the MLflow fixture with `edit` applied to its files.
+fn edited_mlflow(edit: impl Fn(&std::path::Path, &mut String)) -> tempfile::TempDir {
+    fn copy(
+        from: &std::path::Path,
+        to: &std::path::Path,
+        edit: &dyn Fn(&std::path::Path, &mut String),
+    ) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read_dir") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target, edit);
+            } else {
+                let mut text = std::fs::read_to_string(entry.path()).expect("read");
+                edit(&target, &mut text);
+                std::fs::write(&target, text).expect("write");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(
+        std::path::Path::new("tests/fixtures/mlflow"),
+        dir.path(),
+        &edit,
+    );
+    dir
+}
+
+#[test]
+fn a_malformed_mlflow_metric_line_exits_2_naming_the_file_and_line() {
+    let dir = edited_mlflow(|path, text| {
+        if path.ends_with("metrics/val/loss") && text.contains(" 2.313910395400763 ") {
+            *text = text.replace(" 2.313910395400763 ", " two ");
+        }
+    });
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("metrics/val/loss:line 1"), "{stderr}");
+}
+
+#[test]
+fn an_mlflow_run_without_a_seed_param_exits_2() {
+    let dir = edited_mlflow(|path, text| {
+        if path.ends_with("params/seed") {
+            text.clear();
+        }
+    });
+    let out = xreport().args(["summary"]).arg(dir.path()).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("unknown seed"), "{stderr}");
+}
+
+#[test]
+fn a_wandb_history_csv_is_read_with_its_step_column() {
+    let history = ",_step,_runtime,_timestamp,train/loss,val/acc\n0,0,1.2,1700000000,2.0,\n1,100,2.5,1700000001,1.5,0.6\n2,200,3.9,1700000002,1.0,0.8\n";
+    let other = ",_step,_runtime,_timestamp,train/loss,val/acc\n0,0,1.2,1700000000,2.1,\n1,100,2.5,1700000001,1.4,0.7\n2,200,3.9,1700000002,1.1,0.75\n";
+    let dir = tree(&[
+        ("a/seed_0/history.csv", history),
+        ("a/seed_1/wandb-history.csv", other),
+    ]);
+    let path = dir.path().to_str().expect("utf-8");
+    let values = |metric: &str, rule: &str| reduced_values(path, metric, rule)[0].1.clone();
+    assert_eq!(values("val/acc", "last"), serde_json::json!([0.8, 0.75]));
+    assert_eq!(
+        values("train/loss", "best-mean"),
+        serde_json::json!([1.0, 1.1])
+    );
+    let json = run_json(&["summary", path, "--resamples", "100", "--format", "json"]);
+    let metrics = json["metrics"].to_string();
+    assert!(
+        !metrics.contains("_runtime") && !metrics.contains("_step"),
+        "{metrics}"
+    );
+}
