@@ -6,6 +6,10 @@
 //! The condition of a run is its experiment's name, unless the run logged a
 //! param `condition`; the seed is its param `seed` (or `random_seed`).
 //! Runs in the trash (`lifecycle_stage: deleted`) are listed as skipped.
+//!
+//! The SQLite tracking store (`mlflow.db`: tables `experiments`, `runs`,
+//! `params`, `metrics` with `key, value, step, is_nan`) is read the same way,
+//! opened read-only through rusqlite's bundled SQLite.
 
 use std::path::{Path, PathBuf};
 
@@ -96,6 +100,11 @@ pub fn load(root: &Path, store: &Path, options: &LoadOptions) -> Result<Study> {
             }
         }
     }
+    study_of(root, store, runs, skipped)
+}
+
+/// The study of MLflow runs: conditions in natural order, one run per seed.
+fn study_of(root: &Path, store: &Path, mut runs: Vec<Run>, skipped: Vec<Skipped>) -> Result<Study> {
     if runs.is_empty() {
         return Err(Error::input(store, "the MLflow store holds no usable runs"));
     }
@@ -129,6 +138,145 @@ pub fn load(root: &Path, store: &Path, options: &LoadOptions) -> Result<Study> {
     })
 }
 
+/// The condition and seed of a run from its params (see the module docs).
+fn place(
+    params: &Flat,
+    experiment: &str,
+    fallback_seed: &str,
+    options: &LoadOptions,
+    path: &Path,
+) -> Result<(String, String)> {
+    let seed = match config::seed_from(params) {
+        Some(seed) => seed,
+        None if options.allow_unseeded => fallback_seed.to_string(),
+        None => {
+            return Err(Error::input(
+                path,
+                "unknown seed: log it with mlflow.log_param(\"seed\", ...) (or pass --allow-unseeded)",
+            ));
+        }
+    };
+    let condition = match params.get("condition") {
+        Some(Value::String(c)) if !c.is_empty() => c.clone(),
+        _ => experiment.to_string(),
+    };
+    Ok((condition, seed))
+}
+
+/// The tracking database beside or at `path`: `mlflow.db` in a folder, or a
+/// `.db` / `.sqlite` file given directly.
+pub fn find_db(path: &Path) -> Option<PathBuf> {
+    if path.is_dir() {
+        let db = path.join("mlflow.db");
+        return db.is_file().then_some(db);
+    }
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    matches!(ext.as_str(), "db" | "sqlite" | "sqlite3").then(|| path.to_path_buf())
+}
+
+/// Every live run of an MLflow SQLite tracking database, opened read-only.
+pub fn load_db(root: &Path, db: &Path, options: &LoadOptions) -> Result<Study> {
+    use rusqlite::{Connection, OpenFlags};
+    let sql_error =
+        |e: rusqlite::Error| Error::input(db, format!("cannot read the MLflow database: {e}"));
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql_error)?;
+    for table in ["experiments", "runs", "metrics", "params"] {
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |row| row.get(0),
+            )
+            .map_err(sql_error)?;
+        if found == 0 {
+            return Err(Error::input(
+                db,
+                format!("not an MLflow tracking database: no table `{table}`"),
+            ));
+        }
+    }
+    let mut statement = conn
+        .prepare(
+            "SELECT r.run_uuid, r.lifecycle_stage, e.name, e.lifecycle_stage \
+             FROM runs r JOIN experiments e ON r.experiment_id = e.experiment_id \
+             ORDER BY e.name, r.run_uuid",
+        )
+        .map_err(sql_error)?;
+    let listed: Vec<(String, Option<String>, String, Option<String>)> = statement
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(sql_error)?;
+    let mut runs = Vec::new();
+    let mut skipped = Vec::new();
+    for (run_id, stage, experiment, experiment_stage) in listed {
+        let where_ = db.join(&run_id);
+        if stage.as_deref() == Some("deleted") || experiment_stage.as_deref() == Some("deleted") {
+            skipped.push(Skipped {
+                path: display_path(&where_),
+                reason: "deleted MLflow run (lifecycle_stage: deleted)".into(),
+            });
+            continue;
+        }
+        let mut params = Flat::new();
+        let mut statement = conn
+            .prepare("SELECT key, value FROM params WHERE run_uuid = ?1 ORDER BY key")
+            .map_err(sql_error)?;
+        let rows: Vec<(String, Option<String>)> = statement
+            .query_map([&run_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(sql_error)?;
+        for (key, value) in rows {
+            params.insert(key, Value::String(value.unwrap_or_default()));
+        }
+        let placed = place(&params, &experiment, &run_id, options, &where_);
+        let (condition, seed) = match placed {
+            Ok(p) => p,
+            Err(err) if options.skip_bad => {
+                skipped.push(Skipped {
+                    path: display_path(&where_),
+                    reason: err.to_string(),
+                });
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        let mut statement = conn
+            .prepare(
+                "SELECT key, value, step, is_nan FROM metrics WHERE run_uuid = ?1 \
+                 ORDER BY key, step, timestamp",
+            )
+            .map_err(sql_error)?;
+        let history: Vec<Point> = statement
+            .query_map([&run_id], |row| {
+                let is_nan: Option<bool> = row.get(3)?;
+                let value: Option<f64> = row.get(1)?;
+                Ok(Point {
+                    metric: row.get(0)?,
+                    step: row.get(2)?,
+                    value: value.filter(|v| v.is_finite() && is_nan != Some(true)),
+                })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(sql_error)?;
+        runs.push(Run {
+            path: where_,
+            condition,
+            seed,
+            config_files: vec!["params".into()],
+            config: params,
+            history,
+            ..Run::default()
+        });
+    }
+    study_of(root, db, runs, skipped)
+}
+
 /// One run; `None` when it is in the trash.
 fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Option<Run>> {
     let meta = config::read_structured(&dir.join("meta.yaml"))?;
@@ -141,21 +289,8 @@ fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Optio
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
         params.insert(key, Value::String(text.trim_end_matches('\n').to_string()));
     }
-    let run_name = yaml_field(&meta, "run_name").unwrap_or_default();
-    let seed = match config::seed_from(&params) {
-        Some(seed) => seed,
-        None if options.allow_unseeded => yaml_field(&meta, "run_id").unwrap_or(run_name.clone()),
-        None => {
-            return Err(Error::input(
-                dir,
-                "unknown seed: log it with mlflow.log_param(\"seed\", ...) (or pass --allow-unseeded)",
-            ));
-        }
-    };
-    let condition = match params.get("condition") {
-        Some(Value::String(c)) if !c.is_empty() => c.clone(),
-        _ => experiment.to_string(),
-    };
+    let fallback = yaml_field(&meta, "run_id").unwrap_or_default();
+    let (condition, seed) = place(&params, experiment, &fallback, options, dir)?;
     let metrics_dir = dir.join("metrics");
     let mut history = Vec::new();
     for (key, path) in files_below(&metrics_dir, &metrics_dir) {

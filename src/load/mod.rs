@@ -81,6 +81,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
             };
             if let Some(store) = store {
                 mlflow::load(path, &store, options)?
+            } else if let Some(db) = mlflow::find_db(path) {
+                mlflow::load_db(path, &db, options)?
             } else if !found.rl_csvs.is_empty() {
                 rl_csv::load(path, &found.rl_csvs)?
             } else if !found.npy_curves.is_empty() && !found.runs {
@@ -91,6 +93,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
         } else if rl_csv::is_rl_csv(path) {
             let folder = path.parent().unwrap_or(path);
             rl_csv::load(folder, std::slice::from_ref(path))?
+        } else if let Some(db) = mlflow::find_db(path) {
+            mlflow::load_db(path.parent().unwrap_or(path), &db, options)?
         } else if npy_curve::name_parts(path).is_some() {
             npy_curve::load_file(path)?
         } else {

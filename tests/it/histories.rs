@@ -853,3 +853,42 @@ fn a_wandb_history_csv_is_read_with_its_step_column() {
         "{metrics}"
     );
 }
+
+#[test]
+fn an_mlflow_sqlite_database_reads_like_the_file_store() {
+    let from_files = run_json(&[
+        "summary",
+        "tests/fixtures/mlflow",
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    for arg in [
+        "tests/fixtures/mlflow_db",
+        "tests/fixtures/mlflow_db/mlflow.db",
+    ] {
+        let from_db = run_json(&["summary", arg, "--resamples", "100", "--format", "json"]);
+        assert_eq!(from_db["groups"], from_files["groups"], "{arg}");
+        assert!(
+            from_db["skipped"]
+                .to_string()
+                .contains("deleted MLflow run")
+        );
+    }
+}
+
+#[test]
+fn a_database_that_is_not_mlflow_exits_2() {
+    let dir = tree(&[(
+        "broken/mlflow.db",
+        "this is not SQLite at all, just text padding it out",
+    )]);
+    let out = xreport()
+        .args(["summary"])
+        .arg(dir.path().join("broken"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("mlflow.db"), "{stderr}");
+}
