@@ -25,7 +25,7 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
-    /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band
+    /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band (-o FILE.png or .svg draws them)
     Curves(CurvesArgs),
 }
 

@@ -225,7 +225,8 @@ impl CurvesReport {
         self.caption_parts().join("; ")
     }
 
-    /// The caption in parts, one per line of the plot's footer.
+    /// The caption in parts, one per line of the plot's footer. ASCII only,
+    /// so the LaTeX caption compiles with pdflatex's default input encoding.
     pub fn caption_parts(&self) -> Vec<String> {
         let mut parts = vec![format!(
             "Mean over seeds with a {}% {} bootstrap CI ({} resamples, seed {})",
@@ -236,11 +237,11 @@ impl CurvesReport {
         )];
         if let Some(w) = self.settings.smooth {
             parts.push(format!(
-                "each seed's curve smoothed by an EMA s = w·s_prev + (1 − w)·x, w = {w}"
+                "each seed's curve smoothed by an EMA s = w*s_prev + (1-w)*x, w = {w}"
             ));
         }
         if let Some(m) = self.settings.max_step {
-            parts.push(format!("steps ≤ {m}"));
+            parts.push(format!("steps <= {m}"));
         }
         parts
     }
