@@ -892,3 +892,25 @@ fn a_database_that_is_not_mlflow_exits_2() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("mlflow.db"), "{stderr}");
 }
+
+#[test]
+fn power_from_pilot_histories_states_the_reduction() {
+    let json = run_json(&[
+        "power",
+        "--pilot",
+        "examples/tianshou-mujoco/Hopper-v3/td3",
+        "examples/tianshou-mujoco/Hopper-v3/sac",
+        "--reduce",
+        "step=1000000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["pilot"]["reduce"], "step=1000000");
+    // PROVENANCE.md section 2: at 1M steps SAC 3531.600 and TD3 3132.577.
+    assert_close(
+        json["effect"]["diff"].as_f64().expect("diff"),
+        3531.600 - 3132.577,
+        1e-6,
+        "diff",
+    );
+}
