@@ -27,6 +27,10 @@ pub enum Command {
     Power(PowerArgs),
     /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band (-o FILE.png or .svg draws them)
     Curves(CurvesArgs),
+    /// The ablation table: full model, one row per removed component, Δ and significance
+    Ablation(AblationArgs),
+    /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
+    Check(CheckArgs),
 }
 
 /// Where the runs come from and how to read them.
@@ -182,6 +186,39 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AblationArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The full model's condition (default: the study file's, else the only non-ablation condition)
+    #[arg(long)]
+    pub full: Option<String>,
+    /// An ablation row, `LABEL=CONDITION` or `CONDITION` (repeatable; default: everything under ablations/)
+    #[arg(long = "row", value_name = "LABEL=CONDITION")]
+    pub rows: Vec<String>,
+    /// Row order: as given, or by the harm of removing the component on the first metric
+    #[arg(long, value_enum, default_value = "given")]
+    pub sort: SortArg,
+    /// Shorthand for --format latex
+    #[arg(long, conflicts_with = "format")]
+    pub latex: bool,
+    /// LaTeX: siunitx `S` columns aligned on the decimal point
+    #[arg(long)]
+    pub siunitx: bool,
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Given,
+    Impact,
+}
+
+#[derive(Debug, Args)]
 pub struct PowerArgs {
     /// Pilot runs: baseline then treatment (run folders, a run tree or a table)
     #[arg(long, num_args = 1.., value_name = "RUNS")]
@@ -228,6 +265,39 @@ pub struct PowerArgs {
     /// The study file (default: ./xreport.toml, else beside the runs)
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The baseline condition (default: the study file's, else inferred when unambiguous)
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Treatment conditions (repeatable; default: the study file's, else every other condition outside ablations/)
+    #[arg(long = "treatment", value_name = "CONDITION")]
+    pub treatments: Vec<String>,
+    /// Fewest distinct seeds per condition (default 3)
+    #[arg(long, value_name = "N")]
+    pub min_seeds: Option<usize>,
+    /// Largest std/|mean| across seeds before the spread counts as unstable (default 0.05)
+    #[arg(long, value_name = "RATIO")]
+    pub max_cv: Option<f64>,
+    /// Config keys (globs) ignored when comparing configs (repeatable; adds to the study file's)
+    #[arg(long = "ignore-key", value_name = "GLOB")]
+    pub ignore_keys: Vec<String>,
+    /// Components of the method, each needing an ablation row (repeatable; default: the changed config keys)
+    #[arg(long = "component", value_name = "NAME")]
+    pub components: Vec<String>,
+    /// Warnings fail the checklist too (exit 1), for CI
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -5,6 +5,7 @@
 //! pure numbers; `analysis` → report structs; `render` → every format.
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod load;
@@ -73,6 +74,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ablation(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let study_file = inputs.study.as_ref();
+            let describe = settings::describe(&args.describe, study_file)?;
+            let inference = settings::inference(&args.inference, study_file)?;
+            let metrics = settings::metrics(&args.input, study_file)?;
+            let mut output = settings::output(&args.output)?;
+            if args.latex {
+                output.format = render::Format::Latex;
+            }
+            analysis::ablation::output_defaults(&mut output, study_file);
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let options = analysis::ablation::AblationOptions {
+                full: args.full.clone(),
+                rows: args.rows.clone(),
+                sort_impact: args.sort == cli::SortArg::Impact,
+                siunitx: args.siunitx,
+            };
+            let report = analysis::ablation::run(
+                &study, &options, study_file, &metrics, &describe, &inference,
+            )?;
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Power(args) => {
             let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
             let inference = settings::power(&args, study_file.as_ref())?;
@@ -122,6 +147,34 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let study_file = inputs.study.as_ref();
+            let describe = settings::describe(&args.describe, study_file)?;
+            let inference = settings::inference(&args.inference, study_file)?;
+            let metrics = settings::metrics(&args.input, study_file)?;
+            let check = settings::check(&args, study_file)?;
+            let output = settings::output(&args.output)?;
+            if output.format == render::Format::Latex {
+                return Err(error::Error::usage(
+                    "the checklist prints as text, md, json or csv, not latex",
+                ));
+            }
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let roles = check::RoleArgs {
+                baseline: args.baseline.as_deref(),
+                treatments: &args.treatments,
+            };
+            let report = check::run(
+                &study, &roles, study_file, &metrics, &describe, &inference, &check,
+            )?;
+            render::emit(&report, &output)?;
+            Ok(if report.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -10,8 +10,8 @@ use crate::analysis::reduce::{Reduce, Rule};
 use clap::ValueEnum;
 
 use crate::cli::{
-    AlternativeArg, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg, FormatArg, InferenceArgs,
-    InputArgs, OutputArgs, TestArg,
+    AlternativeArg, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg, FormatArg,
+    InferenceArgs, InputArgs, OutputArgs, TestArg,
 };
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
@@ -456,4 +456,55 @@ pub fn power(args: &crate::cli::PowerArgs, study: Option<&Located>) -> Result<In
         },
         study,
     )
+}
+
+/// `xreport check`'s thresholds and lists: flags, then `[check]` of the study file, then defaults.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub min_seeds: usize,
+    pub max_cv: f64,
+    pub strict: bool,
+    /// Config keys (globs) left out of config comparisons.
+    pub ignore_keys: Vec<String>,
+    /// Method components, each needing an ablation row; `None`: the changed config keys.
+    pub components: Option<Vec<String>>,
+    /// Manual items: id → done.
+    pub manual: std::collections::BTreeMap<String, bool>,
+}
+
+pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<Check> {
+    let file = study.map(|s| &s.file.check);
+    let min_seeds = args
+        .min_seeds
+        .or(file.and_then(|f| f.min_seeds))
+        .unwrap_or(3);
+    if min_seeds < 1 {
+        return Err(Error::usage("--min-seeds must be at least 1"));
+    }
+    let max_cv = args.max_cv.or(file.and_then(|f| f.max_cv)).unwrap_or(0.05);
+    if !(max_cv > 0.0 && max_cv.is_finite()) {
+        return Err(Error::usage(format!(
+            "--max-cv must be a positive number, got {max_cv}"
+        )));
+    }
+    let mut ignore_keys = file.and_then(|f| f.ignore_keys.clone()).unwrap_or_default();
+    ignore_keys.extend(args.ignore_keys.iter().cloned());
+    for pattern in &ignore_keys {
+        Glob::new(pattern).map_err(|e| {
+            Error::usage(format!("ignore key {pattern:?} is not a valid glob: {e}"))
+        })?;
+    }
+    let components = if args.components.is_empty() {
+        file.and_then(|f| f.components.clone())
+    } else {
+        Some(args.components.clone())
+    };
+    Ok(Check {
+        min_seeds,
+        max_cv,
+        strict: args.strict,
+        ignore_keys,
+        components,
+        manual: file.map(|f| f.manual.clone()).unwrap_or_default(),
+    })
 }

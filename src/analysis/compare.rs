@@ -422,7 +422,8 @@ fn verdict(c: &Comparison, direction: Direction) -> Verdict {
 
 /// The footnote every comparison table carries: test, α, correction, family
 /// and seeds per condition.
-pub fn method_note(settings: &Settings, seeds: &[(String, usize)]) -> String {
+/// `compared` names what the family's members are ("treatments", "ablation rows").
+pub fn method_note(settings: &Settings, seeds: &[(String, usize)], compared: &str) -> String {
     let test = match settings.test {
         "welch" => "Welch's t-test",
         "student" => "Student's t-test",
@@ -431,8 +432,8 @@ pub fn method_note(settings: &Settings, seeds: &[(String, usize)]) -> String {
         _ => "permutation test",
     };
     let family = match settings.family {
-        "metric" => "the treatments of each metric",
-        _ => "every comparison in the table",
+        "metric" => format!("the {compared} of each metric"),
+        _ => "every comparison in the table".to_string(),
     };
     let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!(
@@ -568,10 +569,16 @@ impl Report for CompareReport {
         table.caption = output.caption.clone().map(|c| style.escape(&c));
         table.label = output.label.clone();
         table.fragment = output.fragment;
-        table.notes = vec![style.escape(&method_note(
-            &self.settings,
-            &seeds_per_condition(&self.groups),
-        ))];
+        table.notes = vec![
+            style.escape(&method_note(
+                &self.settings,
+                &seeds_per_condition(&self.groups)
+                    .into_iter()
+                    .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))
+                    .collect::<Vec<_>>(),
+                "treatments",
+            )),
+        ];
         table.notes.extend(summary::common_notes(
             style,
             &self.settings.describe(),

@@ -1,6 +1,7 @@
 //! Analyses over a loaded study: each builds a serde report struct, which is
 //! the JSON output and the source of every other format.
 
+pub mod ablation;
 pub mod compare;
 pub mod curves;
 pub mod direction;

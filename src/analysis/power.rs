@@ -170,8 +170,27 @@ fn pilot_effect(
     metric: Option<&str>,
     reduce: &Reduce,
 ) -> Result<(Effect, Option<Pilot>)> {
-    let treatments: Vec<String> = treatment.map(|t| vec![t.to_string()]).unwrap_or_default();
+    // Without --treatment, the second pilot folder's plain condition (not its
+    // override sets) is the treatment.
+    let second_plain = study.per_input.get(1).and_then(|conditions| {
+        let plain: Vec<&String> = conditions.iter().filter(|c| !c.contains('@')).collect();
+        match plain.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    });
+    let treatments: Vec<String> = treatment
+        .map(str::to_string)
+        .or(second_plain)
+        .into_iter()
+        .collect();
     let roles = roles::resolve(study, baseline, &treatments, None)?;
+    if roles.treatments.len() > 1 {
+        return Err(Error::usage(format!(
+            "which pilot condition is the treatment? name it with --treatment; candidates: {}",
+            roles.treatments.join(", ")
+        )));
+    }
     let treatment = roles.treatments[0].clone();
     let all = groups::seed_values(study, reduce, &Direction::infer);
     let mut metrics = groups::metric_names(&all);
@@ -225,6 +244,18 @@ fn pilot_effect(
     Ok((effect(mt - mb, sb, st), Some(pilot)))
 }
 
+/// The rows of the printed curve: every n up to 10, then a coarser grid,
+/// always the seeds needed and the last n (the JSON has every n).
+fn shown(n: usize, needed: Option<usize>, last: usize) -> bool {
+    let on_grid = match n {
+        0..=10 => true,
+        11..=50 => n.is_multiple_of(5),
+        51..=250 => n.is_multiple_of(25),
+        _ => n.is_multiple_of(100),
+    };
+    on_grid || Some(n) == needed || n == last
+}
+
 impl Report for PowerReport {
     fn kind(&self) -> &'static str {
         "power"
@@ -236,7 +267,12 @@ impl Report for PowerReport {
             table::right("Power"),
             table::left(""),
         ]);
-        for point in &self.curve {
+        let last = self.curve.last().map_or(0, |p| p.n);
+        for point in self
+            .curve
+            .iter()
+            .filter(|p| shown(p.n, self.seeds_needed, last))
+        {
             let marker = if Some(point.n) == self.seeds_needed {
                 let arrow = if style == Style::Latex {
                     "$\\leftarrow$"

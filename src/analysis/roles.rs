@@ -19,7 +19,12 @@ pub fn resolve(
     treatments: &[String],
     file: Option<&Located>,
 ) -> Result<Roles> {
-    let file_baseline = file.and_then(|f| f.file.baseline.as_deref());
+    // The study file's roles apply to the conditions loaded: running on two
+    // folders beside an xreport.toml compares those two.
+    let present = |name: &&str| find(study, name, "").is_ok();
+    let file_baseline = file
+        .and_then(|f| f.file.baseline.as_deref())
+        .filter(present);
     let baseline = match baseline.or(file_baseline) {
         Some(name) => find(study, name, "baseline")?,
         None => infer_baseline(study)?,
@@ -27,8 +32,9 @@ pub fn resolve(
     let named: Vec<String> = if !treatments.is_empty() {
         treatments.to_vec()
     } else {
-        file.and_then(|f| f.file.treatments.clone())
-            .unwrap_or_default()
+        let listed = file.and_then(|f| f.file.treatments.clone());
+        let listed = listed.unwrap_or_default().into_iter();
+        listed.filter(|t| present(&t.as_str())).collect()
     };
     let treatments = if named.is_empty() {
         study

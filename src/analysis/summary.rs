@@ -162,7 +162,7 @@ pub fn common_notes(
     skipped: &[Skipped],
     repeats: &[Repeat],
 ) -> Vec<String> {
-    let mut notes = vec![format!(
+    let mut notes = vec![style.escape(&format!(
         "std: {} (ddof = {}); intervals at {}% confidence; bootstrap: {}, {} resamples, seed {}.",
         if settings.ddof == 1 {
             "sample"
@@ -174,15 +174,15 @@ pub fn common_notes(
         settings.ci_method,
         settings.resamples,
         settings.seed
-    )];
+    ))];
     if let Some(rule) = &settings.reduce {
         let cut = settings
             .max_step
             .map(|m| format!(", after cutting them at step {m}"))
             .unwrap_or_default();
-        notes.push(format!(
+        notes.push(style.escape(&format!(
             "Training histories reduced to one value per seed by --reduce {rule}{cut}; curves aligned on the steps every seed shares, ties to the earliest step."
-        ));
+        )));
     }
     for s in skipped {
         notes.push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));

@@ -19,7 +19,15 @@ pub fn decimals(std: Option<f64>, digits: Option<usize>) -> usize {
         return d;
     }
     match std {
-        Some(s) if s.is_finite() && s > 0.0 => (1 - s.log10().floor() as i64).clamp(0, 12) as usize,
+        // The exponent of the std rounded to 2 significant digits, so that
+        // 0.0999999 (0.10) gets 2 decimals, not 3.
+        Some(s) if s.is_finite() && s > 0.0 => {
+            let exponent = format!("{s:.1e}")
+                .split_once('e')
+                .and_then(|(_, e)| e.parse::<i64>().ok())
+                .unwrap_or(0);
+            (1 - exponent).clamp(0, 12) as usize
+        }
         _ => 2,
     }
 }
@@ -154,6 +162,19 @@ pub fn escape_latex(text: &str) -> String {
             '↓' => out.push_str("$\\downarrow$"),
             '↑' => out.push_str("$\\uparrow$"),
             'ε' => out.push_str("$\\varepsilon$"),
+            'α' => out.push_str("$\\alpha$"),
+            'β' => out.push_str("$\\beta$"),
+            'γ' => out.push_str("$\\gamma$"),
+            'λ' => out.push_str("$\\lambda$"),
+            'μ' => out.push_str("$\\mu$"),
+            'σ' => out.push_str("$\\sigma$"),
+            'τ' => out.push_str("$\\tau$"),
+            '−' => out.push_str("$-$"),
+            '×' => out.push_str("$\\times$"),
+            '≥' => out.push_str("$\\geq$"),
+            '≤' => out.push_str("$\\leq$"),
+            '≈' => out.push_str("$\\approx$"),
+            '←' => out.push_str("$\\leftarrow$"),
             'Δ' => out.push_str("$\\Delta$"),
             // Latin letters with accents are typeset by pdflatex's UTF-8 input; other scripts are not.
             c if c.is_ascii()
@@ -183,6 +204,9 @@ mod tests {
         assert_eq!(decimals(Some(51.468), None), 0);
         assert_eq!(decimals(Some(4.3), None), 1);
         assert_eq!(decimals(Some(0.0004), None), 5);
+        assert_eq!(decimals(Some(0.09999999999999964), None), 2);
+        assert_eq!(decimals(Some(0.0996), None), 2);
+        assert_eq!(decimals(Some(0.0994), None), 3);
         assert_eq!(decimals(None, None), 2);
         assert_eq!(decimals(Some(51.468), Some(1)), 1);
     }

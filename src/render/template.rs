@@ -4,6 +4,10 @@
 //! Context: `table` (the formatted [`Table`]: caption, label, columns[].text/
 //! align, rows, rules_after, notes, spec, fragment) and `report` (the same
 //! struct as the JSON output).
+//!
+//! In LaTeX the first note explains the table's marks (†, the test, α, the
+//! correction) and joins the caption; the other notes (skipped runs, repeats,
+//! missing values) become `%` comments for the author, not text in the paper.
 
 use serde::Serialize;
 use tera::{Context, Tera};

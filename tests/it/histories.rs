@@ -914,3 +914,27 @@ fn power_from_pilot_histories_states_the_reduction() {
         "diff",
     );
 }
+
+#[test]
+fn check_fails_test_once_on_the_tianshou_test_reward_history() {
+    let out = xreport()
+        .args([
+            "check",
+            "examples/tianshou-mujoco/Hopper-v3",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let finding = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "test.once"))
+        .expect("test.once");
+    assert_eq!(finding["status"], "fail");
+    let evidence = finding["evidence"].to_string();
+    assert!(
+        evidence.contains("sac: test_rew at 251 steps (0 to 1250000) in 10 seed(s)"),
+        "{evidence}"
+    );
+}

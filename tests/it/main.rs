@@ -1,10 +1,17 @@
 //! One integration-test binary (linked once): CLI end to end, golden
 //! outputs, and statistics against committed scipy/statsmodels references.
 
+mod check;
+mod cli_ablation;
+mod cli_compare;
 mod cli_errors;
+mod cli_power;
 mod cli_summary;
 mod common;
 mod histories;
+mod latex;
 mod loaders;
+mod stats_bootstrap;
+mod stats_describe;
 mod stats_inference;
 mod stats_power;
