@@ -154,6 +154,8 @@ fn looks_like_run(dir: &Path) -> bool {
 /// Read one run and place it: condition from its path, seed from its name or config.
 fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
     let mut run = run::read(dir)?;
+    let named = naming_dir(root, dir);
+    let dir = named.as_path();
     let folder = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -186,6 +188,26 @@ fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
         run.condition = base;
     }
     Ok(run)
+}
+
+/// The folder that names a run. Lightning writes `metrics.csv` and
+/// `hparams.yaml` to `<run>/lightning_logs/version_<N>/`: the run is `<run>`
+/// (`runs/cond/seed_1/lightning_logs/version_0` is seed 1 of `cond`).
+fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let is_version = name(dir).is_some_and(|n| {
+        n.strip_prefix("version_")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let Some(parent) = dir.parent().filter(|_| is_version) else {
+        return dir.to_path_buf();
+    };
+    match parent.parent() {
+        Some(run) if name(parent).as_deref() == Some("lightning_logs") && run.starts_with(root) => {
+            run.to_path_buf()
+        }
+        _ => dir.to_path_buf(),
+    }
 }
 
 /// The run's path below the root without its own folder, `/`-joined. A run

@@ -938,3 +938,28 @@ fn check_fails_test_once_on_the_tianshou_test_reward_history() {
         "{evidence}"
     );
 }
+
+#[test]
+fn lightning_logs_version_folders_belong_to_the_run_folder_above_them() {
+    let csv = |last: &str| format!("epoch,step,val_loss\n0,9,2.0\n1,19,{last}\n");
+    let (a, b) = (csv("1.0"), csv("1.5"));
+    let dir = tree(&[
+        ("cond/seed_1/lightning_logs/version_0/metrics.csv", &a),
+        (
+            "cond/seed_1/lightning_logs/version_0/hparams.yaml",
+            "lr: 0.1\n",
+        ),
+        ("cond/seed_2/lightning_logs/version_0/metrics.csv", &b),
+    ]);
+    let json = run_json(&[
+        "summary",
+        dir.path().to_str().expect("utf-8"),
+        "--resamples",
+        "100",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["groups"][0]["condition"], "cond");
+    assert_eq!(json["groups"][0]["seeds"], serde_json::json!([1, 2]));
+    assert_eq!(json["groups"][0]["values"], serde_json::json!([1.0, 1.5]));
+}
