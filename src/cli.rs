@@ -25,6 +25,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
+    /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band (-o FILE.png or .svg draws them)
+    Curves(CurvesArgs),
     /// The ablation table: full model, one row per removed component, Δ and significance
     Ablation(AblationArgs),
     /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
@@ -123,6 +125,12 @@ pub struct DescribeArgs {
     /// Standard deviation: 1 = sample (default), 0 = population
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub ddof: Option<u8>,
+    /// One value per seed from a training history: last, best-mean (best step of the mean curve), per-seed-best (optimistic) or step=N (last step ≤ N)
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step (rows with a larger step are dropped) before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -250,6 +258,12 @@ pub struct PowerArgs {
     /// Read pilot runs without a known seed, using the folder name as seed id
     #[arg(long)]
     pub allow_unseeded: bool,
+    /// One value per seed from a training history: last, best-mean, per-seed-best or step=N
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
     /// The study file (default: ./xreport.toml, else beside the runs)
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,
@@ -406,4 +420,30 @@ pub enum AggregateMetricArg {
     Median,
     Iqm,
     OptimalityGap,
+}
+
+#[derive(Debug, Args)]
+pub struct CurvesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Smooth each seed's curve by an exponential moving average with this weight of the previous point (0 ≤ W < 1)
+    #[arg(long, value_name = "W")]
+    pub smooth: Option<f64>,
+    /// Draw only steps ≤ N
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
+    /// Confidence level of the band
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples at each step
+    #[arg(long, value_name = "N")]
+    pub resamples: Option<usize>,
+    /// Bootstrap interval method
+    #[arg(long, value_enum)]
+    pub ci_method: Option<CiMethodArg>,
+    /// Seed of the bootstrap random streams
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

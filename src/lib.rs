@@ -51,6 +51,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Curves(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let describe = settings::curves(&args, inputs.study.as_ref())?;
+            let smooth = analysis::curves::check_smooth(args.smooth)?;
+            let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            let image = match (&args.output.output, args.output.format) {
+                (Some(path), None) => plot::curves::Image::of(path),
+                _ => None,
+            };
+            let output = match image {
+                Some(_) => None,
+                None => Some(settings::output(&args.output)?),
+            };
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
+            if let Some(image) = image {
+                let bytes = plot::curves::render(&report, image)?;
+                render::write_output(&bytes, args.output.output.as_deref())?;
+            } else if let Some(output) = &output {
+                render::emit(&report, output)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ablation(args) => {
             let inputs = settings::inputs(&args.input)?;
             let study_file = inputs.study.as_ref();
@@ -108,6 +131,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             baseline: args.baseline.as_deref(),
                             treatment: args.treatment.as_deref(),
                             metric: args.metric.as_deref(),
+                            reduce: analysis::reduce::Reduce {
+                                rule: settings::reduce_rule(args.reduce.as_deref())?,
+                                max_step: args.max_step,
+                            },
                         },
                         &inference,
                     )?

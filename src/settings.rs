@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::analysis::direction::Direction;
+use crate::analysis::reduce::{Reduce, Rule};
 use clap::ValueEnum;
 
 use crate::cli::{
@@ -73,6 +74,8 @@ pub struct Describe {
     pub ci_method: CiMethod,
     pub seed: u64,
     pub ddof: usize,
+    /// How training histories become one value per seed.
+    pub reduce: Reduce,
 }
 
 pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
@@ -126,13 +129,46 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
             "0, 1",
         ));
     }
+    let rule = reduce_rule(args.reduce.as_deref())?;
     Ok(Describe {
         confidence,
         resamples,
         ci_method,
         seed: args.seed.or(file.and_then(|f| f.seed)).unwrap_or(0),
         ddof,
+        reduce: Reduce {
+            rule,
+            max_step: args.max_step,
+        },
     })
+}
+
+/// `xreport curves`'s bootstrap settings and step cut (no reduction, no std).
+pub fn curves(args: &crate::cli::CurvesArgs, study: Option<&Located>) -> Result<Describe> {
+    describe(
+        &DescribeArgs {
+            confidence: args.confidence,
+            resamples: args.resamples,
+            ci_method: args.ci_method,
+            seed: args.seed,
+            ddof: None,
+            reduce: None,
+            max_step: args.max_step,
+        },
+        study,
+    )
+}
+
+/// The `--reduce` rule; `last` by default.
+pub fn reduce_rule(text: Option<&str>) -> Result<Rule> {
+    match text {
+        None => Ok(Rule::default()),
+        Some(text) => Rule::parse(text).ok_or_else(|| {
+            Error::usage(format!(
+                "--reduce {text:?} is not one of last, best-mean, per-seed-best, step=N"
+            ))
+        }),
+    }
 }
 
 /// An invalid value in the study file.

@@ -4,9 +4,12 @@
 pub mod ablation;
 pub mod aggregate;
 pub mod compare;
+pub mod curves;
 pub mod direction;
 pub mod groups;
 pub mod power;
+pub mod reduce;
 pub mod report;
 pub mod roles;
 pub mod summary;
+pub mod test_once;

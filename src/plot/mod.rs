@@ -2,6 +2,7 @@
 //! the DejaVu Sans shipped inside the binary, so that a PNG has the same
 //! bytes on every machine (no system fonts).
 
+pub mod curves;
 pub mod profile;
 
 use std::path::Path;

@@ -9,6 +9,7 @@ mod cli_errors;
 mod cli_power;
 mod cli_summary;
 mod common;
+mod histories;
 mod latex;
 mod loaders;
 mod stats_bootstrap;
