@@ -179,6 +179,9 @@ pub struct CompareArgs {
     /// Treatment conditions (repeatable; default: every other condition)
     #[arg(long = "treatment", value_name = "CONDITION")]
     pub treatments: Vec<String>,
+    /// Also draw every seed's value per condition with the mean and CI, one panel per metric (.png or .svg)
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub inference: InferenceArgs,
     #[command(flatten)]

@@ -47,7 +47,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &args.treatments,
                 study_file,
             )?;
+            if let Some(path) = &args.plot {
+                plot::ImageFormat::of(path)?;
+            }
             let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
+            if let Some(path) = &args.plot {
+                plot::write(&plot::seeds::from_compare(&report), path)?;
+            }
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -57,7 +63,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let smooth = analysis::curves::check_smooth(args.smooth)?;
             let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
             let image = match (&args.output.output, args.output.format) {
-                (Some(path), None) => plot::curves::Image::of(path),
+                (Some(path), None) => plot::ImageFormat::of(path).ok(),
                 _ => None,
             };
             let output = match image {
@@ -67,7 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let study = load::load(&inputs.paths, &inputs.load)?;
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
             if let Some(image) = image {
-                let bytes = plot::curves::render(&report, image)?;
+                let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
                 render::write_output(&bytes, args.output.output.as_deref())?;
             } else if let Some(output) = &output {
                 render::emit(&report, output)?;

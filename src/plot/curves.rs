@@ -2,121 +2,43 @@
 //! mean over seeds of each condition as a line with its bootstrap CI band,
 //! Okabe–Ito colours, a legend, the band and smoothing stated in the caption.
 
-use std::path::Path;
-use std::sync::OnceLock;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 
+use super::font::FAMILY;
+use super::{DrawResult, Figure, palette};
 use crate::analysis::curves::{Curve, CurvesReport};
-use crate::error::{Error, Result};
-
-/// DejaVu Sans (its licence in `assets/DejaVuSans.LICENSE`), registered with
-/// plotters' `ab_glyph` backend: no system fonts, so no machine-dependent text.
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
-
-/// Okabe & Ito (2008) colour-blind-safe palette, black left out for the lines.
-const PALETTE: [RGBColor; 7] = [
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x56, 0xB4, 0xE9),
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xD5, 0x5E, 0x00),
-    RGBColor(0x00, 0x72, 0xB2),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0xF0, 0xE4, 0x42),
-];
 
 const WIDTH: u32 = 900;
 const PANEL_HEIGHT: u32 = 520;
 
-/// The figure formats, by file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Image {
-    Png,
-    Svg,
-}
+/// The learning-curve figure of a report.
+pub struct CurvesFigure<'a>(pub &'a CurvesReport);
 
-impl Image {
-    pub fn of(path: &Path) -> Option<Image> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "png" => Some(Image::Png),
-            "svg" => Some(Image::Svg),
-            _ => None,
-        }
+impl Figure for CurvesFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, PANEL_HEIGHT * self.0.metrics.len().max(1) as u32)
     }
-}
 
-fn register_font() -> Result<()> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED
-        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::usage("the shipped font could not be loaded"))
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw(self.0, root)
     }
-}
-
-/// Draw the report's curves as PNG or SVG bytes.
-pub fn render(report: &CurvesReport, image: Image) -> Result<Vec<u8>> {
-    register_font()?;
-    let panels = report.metrics.len().max(1) as u32;
-    let size = (WIDTH, PANEL_HEIGHT * panels);
-    let plot_error = |e: String| Error::usage(format!("cannot draw the curves: {e}"));
-    match image {
-        Image::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                draw(report, &root).map_err(plot_error)?;
-                root.present().map_err(|e| plot_error(e.to_string()))?;
-            }
-            Ok(svg.into_bytes())
-        }
-        Image::Png => {
-            let mut rgb = vec![0u8; (size.0 * size.1 * 3) as usize];
-            {
-                let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
-                draw(report, &root).map_err(plot_error)?;
-                root.present().map_err(|e| plot_error(e.to_string()))?;
-            }
-            encode_png(&rgb, size).map_err(plot_error)
-        }
-    }
-}
-
-/// PNG with fixed encoder settings and no time stamp: same pixels, same bytes.
-fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Default);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(rgb).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(out)
 }
 
 fn draw<DB: DrawingBackend>(
     report: &CurvesReport,
     root: &DrawingArea<DB, Shift>,
-) -> std::result::Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
     let lines = report.caption_parts();
     let footer_height = 10 + 20 * lines.len() as u32;
     let (body, footer) = root.split_vertically(root.dim_in_pixel().1 - footer_height);
     for (i, line) in lines.into_iter().enumerate() {
-        footer
-            .draw(&Text::new(
-                line,
-                (12, 4 + 20 * i as i32),
-                (FAMILY, 14).into_font().color(&BLACK.mix(0.8)),
-            ))
-            .map_err(err)?;
+        footer.draw(&Text::new(
+            line,
+            (12, 4 + 20 * i as i32),
+            (FAMILY, 14).into_font().color(&BLACK.mix(0.8)),
+        ))?;
     }
     let panels = body.split_evenly((report.metrics.len().max(1), 1));
     let colours = condition_colours(report);
@@ -126,7 +48,7 @@ fn draw<DB: DrawingBackend>(
             .iter()
             .filter(|c| c.metric == info.name)
             .collect();
-        draw_panel(panel, &info.label, &curves, &colours, report).map_err(err)?;
+        draw_panel(panel, &info.label, &curves, &colours, report)?;
     }
     Ok(())
 }
@@ -136,7 +58,7 @@ fn condition_colours(report: &CurvesReport) -> Vec<(String, RGBColor)> {
     let mut out: Vec<(String, RGBColor)> = Vec::new();
     for c in &report.curves {
         if !out.iter().any(|(name, _)| *name == c.condition) {
-            let colour = PALETTE[out.len() % PALETTE.len()];
+            let colour = palette::line(out.len());
             out.push((c.condition.clone(), colour));
         }
     }
@@ -188,7 +110,7 @@ fn draw_panel<DB: DrawingBackend>(
         let colour = colours
             .iter()
             .find(|(name, _)| *name == curve.condition)
-            .map_or(PALETTE[0], |(_, c)| *c);
+            .map_or(palette::line(0), |(_, c)| *c);
         let band: Vec<(f64, f64)> = curve
             .points
             .iter()

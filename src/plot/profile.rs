@@ -6,8 +6,11 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::{FAMILY, ImageFormat, PALETTE, register_font};
-use crate::error::{Error, Result};
+use plotters::coord::Shift;
+
+use super::font::FAMILY;
+use super::{DrawResult, Figure, palette};
+use crate::error::Result;
 
 /// One method's profile: fractions at the τ grid, and the band when defined.
 #[derive(Debug, Clone)]
@@ -20,60 +23,37 @@ pub struct Curve<'a> {
 
 const SIZE: (u32, u32) = (900, 560);
 
-/// Draw the profiles to `path` (PNG or SVG by extension), atomically.
-pub fn write(path: &Path, curves: &[Curve<'_>], x_label: &str) -> Result<()> {
-    let format = ImageFormat::of(path)?;
-    register_font();
-    match format {
-        ImageFormat::Svg => {
-            let mut text = String::new();
-            {
-                let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-                draw(root, curves, x_label).map_err(|e| draw_error(path, e))?;
-            }
-            crate::render::write_output(text.as_bytes(), Some(path))
-        }
-        ImageFormat::Png => {
-            let dir = match path.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
-                _ => Path::new("."),
-            };
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.xreport-{}.tmp.png", std::process::id()));
-            let drawn = {
-                let root = BitMapBackend::new(&temp, SIZE).into_drawing_area();
-                draw(root, curves, x_label).map_err(|e| draw_error(path, e))
-            };
-            let result = drawn.and_then(|()| {
-                std::fs::rename(&temp, path)
-                    .map_err(|e| Error::input(path, format!("cannot write the plot: {e}")))
-            });
-            if result.is_err() {
-                let _ = std::fs::remove_file(&temp);
-            }
-            result
-        }
+/// Performance profiles of several methods.
+pub struct Profiles<'a> {
+    pub curves: &'a [Curve<'a>],
+    pub x_label: &'a str,
+}
+
+impl Figure for Profiles<'_> {
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw(root, self.curves, self.x_label)
     }
 }
 
-fn draw_error(path: &Path, e: impl std::fmt::Debug) -> Error {
-    Error::input(path, format!("cannot draw the plot: {e:?}"))
+/// Draw the profiles to `path` (PNG or SVG by extension), atomically.
+pub fn write(path: &Path, curves: &[Curve<'_>], x_label: &str) -> Result<()> {
+    super::write(&Profiles { curves, x_label }, path)
 }
 
 fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, plotters::coord::Shift>,
+    root: &DrawingArea<DB, Shift>,
     curves: &[Curve<'_>],
     x_label: &str,
-) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let taus = curves.first().map(|c| c.taus).unwrap_or(&[]);
     let lo = taus.first().copied().unwrap_or(0.0);
     let hi = taus.last().copied().filter(|&h| h > lo).unwrap_or(lo + 1.0);
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
@@ -87,8 +67,7 @@ fn draw<DB: DrawingBackend>(
         .light_line_style(WHITE)
         .draw()?;
     for (i, curve) in curves.iter().enumerate() {
-        let (r, g, b) = PALETTE[i % PALETTE.len()];
-        let colour = RGBColor(r, g, b);
+        let colour = palette::line(i);
         if let Some(band) = &curve.band {
             let mut outline: Vec<(f64, f64)> = curve
                 .taus
@@ -120,6 +99,5 @@ fn draw<DB: DrawingBackend>(
         .border_style(BLACK)
         .label_font((FAMILY, 16))
         .draw()?;
-    root.present()?;
     Ok(())
 }

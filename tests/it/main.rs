@@ -9,6 +9,7 @@ mod cli_errors;
 mod cli_power;
 mod cli_summary;
 mod common;
+mod compare_plot;
 mod histories;
 mod latex;
 mod loaders;
