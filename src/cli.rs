@@ -29,6 +29,8 @@ pub enum Command {
     Curves(CurvesArgs),
     /// The ablation table: full model, one row per removed component, Δ and significance
     Ablation(AblationArgs),
+    /// PCA scatter plots of latent spaces, coloured by label, with collapse diagnostics
+    Pca(PcaArgs),
     /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
     Check(CheckArgs),
     /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
@@ -215,6 +217,82 @@ pub struct AblationArgs {
     pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PcaArgs {
+    /// Embeddings: .npy, .npz, or CSV/TSV/Parquet numeric columns (one panel each)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the plot here (.png or .svg)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Diagnostics on standard output: text (default) or json
+    #[arg(long, value_enum)]
+    pub format: Option<PcaFormatArg>,
+    /// Labels, one per line, for every input's rows
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Table column holding the labels
+    #[arg(long, value_name = "NAME")]
+    pub label_column: Option<String>,
+    /// The .npz member to read (default: its only array)
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Table columns to use (globs, repeatable; default: every numeric column)
+    #[arg(long = "columns", value_name = "GLOB")]
+    pub columns: Vec<String>,
+    /// Components fitted and reported
+    #[arg(long, default_value_t = 2)]
+    pub components: usize,
+    /// One panel per pair of components (PC1-PC2, PC1-PC3, ...)
+    #[arg(long)]
+    pub pairs: bool,
+    /// Scale each component to unit variance in the plot
+    #[arg(long)]
+    pub whiten: bool,
+    /// Fit one PCA on all inputs stacked, so the panels share axes
+    #[arg(long)]
+    pub shared_basis: bool,
+    /// Labels beyond this many classes fold into "other"
+    #[arg(long, default_value_t = 10)]
+    pub max_classes: usize,
+    /// Points drawn per input (a deterministic, label-stratified subsample; statistics use every row)
+    #[arg(long, default_value_t = 50_000)]
+    pub max_points: usize,
+    /// A dimension is dead when its std is below this fraction of the largest
+    #[arg(long, default_value_t = 1e-6)]
+    pub dead_std: f64,
+    /// Dimensional collapse when the effective rank is below this fraction of dims
+    #[arg(long, default_value_t = 0.1)]
+    pub min_rank_fraction: f64,
+    /// Seed of the plotted subsample
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Figure title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Figure width in inches (default 3.4 per panel column, plus the legend)
+    #[arg(long)]
+    pub width: Option<f64>,
+    /// Figure height in inches (default 3.0 per panel row)
+    #[arg(long)]
+    pub height: Option<f64>,
+    /// Resolution of the PNG
+    #[arg(long, default_value_t = 300)]
+    pub dpi: u32,
+    /// Marker diameter in points
+    #[arg(long, default_value_t = 2.5)]
+    pub point_size: f64,
+    /// Marker opacity, 0 to 1
+    #[arg(long, default_value_t = 0.6)]
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PcaFormatArg {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

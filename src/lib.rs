@@ -104,6 +104,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Pca(args) => {
+            let options = analysis::pca::PcaOptions {
+                labels: args.labels.clone(),
+                label_column: args.label_column.clone(),
+                key: args.key.clone(),
+                columns: args.columns.clone(),
+                components: args.components,
+                pairs: args.pairs,
+                whiten: args.whiten,
+                shared_basis: args.shared_basis,
+                max_classes: args.max_classes,
+                max_points: args.max_points,
+                dead_std: args.dead_std,
+                min_rank_fraction: args.min_rank_fraction,
+                seed: args.seed,
+                title: args.title.clone(),
+                width: args.width,
+                height: args.height,
+                dpi: args.dpi,
+                point_size: args.point_size,
+                alpha: args.alpha,
+            };
+            if let Some(path) = &args.output {
+                plot::ImageFormat::of(path)?;
+            }
+            let report = analysis::pca::run(&args.inputs, &options)?;
+            if let Some(path) = &args.output {
+                analysis::pca::write_plot(&report, path, &options)?;
+            }
+            let text = match args.format {
+                Some(cli::PcaFormatArg::Json) => render::json(&report)?,
+                _ => analysis::pca::render_text(&report),
+            };
+            render::write_output(text.as_bytes(), None)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Power(args) => {
             let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
             let inference = settings::power(&args, study_file.as_ref())?;

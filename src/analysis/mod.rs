@@ -7,6 +7,7 @@ pub mod compare;
 pub mod curves;
 pub mod direction;
 pub mod groups;
+pub mod pca;
 pub mod power;
 pub mod reduce;
 pub mod report;

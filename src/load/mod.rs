@@ -2,6 +2,7 @@
 //! metadata and the list of what was skipped and why. No statistics here.
 
 pub mod config;
+pub mod embeddings;
 pub mod history;
 pub mod index;
 pub mod json;

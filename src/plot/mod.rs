@@ -9,6 +9,7 @@ pub mod curves;
 pub mod font;
 pub mod palette;
 pub mod profile;
+pub mod scatter;
 pub mod seeds;
 
 use std::path::Path;

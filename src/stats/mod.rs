@@ -10,5 +10,6 @@ pub mod describe;
 pub mod effect;
 pub mod inference;
 pub mod nct;
+pub mod pca;
 pub mod power;
 pub mod rng;
