@@ -4,9 +4,15 @@ Run from the repository root: python3 golden/reference_pca.py
 Writes golden/reference/pca.json; the extra input matrices it needs are written to
 golden/reference/pca/ first (fixed numpy seed), so the script is the only source.
 
-Per case: sklearn.decomposition.PCA(n_components=k) explained_variance_ratio_ and
-explained_variance_ (svd_solver left at "auto", as a user would run it, on the file's
-own dtype); the components with xreport's sign rule (largest |loading| positive);
+Per case: sklearn.decomposition.PCA(n_components=k, svd_solver="full") (centre, then
+LAPACK SVD) explained_variance_ratio_ and explained_variance_ on the matrix as float64,
+and `sklearn_as_stored_ratio`: PCA(n_components=k) with the default solver ("auto",
+which picks "covariance_eigh" for tall matrices) on the file's own dtype, as a user
+would run it.
+On float32 input scikit-learn computes X^T X - n mean mean^T in float32, so on nearly
+constant data (the collapse example) or a large offset its small-variance numbers are
+rounding noise; xreport accumulates in float64 and matches the float64 numbers. The
+components with xreport's sign rule (largest |loading| positive);
 the effective rank exp(H(s / sum s)) from numpy's singular values of the centred
 float64 matrix; per-dimension std (ddof=1) mean/min/max; dead dimensions (std below
 1e-6 x the largest); the verdict by DESIGN section 5.
@@ -56,7 +62,9 @@ def load(case):
 
 def reference(case, k=5):
     x = load(case)
-    pca = PCA(n_components=min(k, x.shape[1])).fit(x)
+    k = min(k, x.shape[1])
+    as_stored = PCA(n_components=k).fit(x)
+    pca = PCA(n_components=k, svd_solver="full").fit(x.astype(np.float64))
     comps = pca.components_.astype(np.float64)
     for c in comps:
         i = int(np.argmax(np.abs(c)))
@@ -82,6 +90,7 @@ def reference(case, k=5):
         dims=int(x.shape[1]),
         dtype=str(x.dtype),
         explained_variance_ratio=[float(v) for v in pca.explained_variance_ratio_],
+        sklearn_as_stored_ratio=[float(v) for v in as_stored.explained_variance_ratio_],
         explained_variance=[float(v) for v in pca.explained_variance_],
         components=[[float(v) for v in c] for c in comps[:2]],
         effective_rank=erank,

@@ -25,10 +25,16 @@ pub enum Command {
     Compare(CompareArgs),
     /// A-priori power: seeds needed per group, from pilot runs or from numbers
     Power(PowerArgs),
+    /// Learning curves: mean over seeds per condition against steps, with a bootstrap CI band (-o FILE.png or .svg draws them)
+    Curves(CurvesArgs),
     /// The ablation table: full model, one row per removed component, Δ and significance
     Ablation(AblationArgs),
+    /// PCA scatter plots of latent spaces, coloured by label, with collapse diagnostics
+    Pca(PcaArgs),
     /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
     Check(CheckArgs),
+    /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
+    Aggregate(AggregateArgs),
 }
 
 /// Where the runs come from and how to read them.
@@ -121,6 +127,12 @@ pub struct DescribeArgs {
     /// Standard deviation: 1 = sample (default), 0 = population
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub ddof: Option<u8>,
+    /// One value per seed from a training history: last, best-mean (best step of the mean curve), per-seed-best (optimistic) or step=N (last step ≤ N)
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step (rows with a larger step are dropped) before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +181,9 @@ pub struct CompareArgs {
     /// Treatment conditions (repeatable; default: every other condition)
     #[arg(long = "treatment", value_name = "CONDITION")]
     pub treatments: Vec<String>,
+    /// Also draw every seed's value per condition with the mean and CI, one panel per metric (.png or .svg)
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub inference: InferenceArgs,
     #[command(flatten)]
@@ -202,6 +217,82 @@ pub struct AblationArgs {
     pub describe: DescribeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PcaArgs {
+    /// Embeddings: .npy, .npz, or CSV/TSV/Parquet numeric columns (one panel each)
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the plot here (.png or .svg)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Diagnostics on standard output: text (default) or json
+    #[arg(long, value_enum)]
+    pub format: Option<PcaFormatArg>,
+    /// Labels, one per line, for every input's rows
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+    /// Table column holding the labels
+    #[arg(long, value_name = "NAME")]
+    pub label_column: Option<String>,
+    /// The .npz member to read (default: its only array)
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Table columns to use (globs, repeatable; default: every numeric column)
+    #[arg(long = "columns", value_name = "GLOB")]
+    pub columns: Vec<String>,
+    /// Components fitted and reported
+    #[arg(long, default_value_t = 2)]
+    pub components: usize,
+    /// One panel per pair of components (PC1-PC2, PC1-PC3, ...)
+    #[arg(long)]
+    pub pairs: bool,
+    /// Scale each component to unit variance in the plot
+    #[arg(long)]
+    pub whiten: bool,
+    /// Fit one PCA on all inputs stacked, so the panels share axes
+    #[arg(long)]
+    pub shared_basis: bool,
+    /// Labels beyond this many classes fold into "other"
+    #[arg(long, default_value_t = 10)]
+    pub max_classes: usize,
+    /// Points drawn per input (a deterministic, label-stratified subsample; statistics use every row)
+    #[arg(long, default_value_t = 50_000)]
+    pub max_points: usize,
+    /// A dimension is dead when its std is below this fraction of the largest
+    #[arg(long, default_value_t = 1e-6)]
+    pub dead_std: f64,
+    /// Dimensional collapse when the effective rank is below this fraction of dims
+    #[arg(long, default_value_t = 0.1)]
+    pub min_rank_fraction: f64,
+    /// Seed of the plotted subsample
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Figure title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Figure width in inches (default 3.4 per panel column, plus the legend)
+    #[arg(long)]
+    pub width: Option<f64>,
+    /// Figure height in inches (default 3.0 per panel row)
+    #[arg(long)]
+    pub height: Option<f64>,
+    /// Resolution of the PNG
+    #[arg(long, default_value_t = 300)]
+    pub dpi: u32,
+    /// Marker diameter in points
+    #[arg(long, default_value_t = 2.5)]
+    pub point_size: f64,
+    /// Marker opacity, 0 to 1
+    #[arg(long, default_value_t = 0.6)]
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PcaFormatArg {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,6 +339,12 @@ pub struct PowerArgs {
     /// Read pilot runs without a known seed, using the folder name as seed id
     #[arg(long)]
     pub allow_unseeded: bool,
+    /// One value per seed from a training history: last, best-mean, per-seed-best or step=N
+    #[arg(long, value_name = "RULE")]
+    pub reduce: Option<String>,
+    /// Cut training histories at this step before any reduction
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
     /// The study file (default: ./xreport.toml, else beside the runs)
     #[arg(long, value_name = "FILE")]
     pub study: Option<PathBuf>,
@@ -337,4 +434,97 @@ pub enum CiMethodArg {
     Percentile,
     Basic,
     Bca,
+}
+
+#[derive(Debug, Args)]
+pub struct AggregateArgs {
+    /// Scores: per-method JSON files {task: [score per run]} (the method is the file stem),
+    /// JSON arrays of records {task|game, seed, value|score|HNS}, or tables / run trees with a task column
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Reference scores for (x − random)/(human − random): two files RANDOM HUMAN
+    /// ({task: [score]}, {task: score} or a task,score table), or one file with both per task
+    #[arg(long, num_args = 1..=2, value_name = "FILE")]
+    pub normalize: Vec<PathBuf>,
+    /// Aggregates to report, comma-separated
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub metrics: Vec<AggregateMetricArg>,
+    /// γ of the optimality gap: mean of max(γ − x, 0)
+    #[arg(long, allow_hyphen_values = true)]
+    pub gamma: Option<f64>,
+    /// Count the tasks whose mean score is at least this ("superhuman" at 1 with human-normalised scores)
+    #[arg(long, allow_hyphen_values = true)]
+    pub threshold: Option<f64>,
+    /// P(METHOD > other) across tasks, with a stratified bootstrap CI, for every other method
+    #[arg(long, value_name = "METHOD")]
+    pub prob_improvement: Option<String>,
+    /// Draw performance profiles (fraction of runs with score > τ, with stratified bootstrap bands) to FILE.png or FILE.svg
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Tables and run trees: the metric holding the score (needed when there are several)
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Column (or record key) holding the task; default: task, game, env, environment
+    #[arg(long, value_name = "NAME")]
+    pub task_col: Option<String>,
+    /// Column (or record key) holding the method; default: the condition column, a record's
+    /// method/agent/algorithm key, else the file stem
+    #[arg(long, value_name = "NAME")]
+    pub condition_col: Option<String>,
+    /// Column (or record key) holding the seed
+    #[arg(long, value_name = "NAME")]
+    pub seed_col: Option<String>,
+    /// Long-table column holding the metric name
+    #[arg(long, value_name = "NAME")]
+    pub metric_col: Option<String>,
+    /// Column (or record key) holding the score; default for records: value, score, return, HNS
+    #[arg(long, value_name = "NAME")]
+    pub value_col: Option<String>,
+    /// Run trees: count runs without a known seed, using the folder name as seed id
+    #[arg(long)]
+    pub allow_unseeded: bool,
+    /// Run trees: skip runs whose results or config file is malformed
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// The study file (default: ./xreport.toml, else beside the inputs)
+    #[arg(long, value_name = "FILE")]
+    pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AggregateMetricArg {
+    Mean,
+    Median,
+    Iqm,
+    OptimalityGap,
+}
+
+#[derive(Debug, Args)]
+pub struct CurvesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Smooth each seed's curve by an exponential moving average with this weight of the previous point (0 ≤ W < 1)
+    #[arg(long, value_name = "W")]
+    pub smooth: Option<f64>,
+    /// Draw only steps ≤ N
+    #[arg(long, value_name = "N")]
+    pub max_step: Option<i64>,
+    /// Confidence level of the band
+    #[arg(long, value_name = "LEVEL")]
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples at each step
+    #[arg(long, value_name = "N")]
+    pub resamples: Option<usize>,
+    /// Bootstrap interval method
+    #[arg(long, value_enum)]
+    pub ci_method: Option<CiMethodArg>,
+    /// Seed of the bootstrap random streams
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

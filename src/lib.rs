@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod load;
+pub mod plot;
 pub mod render;
 pub mod settings;
 pub mod stats;
@@ -46,8 +47,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &args.treatments,
                 study_file,
             )?;
+            if let Some(path) = &args.plot {
+                plot::ImageFormat::of(path)?;
+            }
             let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
+            if let Some(path) = &args.plot {
+                plot::write(&plot::seeds::from_compare(&report), path)?;
+            }
             render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Curves(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let describe = settings::curves(&args, inputs.study.as_ref())?;
+            let smooth = analysis::curves::check_smooth(args.smooth)?;
+            let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            let image = match (&args.output.output, args.output.format) {
+                (Some(path), None) => plot::ImageFormat::of(path).ok(),
+                _ => None,
+            };
+            let output = match image {
+                Some(_) => None,
+                None => Some(settings::output(&args.output)?),
+            };
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
+            if let Some(image) = image {
+                let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
+                render::write_output(&bytes, args.output.output.as_deref())?;
+            } else if let Some(output) = &output {
+                render::emit(&report, output)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Ablation(args) => {
@@ -72,6 +102,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 &study, &options, study_file, &metrics, &describe, &inference,
             )?;
             render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pca(args) => {
+            let options = analysis::pca::PcaOptions {
+                labels: args.labels.clone(),
+                label_column: args.label_column.clone(),
+                key: args.key.clone(),
+                columns: args.columns.clone(),
+                components: args.components,
+                pairs: args.pairs,
+                whiten: args.whiten,
+                shared_basis: args.shared_basis,
+                max_classes: args.max_classes,
+                max_points: args.max_points,
+                dead_std: args.dead_std,
+                min_rank_fraction: args.min_rank_fraction,
+                seed: args.seed,
+                title: args.title.clone(),
+                width: args.width,
+                height: args.height,
+                dpi: args.dpi,
+                point_size: args.point_size,
+                alpha: args.alpha,
+            };
+            if let Some(path) = &args.output {
+                plot::ImageFormat::of(path)?;
+            }
+            let report = analysis::pca::run(&args.inputs, &options)?;
+            if let Some(path) = &args.output {
+                analysis::pca::write_plot(&report, path, &options)?;
+            }
+            let text = match args.format {
+                Some(cli::PcaFormatArg::Json) => render::json(&report)?,
+                _ => analysis::pca::render_text(&report),
+            };
+            render::write_output(text.as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Power(args) => {
@@ -107,6 +173,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                             baseline: args.baseline.as_deref(),
                             treatment: args.treatment.as_deref(),
                             metric: args.metric.as_deref(),
+                            reduce: analysis::reduce::Reduce {
+                                rule: settings::reduce_rule(args.reduce.as_deref())?,
+                                max_step: args.max_step,
+                            },
                         },
                         &inference,
                     )?
@@ -147,6 +217,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Aggregate(args) => {
+            let options = settings::aggregate(&args)?;
+            let output = settings::output(&args.output)?;
+            let (methods, skipped) = load::multitask::read_inputs(
+                &options.inputs.paths,
+                &options.inputs.load,
+                options.metric.as_deref(),
+                &options.explicit,
+            )?;
+            let reference = if options.normalize.is_empty() {
+                None
+            } else {
+                Some(load::multitask::read_reference(
+                    &options.normalize,
+                    &options.inputs.load.columns.task,
+                )?)
+            };
+            let report = analysis::aggregate::run(methods, skipped, reference.as_ref(), &options)?;
+            if let Some(path) = &options.profile {
+                analysis::aggregate::write_profile(&report, path)?;
+            }
+            render::emit(&report, &output)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

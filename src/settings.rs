@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::analysis::direction::Direction;
+use crate::analysis::reduce::{Reduce, Rule};
 use clap::ValueEnum;
 
 use crate::cli::{
@@ -73,6 +74,8 @@ pub struct Describe {
     pub ci_method: CiMethod,
     pub seed: u64,
     pub ddof: usize,
+    /// How training histories become one value per seed.
+    pub reduce: Reduce,
 }
 
 pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
@@ -126,13 +129,46 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
             "0, 1",
         ));
     }
+    let rule = reduce_rule(args.reduce.as_deref())?;
     Ok(Describe {
         confidence,
         resamples,
         ci_method,
         seed: args.seed.or(file.and_then(|f| f.seed)).unwrap_or(0),
         ddof,
+        reduce: Reduce {
+            rule,
+            max_step: args.max_step,
+        },
     })
+}
+
+/// `xreport curves`'s bootstrap settings and step cut (no reduction, no std).
+pub fn curves(args: &crate::cli::CurvesArgs, study: Option<&Located>) -> Result<Describe> {
+    describe(
+        &DescribeArgs {
+            confidence: args.confidence,
+            resamples: args.resamples,
+            ci_method: args.ci_method,
+            seed: args.seed,
+            ddof: None,
+            reduce: None,
+            max_step: args.max_step,
+        },
+        study,
+    )
+}
+
+/// The `--reduce` rule; `last` by default.
+pub fn reduce_rule(text: Option<&str>) -> Result<Rule> {
+    match text {
+        None => Ok(Rule::default()),
+        Some(text) => Rule::parse(text).ok_or_else(|| {
+            Error::usage(format!(
+                "--reduce {text:?} is not one of last, best-mean, per-seed-best, step=N"
+            ))
+        }),
+    }
 }
 
 /// An invalid value in the study file.
@@ -470,5 +506,105 @@ pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<Check> {
         ignore_keys,
         components,
         manual: file.map(|f| f.manual.clone()).unwrap_or_default(),
+    })
+}
+
+/// `xreport aggregate`'s resolved settings.
+#[derive(Debug)]
+pub struct AggregateOptions {
+    pub inputs: Inputs,
+    /// Bootstrap and std settings; the interval method is percentile or basic.
+    pub describe: Describe,
+    pub normalize: Vec<PathBuf>,
+    pub metrics: Vec<crate::stats::aggregate::Aggregate>,
+    pub gamma: f64,
+    pub threshold: f64,
+    pub prob_improvement: Option<String>,
+    /// Where to draw the performance profiles.
+    pub profile: Option<PathBuf>,
+    pub metric: Option<String>,
+    pub explicit: crate::load::multitask::ExplicitColumns,
+}
+
+pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
+    use crate::cli::AggregateMetricArg;
+    use crate::stats::aggregate::Aggregate;
+    let input_args = InputArgs {
+        inputs: args.inputs.clone(),
+        metrics: Vec::new(),
+        lower_is_better: Vec::new(),
+        higher_is_better: Vec::new(),
+        allow_unseeded: args.allow_unseeded,
+        skip_bad: args.skip_bad,
+        study: args.study.clone(),
+        condition_col: args.condition_col.clone(),
+        seed_col: args.seed_col.clone(),
+        metric_col: args.metric_col.clone(),
+        value_col: args.value_col.clone(),
+        task_col: args.task_col.clone(),
+        example_col: None,
+        step_col: None,
+    };
+    let inputs = inputs(&input_args)?;
+    let study = inputs.study.as_ref();
+    let file_method = study.and_then(|s| s.file.stats.ci_method.as_deref());
+    // rliable's intervals are percentile intervals; BCa is not defined for a
+    // stratified bootstrap here, so the default differs from the other commands.
+    let mut describe_args = args.describe.clone();
+    if describe_args.ci_method.is_none() && file_method.is_none_or(|m| m == "bca") {
+        describe_args.ci_method = Some(CiMethodArg::Percentile);
+    }
+    let describe = describe(&describe_args, study)?;
+    if describe.ci_method == CiMethod::Bca {
+        return Err(Error::usage(
+            "--ci-method bca is not available for stratified bootstrap aggregates: use percentile (as rliable) or basic",
+        ));
+    }
+    if let Some(path) = &args.profile {
+        crate::plot::ImageFormat::of(path)?;
+    }
+    let gamma = args.gamma.unwrap_or(1.0);
+    let threshold = args.threshold.unwrap_or(1.0);
+    if !gamma.is_finite() || !threshold.is_finite() {
+        return Err(Error::usage(
+            "--gamma and --threshold must be finite numbers",
+        ));
+    }
+    let mut metrics: Vec<Aggregate> = Vec::new();
+    for m in &args.metrics {
+        let which = match m {
+            AggregateMetricArg::Mean => Aggregate::Mean,
+            AggregateMetricArg::Median => Aggregate::Median,
+            AggregateMetricArg::Iqm => Aggregate::Iqm,
+            AggregateMetricArg::OptimalityGap => Aggregate::OptimalityGap,
+        };
+        if !metrics.contains(&which) {
+            metrics.push(which);
+        }
+    }
+    if metrics.is_empty() {
+        metrics = vec![
+            Aggregate::Mean,
+            Aggregate::Median,
+            Aggregate::Iqm,
+            Aggregate::OptimalityGap,
+        ];
+    }
+    Ok(AggregateOptions {
+        explicit: crate::load::multitask::ExplicitColumns {
+            task: args.task_col.is_some(),
+            seed: args.seed_col.is_some(),
+            value: args.value_col.is_some(),
+            condition: args.condition_col.is_some(),
+        },
+        inputs,
+        describe,
+        normalize: args.normalize.clone(),
+        metrics,
+        gamma,
+        threshold,
+        prob_improvement: args.prob_improvement.clone(),
+        profile: args.profile.clone(),
+        metric: args.metric.clone(),
     })
 }

@@ -178,7 +178,7 @@ pub fn run(
 ) -> Result<AblationReport> {
     let (full, mut rows) = resolve_rows(study, options, file)?;
     let seeds = SeedStyle::of(study);
-    let all = groups::seed_values(study);
+    let all = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let conditions: Vec<&String> = std::iter::once(&full)
         .chain(rows.iter().map(|r| &r.condition))
         .collect();
@@ -233,7 +233,7 @@ pub fn run(
         xreport_version: report::VERSION,
         schema: "xreport.ablation/1",
         skipped: study.skipped.clone(),
-        settings: Settings::of(describe, inference),
+        settings: Settings::of(describe, inference, &all),
         metrics: report::metric_info(&names, metrics),
         full,
         rows: table_rows,

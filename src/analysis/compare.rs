@@ -51,13 +51,19 @@ pub struct Settings {
     pub resamples: usize,
     pub seed: u64,
     pub ddof: usize,
+    /// The `--reduce` rule, stated when training histories were reduced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduce: Option<String>,
+    /// The `--max-step` cut applied to histories before reducing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_step: Option<i64>,
     pub target_power: f64,
     pub max_seeds: usize,
 }
 
 impl Settings {
-    pub fn of(describe: &Describe, inference: &Inference) -> Settings {
-        let d = DescribeSettings::of(describe);
+    pub fn of(describe: &Describe, inference: &Inference, groups: &[SeedValues]) -> Settings {
+        let d = DescribeSettings::of(describe, groups);
         Settings {
             alpha: inference.alpha,
             correction: inference.correction.name(),
@@ -69,6 +75,8 @@ impl Settings {
             resamples: d.resamples,
             seed: d.seed,
             ddof: d.ddof,
+            reduce: d.reduce,
+            max_step: d.max_step,
             target_power: inference.target_power,
             max_seeds: inference.max_seeds,
         }
@@ -81,6 +89,8 @@ impl Settings {
             resamples: self.resamples,
             seed: self.seed,
             ddof: self.ddof,
+            reduce: self.reduce.clone(),
+            max_step: self.max_step,
         }
     }
 }
@@ -150,7 +160,7 @@ pub fn run(
     inference: &Inference,
 ) -> CompareReport {
     let seeds = SeedStyle::of(study);
-    let all = groups::seed_values(study);
+    let all = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let wanted = |g: &&SeedValues| {
         metrics.includes(&g.metric)
             && (g.condition == roles.baseline || roles.treatments.contains(&g.condition))
@@ -169,7 +179,7 @@ pub fn run(
         xreport_version: report::VERSION,
         schema: "xreport.compare/1",
         skipped: study.skipped.clone(),
-        settings: Settings::of(describe, inference),
+        settings: Settings::of(describe, inference, &all),
         metrics: report::metric_info(&names, metrics),
         groups: group_stats,
         comparisons,

@@ -2,10 +2,15 @@
 //! the JSON output and the source of every other format.
 
 pub mod ablation;
+pub mod aggregate;
 pub mod compare;
+pub mod curves;
 pub mod direction;
 pub mod groups;
+pub mod pca;
 pub mod power;
+pub mod reduce;
 pub mod report;
 pub mod roles;
 pub mod summary;
+pub mod test_once;

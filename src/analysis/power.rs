@@ -4,7 +4,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::direction::Direction;
 use super::groups;
+use super::reduce::Reduce;
 use super::report;
 use super::roles;
 use crate::error::{Error, Result};
@@ -40,6 +42,9 @@ pub struct Pilot {
     pub metric: String,
     pub n_baseline: usize,
     pub n_treatment: usize,
+    /// The `--reduce` rule, stated when the pilot's training histories were reduced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduce: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,6 +74,8 @@ pub enum Source<'a> {
         baseline: Option<&'a str>,
         treatment: Option<&'a str>,
         metric: Option<&'a str>,
+        /// How training histories become one value per seed.
+        reduce: Reduce,
     },
 }
 
@@ -89,7 +96,8 @@ pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
             baseline,
             treatment,
             metric,
-        } => pilot_effect(study, baseline, treatment, metric)?,
+            reduce,
+        } => pilot_effect(study, baseline, treatment, metric, &reduce)?,
     };
     let needed = power::seeds_needed(
         effect.diff,
@@ -160,6 +168,7 @@ fn pilot_effect(
     baseline: Option<&str>,
     treatment: Option<&str>,
     metric: Option<&str>,
+    reduce: &Reduce,
 ) -> Result<(Effect, Option<Pilot>)> {
     // Without --treatment, the second pilot folder's plain condition (not its
     // override sets) is the treatment.
@@ -183,7 +192,7 @@ fn pilot_effect(
         )));
     }
     let treatment = roles.treatments[0].clone();
-    let all = groups::seed_values(study);
+    let all = groups::seed_values(study, reduce, &Direction::infer);
     let mut metrics = groups::metric_names(&all);
     if let Some(pattern) = metric {
         let glob = globset::Glob::new(pattern)
@@ -230,6 +239,7 @@ fn pilot_effect(
         metric,
         n_baseline: b.len(),
         n_treatment: t.len(),
+        reduce: all.iter().any(|g| g.reduced).then(|| reduce.rule.name()),
     };
     Ok((effect(mt - mb, sb, st), Some(pilot)))
 }

@@ -36,16 +36,27 @@ pub struct DescribeSettings {
     pub resamples: usize,
     pub seed: u64,
     pub ddof: usize,
+    /// The `--reduce` rule, stated when training histories were reduced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduce: Option<String>,
+    /// The `--max-step` cut applied to histories before reducing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_step: Option<i64>,
 }
 
 impl DescribeSettings {
-    pub fn of(d: &Describe) -> DescribeSettings {
+    /// The settings of a report over `groups`: the reduction is stated only
+    /// when some group was reduced from histories.
+    pub fn of(d: &Describe, groups: &[SeedValues]) -> DescribeSettings {
+        let reduced = groups.iter().any(|g| g.reduced);
         DescribeSettings {
             ci_method: d.ci_method.name(),
             confidence: d.confidence,
             resamples: d.resamples,
             seed: d.seed,
             ddof: d.ddof,
+            reduce: reduced.then(|| d.reduce.rule.name()),
+            max_step: d.reduce.max_step.filter(|_| reduced),
         }
     }
 }
@@ -82,7 +93,7 @@ pub fn group_stats(group: &SeedValues, settings: &Describe, seeds: SeedStyle) ->
     };
     let key = rng::stream_key(&["mean", &group.condition, &group.metric]);
     let boot = bootstrap::mean_ci(x, &config, key);
-    let mut notes = Vec::new();
+    let mut notes = group.notes.clone();
     if x.len() == 1 {
         notes.push("one seed: no std or interval".to_string());
     } else if x.is_empty() {
@@ -119,7 +130,7 @@ pub fn group_stats(group: &SeedValues, settings: &Describe, seeds: SeedStyle) ->
 
 pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryReport {
     let seeds = SeedStyle::of(study);
-    let all = groups::seed_values(study);
+    let all = groups::seed_values(study, &settings.reduce, &|m| metrics.direction(m));
     let selected: Vec<&SeedValues> = all.iter().filter(|g| metrics.includes(&g.metric)).collect();
     let names = groups::metric_names(&all)
         .into_iter()
@@ -133,7 +144,7 @@ pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryRepo
         xreport_version: report::VERSION,
         schema: "xreport.summary/1",
         skipped: study.skipped.clone(),
-        settings: DescribeSettings::of(settings),
+        settings: DescribeSettings::of(settings, &all),
         metrics: report::metric_info(&names, metrics),
         groups: stats,
         repeats: report::repeats(study, seeds)
@@ -164,6 +175,15 @@ pub fn common_notes(
         settings.resamples,
         settings.seed
     ))];
+    if let Some(rule) = &settings.reduce {
+        let cut = settings
+            .max_step
+            .map(|m| format!(", after cutting them at step {m}"))
+            .unwrap_or_default();
+        notes.push(style.escape(&format!(
+            "Training histories reduced to one value per seed by --reduce {rule}{cut}; curves aligned on the steps every seed shares, ties to the earliest step."
+        )));
+    }
     for s in skipped {
         notes.push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
     }

@@ -285,7 +285,8 @@ pub fn run(
     inference: &Inference,
     check: &Check,
 ) -> Result<CheckReport> {
-    let groups = groups::seed_values(study);
+    let groups = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
+    let stats = CompareSettings::of(describe, inference, &groups);
     let roles = resolve_roles(study, role_args, study_file, metrics, &groups)?;
     let claim: Vec<&SeedValues> = groups
         .iter()
@@ -367,7 +368,7 @@ pub fn run(
             budget_tolerance: budget::TOLERANCE,
             strict: check.strict,
             ignore_keys: check.ignore_keys.clone(),
-            stats: CompareSettings::of(describe, inference),
+            stats,
         },
         compute: env::compute(&ctx),
         roles: ctx.roles,

@@ -167,28 +167,12 @@ pub fn test_once(ctx: &Context) -> Finding {
             evidence.push(format!("{}: {metric} logged {n} times", display_path(file)));
         }
     }
-    let mut steps: BTreeMap<(String, String, String), Vec<i64>> = BTreeMap::new();
-    let mut tabled = false;
-    for row in tidy::rows(&ctx.study.results) {
-        if let Some(step) = row.step {
-            tabled = true;
-            if is_test_metric(row.metric) {
-                steps
-                    .entry((row.condition.into(), row.seed.into(), row.metric.into()))
-                    .or_default()
-                    .push(step);
-            }
-        }
-    }
-    for ((condition, seed, metric), mut s) in steps {
-        s.sort_unstable();
-        s.dedup();
-        if s.len() > 1 {
-            evidence.push(format!(
-                "{condition} seed {seed}: {metric} at {} steps",
-                s.len()
-            ));
-        }
+    let tabled = tidy::rows(&ctx.study.results).any(|r| r.step.is_some());
+    for r in crate::analysis::test_once::repeated_test_metrics(ctx.study) {
+        evidence.push(format!(
+            "{}: {} at {} steps ({} to {}) in {} seed(s)",
+            r.condition, r.metric, r.steps, r.first_step, r.last_step, r.seeds
+        ));
     }
     if !evidence.is_empty() {
         return TEST_ONCE.trip("test metrics were logged during training", evidence);

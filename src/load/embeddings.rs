@@ -726,12 +726,173 @@ mod pylit {
 // CSV, TSV and Parquet
 
 mod table {
-    use super::*;
+    use globset::{Glob, GlobSet, GlobSetBuilder};
+    use polars::prelude::*;
+
+    use super::{Embeddings, ReadOptions, Values};
+    use crate::error::{Error, Result};
+    use std::fs::File;
+    use std::path::Path;
 
     /// Reads the selected numeric columns (and the label column) of a table.
     pub fn read(path: &Path, ext: &str, opts: &ReadOptions) -> Result<Embeddings> {
-        let _ = (path, ext, opts);
-        Err(Error::input(path, "tables not yet"))
+        let frame = read_frame(path, ext)?;
+        let names = selected_columns(path, &frame, opts)?;
+        let rows = frame.height();
+        let dims = names.len();
+        let mut values = vec![0.0f64; rows * dims];
+        for (j, name) in names.iter().enumerate() {
+            let column = numeric_column(path, &frame, name, ext)?;
+            for (i, v) in column.into_iter().enumerate() {
+                values[i * dims + j] = v;
+            }
+        }
+        let labels = match &opts.label_column {
+            Some(name) => Some(label_column(path, &frame, name, ext)?),
+            None => None,
+        };
+        Ok(Embeddings {
+            path: path.to_path_buf(),
+            rows,
+            dims,
+            values: Values::F64(values),
+            labels,
+        })
+    }
+
+    fn read_frame(path: &Path, ext: &str) -> Result<DataFrame> {
+        let polars_error =
+            |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
+        let csv = |separator: u8| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_parse_options(CsvParseOptions::default().with_separator(separator))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|r| r.finish())
+                .map_err(polars_error)
+        };
+        match ext {
+            "csv" => csv(b','),
+            "tsv" => csv(b'\t'),
+            _ => {
+                let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+                ParquetReader::new(file).finish().map_err(polars_error)
+            }
+        }
+    }
+
+    /// The feature columns in table order: those matching a `--columns` glob, or
+    /// every column but the label column.
+    fn selected_columns(path: &Path, frame: &DataFrame, opts: &ReadOptions) -> Result<Vec<String>> {
+        let all: Vec<String> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        if let Some(label) = &opts.label_column
+            && !all.contains(label)
+        {
+            return Err(Error::input(
+                path,
+                format!(
+                    "no column `{label}` (--label-column); the table has: {}",
+                    all.join(", ")
+                ),
+            ));
+        }
+        let globs = glob_set(&opts.columns)?;
+        let names: Vec<String> = all
+            .iter()
+            .filter(|n| Some(*n) != opts.label_column.as_ref())
+            .filter(|n| opts.columns.is_empty() || globs.is_match(n.as_str()))
+            .cloned()
+            .collect();
+        if names.is_empty() {
+            return Err(Error::input(
+                path,
+                format!(
+                    "no column matches --columns {}; the table has: {}",
+                    opts.columns.join(" "),
+                    all.join(", ")
+                ),
+            ));
+        }
+        Ok(names)
+    }
+
+    fn glob_set(patterns: &[String]) -> Result<GlobSet> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            let glob = Glob::new(p)
+                .map_err(|e| Error::usage(format!("--columns {p}: not a valid glob: {e}")))?;
+            builder.add(glob);
+        }
+        builder
+            .build()
+            .map_err(|e| Error::usage(format!("--columns: {e}")))
+    }
+
+    /// How a row is named to the user: CSV/TSV lines count the header line.
+    fn location(ext: &str, row: usize) -> String {
+        match ext {
+            "csv" | "tsv" => format!("line {}", row + 2),
+            _ => format!("row {}", row + 1),
+        }
+    }
+
+    fn numeric_column(path: &Path, frame: &DataFrame, name: &str, ext: &str) -> Result<Vec<f64>> {
+        let column = frame
+            .column(name)
+            .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+        if !column.dtype().is_primitive_numeric() {
+            return Err(Error::input(
+                path,
+                format!(
+                    "column `{name}` is not numeric ({}): select the feature columns with \
+                     --columns, or name the label column with --label-column",
+                    column.dtype()
+                ),
+            ));
+        }
+        let cast = column
+            .cast(&DataType::Float64)
+            .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+        let values = cast
+            .f64()
+            .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.ok_or_else(|| {
+                    Error::input_at(
+                        path,
+                        location(ext, i),
+                        format!("missing or non-numeric value in column `{name}`"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn label_column(path: &Path, frame: &DataFrame, name: &str, ext: &str) -> Result<Vec<String>> {
+        let err = |e: PolarsError| Error::input(path, format!("column `{name}`: {e}"));
+        let column = frame.column(name).map_err(err)?;
+        let text = column.cast(&DataType::String).map_err(err)?;
+        let strings = text.str().map_err(err)?;
+        strings
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.map(str::to_string).ok_or_else(|| {
+                    Error::input_at(
+                        path,
+                        location(ext, i),
+                        format!("missing label in column `{name}`"),
+                    )
+                })
+            })
+            .collect()
     }
 }
 

@@ -2,11 +2,18 @@
 //! metadata and the list of what was skipped and why. No statistics here.
 
 pub mod config;
+pub mod embeddings;
+pub mod history;
 pub mod index;
 pub mod json;
+pub mod mlflow;
+pub mod multitask;
+pub mod npy_curve;
+pub mod rl_csv;
 pub mod run;
 pub mod run_name;
 pub mod table;
+pub mod tensorboard;
 pub mod tidy;
 pub mod tree;
 
@@ -68,13 +75,89 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
         let part = if meta.is_dir() {
-            tree::load_tree(path, options)?
+            let store = mlflow::find_store(path);
+            let found = if store.is_none() {
+                scan(path)?
+            } else {
+                Scan::default()
+            };
+            if let Some(store) = store {
+                mlflow::load(path, &store, options)?
+            } else if let Some(db) = mlflow::find_db(path) {
+                mlflow::load_db(path, &db, options)?
+            } else if !found.rl_csvs.is_empty() {
+                rl_csv::load(path, &found.rl_csvs)?
+            } else if !found.npy_curves.is_empty() && !found.runs {
+                npy_curve::load(path, &found.npy_curves)?
+            } else {
+                tree::load_tree(path, options)?
+            }
+        } else if rl_csv::is_rl_csv(path) {
+            let folder = path.parent().unwrap_or(path);
+            rl_csv::load(folder, std::slice::from_ref(path))?
+        } else if let Some(db) = mlflow::find_db(path) {
+            mlflow::load_db(path.parent().unwrap_or(path), &db, options)?
+        } else if npy_curve::name_parts(path).is_some() {
+            npy_curve::load_file(path)?
         } else {
             table::load_table(path, &options.columns)?
         };
         parts.push(part);
     }
     merge(parts, paths)
+}
+
+/// History files found under a folder, and whether it holds run folders.
+#[derive(Debug, Default)]
+struct Scan {
+    /// Tianshou-style `*_<N>seeds.csv` files.
+    rl_csvs: Vec<PathBuf>,
+    /// `.npy` curves named by seed.
+    npy_curves: Vec<PathBuf>,
+    /// Whether some folder holds a results or history file (a run tree).
+    runs: bool,
+}
+
+/// One walk over `root` (hidden folders skipped, symlinks not followed),
+/// judging files by name only, so a large run tree costs one listing per folder.
+fn scan(root: &Path) -> Result<Scan> {
+    let mut found = Scan::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, &e))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if name == run::RESULTS_DIR {
+                    found.runs = true;
+                } else if !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if kind.is_file() {
+                if rl_csv::is_rl_csv(&path) {
+                    found.rl_csvs.push(path);
+                } else if npy_curve::name_parts(&path).is_some() {
+                    found.npy_curves.push(path);
+                } else if run::RESULTS_FILES.contains(&name.as_ref())
+                    || name == history::TRAINER_STATE
+                    || name == history::LIGHTNING_CSV
+                    || history::WANDB_CSVS.contains(&name.as_ref())
+                    || tensorboard::is_event_file(&name)
+                {
+                    found.runs = true;
+                }
+            }
+        }
+    }
+    found.rl_csvs.sort();
+    found.npy_curves.sort();
+    Ok(found)
 }
 
 /// Combine the studies of several arguments; a condition may come from one argument only.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
+use super::history;
 use super::json::{self, Flat};
 use crate::error::{Error, Result};
 
@@ -46,11 +47,16 @@ pub struct Run {
     pub deps_file: Option<String>,
     pub compute_file: Option<String>,
     pub compute: Flat,
+    /// Metrics logged over steps (`trainer_state.json`, `metrics.csv`).
+    pub history: Vec<history::Point>,
 }
 
-/// Whether `dir` holds results: a results file or JSON under `eval_results/`.
+/// Whether `dir` holds results: a results file, JSON under `eval_results/`,
+/// or a training history.
 pub fn has_results(dir: &Path) -> bool {
-    RESULTS_FILES.iter().any(|name| dir.join(name).is_file()) || !results_dir_files(dir).is_empty()
+    RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
+        || !results_dir_files(dir).is_empty()
+        || history::has_history(dir)
 }
 
 /// The JSON files of `dir/eval_results/`, sorted by name.
@@ -73,6 +79,7 @@ pub fn read(dir: &Path) -> Result<Run> {
         ..Run::default()
     };
     read_results(dir, &mut run)?;
+    run.history = history::read(dir)?;
     let (config_files, config) = config::read_config(dir)?;
     run.config_files = config_files;
     run.config = config;

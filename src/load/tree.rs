@@ -40,7 +40,7 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
         return Err(Error::input(
             root,
             format!(
-                "no runs found: expected run folders holding one of {} or an eval_results/ folder",
+                "no runs found: expected run folders holding one of {}, an eval_results/ folder, trainer_state.json or metrics.csv",
                 RESULTS_FILES.join(", ")
             ),
         ));
@@ -109,7 +109,9 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
         let hidden = name.to_string_lossy().starts_with('.');
         // Symlinked folders are not followed: they can loop.
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir && !hidden && name != run::RESULTS_DIR {
+        // Hugging Face `checkpoint-N` folders repeat the run's trainer state.
+        let checkpoint = name.to_string_lossy().starts_with("checkpoint-");
+        if is_dir && !hidden && !checkpoint && name != run::RESULTS_DIR {
             subdirs.push(entry.path());
         }
     }
@@ -152,6 +154,8 @@ fn looks_like_run(dir: &Path) -> bool {
 /// Read one run and place it: condition from its path, seed from its name or config.
 fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
     let mut run = run::read(dir)?;
+    let named = naming_dir(root, dir);
+    let dir = named.as_path();
     let folder = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -186,6 +190,26 @@ fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
     Ok(run)
 }
 
+/// The folder that names a run. Lightning writes `metrics.csv` and
+/// `hparams.yaml` to `<run>/lightning_logs/version_<N>/`: the run is `<run>`
+/// (`runs/cond/seed_1/lightning_logs/version_0` is seed 1 of `cond`).
+fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let is_version = name(dir).is_some_and(|n| {
+        n.strip_prefix("version_")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let Some(parent) = dir.parent().filter(|_| is_version) else {
+        return dir.to_path_buf();
+    };
+    match parent.parent() {
+        Some(run) if name(parent).as_deref() == Some("lightning_logs") && run.starts_with(root) => {
+            run.to_path_buf()
+        }
+        _ => dir.to_path_buf(),
+    }
+}
+
 /// The run's path below the root without its own folder, `/`-joined. A run
 /// directly under the root belongs to the root's condition when its name is a
 /// seed, else it is a condition of its own.
@@ -207,7 +231,7 @@ fn condition_of(root: &Path, dir: &Path, named_as_seed: bool) -> String {
 }
 
 /// A folder's own name, resolving `.` and `..` through the file system.
-fn folder_name(path: &Path) -> String {
+pub(crate) fn folder_name(path: &Path) -> String {
     let named = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -287,7 +311,7 @@ fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
     Ok((counted, repeats))
 }
 
-fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
+pub(crate) fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
     let mut builder = TidyBuilder::default();
     for run in runs {
         for (metric, value) in &run.metrics {
@@ -299,6 +323,17 @@ fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
                 task: None,
                 example: None,
                 step: None,
+            });
+        }
+        for point in &run.history {
+            builder.push(Row {
+                condition: &run.condition,
+                seed: &run.seed,
+                metric: &point.metric,
+                value: point.value,
+                task: None,
+                example: None,
+                step: Some(point.step),
             });
         }
     }

@@ -3,11 +3,13 @@
 //! Every function documents its formula, the reference it is tested against and
 //! its edge cases. Undefined results are `None`, never NaN.
 
+pub mod aggregate;
 pub mod bootstrap;
 pub mod correction;
 pub mod describe;
 pub mod effect;
 pub mod inference;
 pub mod nct;
+pub mod pca;
 pub mod power;
 pub mod rng;

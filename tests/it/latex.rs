@@ -112,6 +112,25 @@ fn every_latex_table_compiles_with_pdflatex_even_with_hostile_names() {
         ],
         &root,
     ));
+    body.push_str(&latex(
+        &[
+            "aggregate",
+            "examples/atari100k/IRIS.json",
+            "examples/atari100k/SimPLe.json",
+            "examples/atari100k/CURL_10_evals.json",
+            "examples/atari100k/MuZero.json",
+            "--normalize",
+            "examples/atari100k/RANDOM.json",
+            "examples/atari100k/HUMAN.json",
+            "--prob-improvement",
+            "IRIS",
+            "--resamples",
+            "200",
+            "--format",
+            "latex",
+        ],
+        &root,
+    ));
     let hostile = hostile_study();
     let hostile_table = latex(
         &[

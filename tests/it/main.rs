@@ -1,15 +1,20 @@
 //! One integration-test binary (linked once): CLI end to end, golden
 //! outputs, and statistics against committed scipy/statsmodels references.
 
+mod aggregate;
 mod check;
 mod cli_ablation;
 mod cli_compare;
 mod cli_errors;
+mod cli_pca;
 mod cli_power;
 mod cli_summary;
 mod common;
+mod compare_plot;
+mod histories;
 mod latex;
 mod loaders;
+mod pca;
 mod stats_bootstrap;
 mod stats_describe;
 mod stats_inference;

@@ -1,0 +1,714 @@
+//! `xreport aggregate`: multi-task scores, normalised per task, aggregated
+//! across tasks (mean, median, IQM, optimality gap) with stratified bootstrap
+//! intervals, the count of tasks above a threshold, and optionally the
+//! probability of improvement of one method over the others.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::load::multitask::{MethodScores, Reference};
+use crate::load::{Skipped, natural_cmp};
+use crate::render::Report;
+use crate::render::format::{self, Style};
+use crate::render::table::{self, Table};
+use crate::settings::{AggregateOptions, Output};
+use crate::stats::aggregate::{self as agg, StratifiedConfig};
+use crate::stats::{describe, rng};
+
+#[derive(Debug, Serialize)]
+pub struct AggregateReport {
+    pub xreport_version: &'static str,
+    pub schema: &'static str,
+    pub skipped: Vec<Skipped>,
+    pub settings: AggregateSettings,
+    pub normalization: Normalization,
+    pub inputs: Vec<InputInfo>,
+    pub aggregates: Vec<AggregateRow>,
+    pub tasks_above: Vec<TasksAbove>,
+    pub prob_improvement: Vec<ProbImprovement>,
+    pub per_task: Vec<PerTask>,
+    /// Performance profiles, with `--profile` only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
+    /// Conventions, per-method caveats (single runs, zero variance) and what the readers chose.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AggregateSettings {
+    /// `percentile` or `basic`, over a stratified bootstrap.
+    pub ci_method: &'static str,
+    pub bootstrap: &'static str,
+    pub confidence: f64,
+    pub resamples: usize,
+    pub seed: u64,
+    /// ddof of the per-task std.
+    pub ddof: usize,
+    /// γ of the optimality gap.
+    pub gamma: f64,
+    /// The threshold of `tasks_above`.
+    pub threshold: f64,
+    pub metrics: Vec<&'static str>,
+    /// How the median is taken.
+    pub median: &'static str,
+}
+
+/// The reference files scores were normalised with (`null` when not normalised).
+#[derive(Debug, Clone, Serialize)]
+pub struct Normalization {
+    pub random: Option<String>,
+    pub human: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputInfo {
+    pub method: String,
+    pub source: String,
+    pub tasks: usize,
+    /// Fewest and most runs over the tasks.
+    pub runs: [usize; 2],
+    /// `raw` (not normalised), `normalized` (by xreport) or `already` (the file's scores were).
+    pub scores: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AggregateRow {
+    pub method: String,
+    pub metric: &'static str,
+    pub estimate: Option<f64>,
+    pub ci: Option<[f64; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TasksAbove {
+    pub method: String,
+    pub threshold: f64,
+    pub count: usize,
+    pub tasks: Vec<String>,
+}
+
+/// P(method > other): the mean over tasks of the Mann–Whitney probability.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbImprovement {
+    pub method: String,
+    pub other: String,
+    pub estimate: Option<f64>,
+    pub ci: Option<[f64; 2]>,
+}
+
+/// One method's performance profile: the fraction of run × task scores above τ.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub method: String,
+    pub points: Vec<ProfilePoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfilePoint {
+    pub tau: f64,
+    pub fraction: f64,
+    pub ci: Option<[f64; 2]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PerTask {
+    pub method: String,
+    pub task: String,
+    pub n: usize,
+    /// Mean and std of the (normalised, when normalising) scores.
+    pub mean: Option<f64>,
+    pub std: Option<f64>,
+    /// Mean and std of the raw scores, when xreport normalised them.
+    pub raw_mean: Option<f64>,
+    pub raw_std: Option<f64>,
+}
+
+/// Check the methods, normalise them and compute the report.
+pub fn run(
+    mut methods: Vec<MethodScores>,
+    skipped: Vec<Skipped>,
+    reference: Option<&Reference>,
+    options: &AggregateOptions,
+) -> Result<AggregateReport> {
+    check_tasks(&methods)?;
+    let raw: Vec<MethodScores> = methods.clone();
+    for m in methods.iter_mut() {
+        if let Some(reference) = reference
+            && !m.normalized
+        {
+            reference.normalize(m)?;
+        }
+    }
+    if let Some(name) = &options.prob_improvement
+        && !methods.iter().any(|m| &m.method == name)
+    {
+        return Err(Error::usage(format!(
+            "--prob-improvement {name}: no such method (methods: {})",
+            methods
+                .iter()
+                .map(|m| m.method.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let cfg = StratifiedConfig {
+        resamples: options.describe.resamples,
+        confidence: options.describe.confidence,
+        method: options.describe.ci_method,
+        seed: options.describe.seed,
+        gamma: options.gamma,
+    };
+    let mut notes = Vec::new();
+    let task_names = ordered_tasks(&methods[0]);
+    let per_method: Vec<(Vec<AggregateRow>, TasksAbove, Vec<String>)> = methods
+        .par_iter()
+        .map(|m| method_aggregates(m, &task_names, &cfg, options))
+        .collect();
+    let mut aggregates = Vec::new();
+    let mut tasks_above = Vec::new();
+    for (rows, above, method_notes) in per_method {
+        aggregates.extend(rows);
+        tasks_above.push(above);
+        notes.extend(method_notes);
+    }
+    for m in &methods {
+        notes.extend(m.notes.iter().map(|n| format!("{}: {n}", m.method)));
+    }
+    let prob_improvement = match &options.prob_improvement {
+        Some(name) => prob_improvements(&methods, name, &task_names, &cfg),
+        None => Vec::new(),
+    };
+    let profiles = match &options.profile {
+        Some(_) => profiles(&methods, &task_names, &cfg),
+        None => Vec::new(),
+    };
+    let mut per_task = Vec::new();
+    for (m, r) in methods.iter().zip(&raw) {
+        let normalised_here = reference.is_some() && !m.normalized;
+        for task in &task_names {
+            let x = &m.tasks[task];
+            let raw_x = &r.tasks[task];
+            per_task.push(PerTask {
+                method: m.method.clone(),
+                task: task.clone(),
+                n: x.len(),
+                mean: describe::mean(x),
+                std: describe::std(x, options.describe.ddof).filter(|_| x.len() > 1),
+                raw_mean: describe::mean(raw_x).filter(|_| normalised_here),
+                raw_std: describe::std(raw_x, options.describe.ddof)
+                    .filter(|_| normalised_here && x.len() > 1),
+            });
+        }
+    }
+    let inputs = methods
+        .iter()
+        .map(|m| {
+            let counts = m.tasks.values().map(Vec::len);
+            InputInfo {
+                method: m.method.clone(),
+                source: m.source.clone(),
+                tasks: m.tasks.len(),
+                runs: [counts.clone().min().unwrap_or(0), counts.max().unwrap_or(0)],
+                scores: match (m.normalized, reference.is_some()) {
+                    (true, _) => "already",
+                    (false, true) => "normalized",
+                    (false, false) => "raw",
+                },
+            }
+        })
+        .collect();
+    Ok(AggregateReport {
+        xreport_version: crate::analysis::report::VERSION,
+        schema: "xreport.aggregate/1",
+        skipped,
+        settings: AggregateSettings {
+            ci_method: options.describe.ci_method.name(),
+            bootstrap: "stratified: runs resampled with replacement within each task",
+            confidence: options.describe.confidence,
+            resamples: options.describe.resamples,
+            seed: options.describe.seed,
+            ddof: options.describe.ddof,
+            gamma: options.gamma,
+            threshold: options.threshold,
+            metrics: options.metrics.iter().map(|m| m.name()).collect(),
+            median: "median over tasks of the per-task mean score",
+        },
+        normalization: Normalization {
+            random: reference.map(|r| r.low_source.clone()),
+            human: reference.map(|r| r.high_source.clone()),
+        },
+        inputs,
+        aggregates,
+        tasks_above,
+        prob_improvement,
+        per_task,
+        profiles,
+        notes,
+    })
+}
+
+/// Points of the τ grid of the profiles.
+const PROFILE_POINTS: usize = 101;
+
+/// The τ grid: from min(0, lowest score) to the largest 95th percentile of a
+/// method's scores (at least γ, so that the human level is in view), in
+/// [`PROFILE_POINTS`] even steps; then every method's profile and band.
+fn profiles(
+    methods: &[MethodScores],
+    task_names: &[String],
+    cfg: &StratifiedConfig,
+) -> Vec<Profile> {
+    let scores: Vec<Vec<&[f64]>> = methods
+        .iter()
+        .map(|m| task_names.iter().map(|t| m.tasks[t].as_slice()).collect())
+        .collect();
+    let lowest = scores
+        .iter()
+        .filter_map(|tasks| describe::min_max(&agg::flatten(tasks)).map(|m| m.0))
+        .fold(0.0_f64, f64::min);
+    let highest = scores
+        .iter()
+        .filter_map(|tasks| describe::quantile(&agg::flatten(tasks), 0.95))
+        .fold(cfg.gamma, f64::max);
+    let step = (highest - lowest) / (PROFILE_POINTS - 1) as f64;
+    let taus: Vec<f64> = (0..PROFILE_POINTS)
+        .map(|i| lowest + step * i as f64)
+        .collect();
+    methods
+        .par_iter()
+        .zip(&scores)
+        .map(|(m, tasks)| {
+            let key = rng::stream_key(&["profile", &m.method]);
+            let fraction = agg::profile(tasks, &taus).unwrap_or_default();
+            let bands = agg::profile_intervals(tasks, &taus, cfg, key);
+            Profile {
+                method: m.method.clone(),
+                points: taus
+                    .iter()
+                    .zip(&fraction)
+                    .enumerate()
+                    .map(|(i, (&tau, &fraction))| ProfilePoint {
+                        tau,
+                        fraction,
+                        ci: bands.as_ref().map(|b| [b[i].lo, b[i].hi]),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Draw the report's performance profiles to `path` (PNG or SVG).
+pub fn write_profile(report: &AggregateReport, path: &std::path::Path) -> Result<()> {
+    let taus: Vec<Vec<f64>> = report
+        .profiles
+        .iter()
+        .map(|p| p.points.iter().map(|q| q.tau).collect())
+        .collect();
+    let fractions: Vec<Vec<f64>> = report
+        .profiles
+        .iter()
+        .map(|p| p.points.iter().map(|q| q.fraction).collect())
+        .collect();
+    let curves: Vec<crate::plot::profile::Curve<'_>> = report
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| crate::plot::profile::Curve {
+            method: &p.method,
+            taus: &taus[i],
+            fraction: &fractions[i],
+            band: p.points.iter().map(|q| q.ci).collect(),
+        })
+        .collect();
+    let label = if report.normalization.random.is_some() {
+        "Normalised score τ"
+    } else {
+        "Score τ"
+    };
+    crate::plot::profile::write(path, &curves, label)
+}
+
+/// Every method must hold the same tasks, each with at least one run.
+fn check_tasks(methods: &[MethodScores]) -> Result<()> {
+    let Some(first) = methods.first() else {
+        return Err(Error::usage("no methods to aggregate"));
+    };
+    for m in methods {
+        let empty: Vec<String> = m
+            .tasks
+            .iter()
+            .filter(|(_, runs)| runs.is_empty())
+            .map(|(t, _)| format!("`{t}`"))
+            .collect();
+        if !empty.is_empty() {
+            return Err(Error::input(
+                &m.source,
+                format!(
+                    "`{}` has no run for task{} {}",
+                    m.method,
+                    if empty.len() == 1 { "" } else { "s" },
+                    empty.join(", ")
+                ),
+            ));
+        }
+        let lacks: Vec<String> = first
+            .tasks
+            .keys()
+            .filter(|t| !m.tasks.contains_key(*t))
+            .map(|t| format!("`{t}`"))
+            .collect();
+        let extra: Vec<String> = m
+            .tasks
+            .keys()
+            .filter(|t| !first.tasks.contains_key(*t))
+            .map(|t| format!("`{t}`"))
+            .collect();
+        if !lacks.is_empty() || !extra.is_empty() {
+            let mut parts = Vec::new();
+            if !lacks.is_empty() {
+                parts.push(format!(
+                    "`{}` has no runs for {} (which `{}` has)",
+                    m.method,
+                    lacks.join(", "),
+                    first.method
+                ));
+            }
+            if !extra.is_empty() {
+                parts.push(format!(
+                    "`{}` has {} (which `{}` has not)",
+                    m.method,
+                    extra.join(", "),
+                    first.method
+                ));
+            }
+            return Err(Error::input(
+                &m.source,
+                format!(
+                    "{}: aggregates compare methods on the same tasks",
+                    parts.join("; ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Task names in natural order.
+fn ordered_tasks(m: &MethodScores) -> Vec<String> {
+    let mut names: Vec<String> = m.tasks.keys().cloned().collect();
+    names.sort_by(|a, b| natural_cmp(a, b));
+    names
+}
+
+fn method_aggregates(
+    m: &MethodScores,
+    task_names: &[String],
+    cfg: &StratifiedConfig,
+    options: &AggregateOptions,
+) -> (Vec<AggregateRow>, TasksAbove, Vec<String>) {
+    let tasks: Vec<&[f64]> = task_names.iter().map(|t| m.tasks[t].as_slice()).collect();
+    let key = rng::stream_key(&["aggregate", &m.method]);
+    let intervals = agg::stratified_intervals(&tasks, &options.metrics, cfg, key);
+    let mut notes = Vec::new();
+    if tasks.iter().all(|t| t.len() == 1) {
+        notes.push(format!(
+            "{}: one run per task: point estimates only, no interval.",
+            m.method
+        ));
+    } else if let Some(single) = Some(
+        task_names
+            .iter()
+            .zip(&tasks)
+            .filter(|(_, t)| t.len() == 1)
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .filter(|s| !s.is_empty())
+    {
+        notes.push(format!(
+            "{}: one run for {}: held fixed in the bootstrap.",
+            m.method,
+            single.join(", ")
+        ));
+    }
+    let constant: Vec<&str> = task_names
+        .iter()
+        .zip(&tasks)
+        .filter(|(_, t)| t.len() > 1 && t.windows(2).all(|w| w[0] == w[1]))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !constant.is_empty() {
+        notes.push(format!(
+            "{}: every run has the same score on {} (zero variance across runs).",
+            m.method,
+            constant.join(", ")
+        ));
+    }
+    let counts: Vec<usize> = tasks.iter().map(|t| t.len()).collect();
+    if counts.windows(2).any(|w| w[0] != w[1]) {
+        notes.push(format!(
+            "{}: tasks have different numbers of runs: mean, IQM and optimality gap weight each task by its runs.",
+            m.method
+        ));
+    }
+    let rows = options
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(j, &which)| AggregateRow {
+            method: m.method.clone(),
+            metric: which.name(),
+            estimate: agg::estimate(which, &tasks, options.gamma),
+            ci: intervals.as_ref().map(|iv| [iv[j].lo, iv[j].hi]),
+        })
+        .collect();
+    let above: Vec<String> = task_names
+        .iter()
+        .zip(&tasks)
+        .filter(|(_, t)| describe::mean(t).is_some_and(|v| v >= options.threshold))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let tasks_above = TasksAbove {
+        method: m.method.clone(),
+        threshold: options.threshold,
+        count: agg::tasks_above(&tasks, options.threshold),
+        tasks: above,
+    };
+    (rows, tasks_above, notes)
+}
+
+fn prob_improvements(
+    methods: &[MethodScores],
+    name: &str,
+    task_names: &[String],
+    cfg: &StratifiedConfig,
+) -> Vec<ProbImprovement> {
+    let slices = |m: &MethodScores| -> Vec<Vec<f64>> {
+        task_names.iter().map(|t| m.tasks[t].clone()).collect()
+    };
+    let Some(x) = methods.iter().find(|m| m.method == name) else {
+        return Vec::new();
+    };
+    let xs = slices(x);
+    let x_tasks: Vec<&[f64]> = xs.iter().map(Vec::as_slice).collect();
+    methods
+        .par_iter()
+        .filter(|m| m.method != name)
+        .map(|other| {
+            let ys = slices(other);
+            let y_tasks: Vec<&[f64]> = ys.iter().map(Vec::as_slice).collect();
+            let key = rng::stream_key(&["prob_improvement", name, &other.method]);
+            ProbImprovement {
+                method: name.to_string(),
+                other: other.method.clone(),
+                estimate: agg::probability_of_improvement(&x_tasks, &y_tasks),
+                ci: agg::probability_of_improvement_interval(&x_tasks, &y_tasks, cfg, key)
+                    .map(|iv| [iv.lo, iv.hi]),
+            }
+        })
+        .collect()
+}
+
+impl AggregateReport {
+    fn row(&self, method: &str, metric: &str) -> Option<&AggregateRow> {
+        self.aggregates
+            .iter()
+            .find(|r| r.method == method && r.metric == metric)
+    }
+
+    fn metric_header(metric: &str) -> (&'static str, bool) {
+        match metric {
+            "mean" => ("Mean", false),
+            "median" => ("Median", false),
+            "iqm" => ("IQM", false),
+            _ => ("Optimality gap", true),
+        }
+    }
+}
+
+impl Report for AggregateReport {
+    fn kind(&self) -> &'static str {
+        "aggregate"
+    }
+
+    fn table(&self, style: Style, output: &Output) -> Table {
+        let d = output.digits.unwrap_or(3);
+        let threshold = format::fixed(self.settings.threshold, 2)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
+        let mut columns = vec![
+            table::left("Method"),
+            table::right("Runs"),
+            table::right(style.escape(&format!("Tasks ≥ {threshold}"))),
+        ];
+        for metric in &self.settings.metrics {
+            let (label, lower) = Self::metric_header(metric);
+            columns.push(table::right(format!("{label} {}", style.arrow(lower))));
+        }
+        if let Some(first) = self.prob_improvement.first() {
+            columns.push(table::right(
+                style.escape(&format!("P({} > method)", first.method)),
+            ));
+        }
+        let mut table = Table::new(columns);
+        let best: Vec<Option<f64>> = self
+            .settings
+            .metrics
+            .iter()
+            .map(|metric| {
+                let lower = Self::metric_header(metric).1;
+                let values = self
+                    .aggregates
+                    .iter()
+                    .filter(|r| r.metric == *metric)
+                    .filter_map(|r| r.estimate.map(|v| format::fixed(v, d)))
+                    .filter_map(|s| s.parse::<f64>().ok());
+                if self.inputs.len() < 2 {
+                    None
+                } else if lower {
+                    values.reduce(f64::min)
+                } else {
+                    values.reduce(f64::max)
+                }
+            })
+            .collect();
+        let best_count = self.tasks_above.iter().map(|t| t.count).max();
+        for input in &self.inputs {
+            let runs = if input.runs[0] == input.runs[1] {
+                input.runs[0].to_string()
+            } else {
+                format!("{}–{}", input.runs[0], input.runs[1])
+            };
+            let count = self
+                .tasks_above
+                .iter()
+                .find(|t| t.method == input.method)
+                .map(|t| t.count);
+            let count_cell = match count {
+                Some(c) if self.inputs.len() > 1 && Some(c) == best_count => {
+                    style.bold(&c.to_string())
+                }
+                Some(c) => c.to_string(),
+                None => format::UNDEFINED.to_string(),
+            };
+            let mut row = vec![style.escape(&input.method), runs, count_cell];
+            for (metric, best) in self.settings.metrics.iter().zip(&best) {
+                let r = self.row(&input.method, metric);
+                let estimate = r.and_then(|r| r.estimate);
+                let mut cell = format::opt(estimate, d);
+                if estimate.is_some() && best.is_some_and(|b| format::fixed(b, d) == cell) {
+                    cell = style.bold(&cell);
+                }
+                if let Some(ci) = r.and_then(|r| r.ci) {
+                    cell = format!("{cell} {}", format::interval(Some(ci), d));
+                }
+                row.push(cell);
+            }
+            if !self.prob_improvement.is_empty() {
+                let cell = match self
+                    .prob_improvement
+                    .iter()
+                    .find(|p| p.other == input.method)
+                {
+                    Some(p) => {
+                        let mut cell = format::opt(p.estimate, d);
+                        if p.ci.is_some() {
+                            cell = format!("{cell} {}", format::interval(p.ci, d));
+                        }
+                        cell
+                    }
+                    None => format::UNDEFINED.to_string(),
+                };
+                row.push(cell);
+            }
+            table.rows.push(row);
+        }
+        table.caption = output.caption.clone().map(|c| style.escape(&c));
+        table.label = output.label.clone();
+        table.fragment = output.fragment;
+        table.notes = self.table_notes(style);
+        table
+    }
+
+    fn records(&self) -> Vec<Value> {
+        self.inputs
+            .iter()
+            .map(|input| {
+                let mut record = Map::new();
+                record.insert("method".into(), Value::from(input.method.clone()));
+                record.insert("source".into(), Value::from(input.source.clone()));
+                record.insert("tasks".into(), Value::from(input.tasks));
+                record.insert("runs_min".into(), Value::from(input.runs[0]));
+                record.insert("runs_max".into(), Value::from(input.runs[1]));
+                let count = self
+                    .tasks_above
+                    .iter()
+                    .find(|t| t.method == input.method)
+                    .map(|t| t.count);
+                record.insert("tasks_above".into(), Value::from(count));
+                for metric in &self.settings.metrics {
+                    let r = self.row(&input.method, metric);
+                    record.insert((*metric).into(), Value::from(r.and_then(|r| r.estimate)));
+                    let ci = r.and_then(|r| r.ci);
+                    record.insert(format!("{metric}_lo"), Value::from(ci.map(|c| c[0])));
+                    record.insert(format!("{metric}_hi"), Value::from(ci.map(|c| c[1])));
+                }
+                if let Some(first) = self.prob_improvement.first() {
+                    let p = self
+                        .prob_improvement
+                        .iter()
+                        .find(|p| p.other == input.method);
+                    let name = format!("prob_{}_better", first.method);
+                    record.insert(name.clone(), Value::from(p.and_then(|p| p.estimate)));
+                    let ci = p.and_then(|p| p.ci);
+                    record.insert(format!("{name}_lo"), Value::from(ci.map(|c| c[0])));
+                    record.insert(format!("{name}_hi"), Value::from(ci.map(|c| c[1])));
+                }
+                Value::Object(record)
+            })
+            .collect()
+    }
+}
+
+impl AggregateReport {
+    fn table_notes(&self, style: Style) -> Vec<String> {
+        let s = &self.settings;
+        let mut notes = Vec::new();
+        // The first note is the one a LaTeX caption carries: what the numbers are.
+        let scores = match (&self.normalization.random, &self.normalization.human) {
+            (Some(lo), Some(hi)) if lo == hi => format!(
+                "Scores normalised per task as (x − low)/(high − low), reference scores from {lo}."
+            ),
+            (Some(lo), Some(hi)) => format!(
+                "Scores normalised per task as (x − random)/(human − random), random from {lo}, human from {hi}."
+            ),
+            _ => "Scores as given (not normalised).".to_string(),
+        };
+        notes.push(format!(
+            "{scores} Intervals: {}% stratified bootstrap (runs resampled within each task), {}, {} resamples, seed {}.",
+            s.confidence * 100.0,
+            s.ci_method,
+            s.resamples,
+            s.seed
+        ));
+        notes.push(format!(
+            "Mean, IQM (25% trimmed mean, as scipy.stats.trim_mean) and optimality gap (γ = {}) over every run × task score; median over tasks of the per-task mean; Tasks ≥ {}: tasks whose mean score is at least {}.",
+            s.gamma, s.threshold, s.threshold
+        ));
+        if let Some(first) = self.prob_improvement.first() {
+            notes.push(format!(
+                "P({} > method): the probability that a run of {} scores higher than a run of the method on a task (ties count ½), averaged over tasks.",
+                first.method, first.method
+            ));
+        }
+        for skip in &self.skipped {
+            notes.push(format!("Skipped: {} — {}.", skip.path, skip.reason));
+        }
+        notes.extend(self.notes.iter().cloned());
+        notes.into_iter().map(|n| style.escape(&n)).collect()
+    }
+}

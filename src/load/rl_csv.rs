@@ -1,0 +1,201 @@
+//! RL benchmark CSVs with one column per seed (the Tianshou layout):
+//! `<root>/<algo>/test_rew_10seeds.csv` with columns `env_step`, `rew`,
+//! `rew:shaded` and one `rew:seed_<id>_<run name>` column per seed.
+//!
+//! The folder holding the CSV is the condition (its path below the root,
+//! `/`-joined, or the root's own name when the CSV sits in the root). The
+//! metric is the file stem without the `_<N>seeds` suffix (`test_rew`).
+//! `env_step` is the step. The `rew` (mean) and `rew:shaded` (std) columns
+//! are derived from the seed columns and ignored: we recompute from seeds.
+
+use std::path::{Path, PathBuf};
+
+use super::tidy::{Row, TidyBuilder};
+use super::tree::folder_name;
+use super::{Skipped, Study, natural_cmp};
+use crate::error::{Error, Result};
+
+/// The step column of the Tianshou layout.
+const STEP_COLUMN: &str = "env_step";
+
+/// A file name of the layout: `<stem>_<N>seeds.csv`, e.g. `test_rew_10seeds.csv`.
+pub fn is_rl_csv(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix("seeds.csv"))
+        .and_then(|rest| rest.rsplit_once('_'))
+        .is_some_and(|(stem, count)| {
+            !stem.is_empty() && !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// The metric of an RL CSV: its stem without `_<N>seeds`.
+fn metric_of(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix("seeds.csv"))
+        .and_then(|rest| rest.rsplit_once('_'))
+        .map(|(stem, _)| stem.to_string())
+        .unwrap_or_else(|| "value".into())
+}
+
+/// Load the RL CSVs `files` found under `root` into one study.
+pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
+    let mut builder = TidyBuilder::default();
+    let mut conditions = Vec::new();
+    for file in files {
+        let condition = condition_of(root, file);
+        read_file(file, &condition, &mut builder)?;
+        conditions.push(condition);
+    }
+    conditions.sort_by(|a, b| natural_cmp(a, b));
+    conditions.dedup();
+    Ok(Study {
+        results: builder.finish(),
+        runs: Vec::new(),
+        repeats: Vec::new(),
+        skipped: Vec::<Skipped>::new(),
+        per_input: vec![conditions.clone()],
+        conditions,
+        labels: Default::default(),
+        roots: vec![root.to_path_buf()],
+    })
+}
+
+/// The CSV's folder below the root, `/`-joined; the root's own name when the
+/// CSV is in the root (`xreport compare Hopper-v3/sac Hopper-v3/td3`).
+pub(crate) fn condition_of(root: &Path, file: &Path) -> String {
+    let folder = file.parent().unwrap_or(root);
+    let rel: Vec<String> = folder
+        .strip_prefix(root)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    if rel.is_empty() {
+        folder_name(folder)
+    } else {
+        rel.join("/")
+    }
+}
+
+/// The seed id of a seed column: `rew:seed_3_0114_011756-Hopper_v3_sac/...` → `3`.
+fn seed_of(column: &str) -> Option<&str> {
+    let (_, rest) = column.split_once(":seed_")?;
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+fn read_file(path: &Path, condition: &str, builder: &mut TidyBuilder) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| Error::input(path, format!("cannot read the CSV: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| Error::input_at(path, "line 1", format!("cannot read the header: {e}")))?
+        .clone();
+    let step_index = header
+        .iter()
+        .position(|h| h == STEP_COLUMN)
+        .ok_or_else(|| {
+            Error::input_at(
+                path,
+                "line 1",
+                format!("no `{STEP_COLUMN}` column: expected the Tianshou layout `env_step, rew, rew:shaded, rew:seed_<id>_...`"),
+            )
+        })?;
+    let mut seeds: Vec<(usize, String)> = Vec::new();
+    for (i, name) in header.iter().enumerate() {
+        if let Some(seed) = seed_of(name) {
+            if let Some((_, _)) = seeds.iter().find(|(_, s)| s == seed) {
+                return Err(Error::input_at(
+                    path,
+                    "line 1",
+                    format!("seed {seed} has two columns; each seed needs exactly one"),
+                ));
+            }
+            seeds.push((i, seed.to_string()));
+        }
+    }
+    if seeds.is_empty() {
+        return Err(Error::input_at(
+            path,
+            "line 1",
+            "no seed columns: expected columns named `<metric>:seed_<id>...`",
+        ));
+    }
+    let metric = metric_of(path);
+    for (row, record) in reader.records().enumerate() {
+        let line = format!("line {}", row + 2);
+        let record = record.map_err(|e| Error::input_at(path, &line, format!("{e}")))?;
+        let step_text = record.get(step_index).unwrap_or("").trim();
+        let step = parse_step(step_text).ok_or_else(|| {
+            Error::input_at(
+                path,
+                &line,
+                format!("`{STEP_COLUMN}` is not a whole number of steps: {step_text:?}"),
+            )
+        })?;
+        for (index, seed) in &seeds {
+            let text = record.get(*index).unwrap_or("").trim();
+            let value = if text.is_empty() {
+                None
+            } else {
+                Some(text.parse::<f64>().map_err(|_| {
+                    Error::input_at(
+                        path,
+                        &line,
+                        format!("seed {seed}: expected a number, found {text:?}"),
+                    )
+                })?)
+            };
+            builder.push(Row {
+                condition,
+                seed,
+                metric: &metric,
+                value,
+                task: None,
+                example: None,
+                step: Some(step),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A step as written by loggers: `5000`, or `5000.0` / `1e6` when a float column held it.
+pub fn parse_step(text: &str) -> Option<i64> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(i);
+    }
+    let f = text.parse::<f64>().ok()?;
+    (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_of_the_layout_are_recognised() {
+        assert!(is_rl_csv(Path::new("a/test_rew_10seeds.csv")));
+        assert!(!is_rl_csv(Path::new("a/_10seeds.csv")));
+        assert!(!is_rl_csv(Path::new("a/results.csv")));
+        assert_eq!(metric_of(Path::new("test_rew_10seeds.csv")), "test_rew");
+    }
+
+    #[test]
+    fn seed_ids_come_from_the_column_names() {
+        assert_eq!(
+            seed_of("rew:seed_12_0114_011756-Hopper_v3_sac/test_rew.csv"),
+            Some("12")
+        );
+        assert_eq!(seed_of("rew:shaded"), None);
+        assert_eq!(seed_of("rew"), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! Figures through plotters, PNG or SVG by file extension, with the DejaVu Sans
+//! shipped inside the binary, so the same input gives the same bytes on any
+//! machine (no system fonts) and any thread count.
+//!
+//! Every figure implements [`Figure`]; [`render`] and [`write`] are the only
+//! places that pick a backend, encode a PNG and write a file.
+
+pub mod curves;
+pub mod font;
+pub mod palette;
+pub mod profile;
+pub mod scatter;
+pub mod seeds;
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// The image formats a plot can be written in, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    /// `.png` or `.svg` (any case); a usage error for anything else.
+    pub fn of(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("png") => Ok(ImageFormat::Png),
+            Some("svg") => Ok(ImageFormat::Svg),
+            _ => Err(Error::usage(format!(
+                "cannot tell the image format of {}: the plot file must end in .png or .svg",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// What drawing on a plotters backend returns.
+pub type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Figure {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// The figure as PNG or SVG bytes.
+pub fn render(figure: &impl Figure, format: ImageFormat) -> Result<Vec<u8>> {
+    font::register()?;
+    let size = figure.size();
+    let fail = |e: String| Error::usage(format!("cannot draw the plot: {e}"));
+    match format {
+        ImageFormat::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                figure.draw(&root).map_err(|e| fail(e.to_string()))?;
+                root.present().map_err(|e| fail(e.to_string()))?;
+            }
+            Ok(svg.into_bytes())
+        }
+        ImageFormat::Png => {
+            let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+                figure.draw(&root).map_err(|e| fail(e.to_string()))?;
+                root.present().map_err(|e| fail(e.to_string()))?;
+            }
+            encode_png(&rgb, size).map_err(fail)
+        }
+    }
+}
+
+/// Draw the figure to `path` (format from its extension), atomically.
+pub fn write(figure: &impl Figure, path: &Path) -> Result<()> {
+    let bytes = render(figure, ImageFormat::of(path)?)?;
+    crate::render::write_output(&bytes, Some(path))
+}
+
+/// PNG with fixed encoder settings and no time stamp: same pixels, same bytes.
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Default);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
