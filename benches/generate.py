@@ -1,40 +1,108 @@
-"""Deterministic benchmark workloads of DESIGN section 9.
+"""Deterministic benchmark workloads of DESIGN section 9 (seeded; same files on every run).
 
     python3 benches/generate.py w1 OUT_DIR   # 500 conditions x 10 seeds, 50 metrics, Hydra config each
     python3 benches/generate.py w2 OUT.csv   # 200 metrics x 21 conditions x 10 seeds, long table
+    python3 benches/generate.py w3 OUT.csv   # per-example scores of two systems, 200,000 examples
+    python3 benches/generate.py w4 OUT.npy   # 100,000 x 768 float32 embeddings; labels in OUT_labels.txt
+
+Smaller workloads for checking the scripts (never for timings):
+
+    python3 benches/generate.py w1 OUT_DIR --conditions 2 --seeds 10 --metrics 5
+    python3 benches/generate.py w2 OUT.csv --metrics 5 --conditions 3
+    python3 benches/generate.py w3 OUT.csv --examples 1000
+    python3 benches/generate.py w4 OUT.npy --rows 2000 --dims 32
+
+W1 and W2 use Python's `random` (Mersenne Twister, stable across versions); W3 and W4
+use numpy's PCG64 `Generator` (stable in practice across numpy releases).
 """
 
+import argparse
 import json
 import random
-import sys
 from pathlib import Path
 
 
-def w1(out: Path):
+def w1(out: Path, conditions: int = 500, seeds: int = 10, metrics: int = 50):
     rng = random.Random(1)
-    metrics = [f"m{i:02d}" for i in range(50)]
-    for c in range(500):
+    names = [f"m{i:02d}" for i in range(metrics)]
+    for c in range(conditions):
         base = rng.uniform(10, 90)
-        for s in range(10):
+        for s in range(seeds):
             run = out / f"cond_{c:03d}" / f"seed_{s}"
             (run / ".hydra").mkdir(parents=True, exist_ok=True)
-            results = {"test": {m: round(base + rng.gauss(0, 1), 4) for m in metrics}}
+            results = {"test": {m: round(base + rng.gauss(0, 1), 4) for m in names}}
             (run / "results.json").write_text(json.dumps(results))
             cfg = f"seed: {s}\nmodel:\n  width: {64 + c % 7}\n  depth: 4\noptim:\n  lr: 0.001\ntrainer:\n  max_steps: 10000\n"
             (run / ".hydra" / "config.yaml").write_text(cfg)
 
 
-def w2(out: Path):
+def w2(out: Path, metrics: int = 200, conditions: int = 21, seeds: int = 10):
     rng = random.Random(2)
     lines = ["condition,seed,metric,value"]
-    for c in range(21):
+    for c in range(conditions):
         name = "baseline" if c == 0 else f"treatment_{c:02d}"
-        for m in range(200):
+        for m in range(metrics):
             mu = 50 + m * 0.1 + (0.3 if c % 3 == 0 else 0.0)
-            for s in range(10):
+            for s in range(seeds):
                 lines.append(f"{name},{s},metric_{m:03d},{mu + rng.gauss(0, 1):.6f}")
     out.write_text("\n".join(lines) + "\n")
 
 
+def w3(out: Path, examples: int = 200_000):
+    """Per-example scores of two systems on the same test examples, as a tidy long table
+    (condition, seed, example, metric, value): system_a and system_b, one seed each.
+    Scores are per-example 0/1 correctness, correlated between the systems (as real
+    systems are: they get the same easy examples right), accuracies about 0.64 and 0.66."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    difficulty = rng.uniform(0.0, 1.0, examples)
+    a = (rng.uniform(0.0, 1.0, examples) < np.clip(1.4 * (1.0 - difficulty), 0.0, 1.0)).astype(np.int8)
+    # system_b: same examples, a little better: flips some of a's errors, keeps most answers
+    flip_up = (a == 0) & (rng.uniform(0.0, 1.0, examples) < 0.12)
+    flip_down = (a == 1) & (rng.uniform(0.0, 1.0, examples) < 0.035)
+    b = np.where(flip_up, 1, np.where(flip_down, 0, a)).astype(np.int8)
+    with open(out, "w") as f:
+        f.write("condition,seed,example,metric,value\n")
+        for name, scores in (("system_a", a), ("system_b", b)):
+            f.writelines(f"{name},0,ex{i:06d},correct,{v}\n" for i, v in enumerate(scores.tolist()))
+
+
+def w4(out: Path, rows: int = 100_000, dims: int = 768, classes: int = 10):
+    """Embeddings with class structure: per-class means in a low-rank subspace plus
+    anisotropic noise (a decaying spectrum, like real encoders). float32, C order.
+    Labels, one per line, go to OUT_labels.txt beside it (OUT without .npy)."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    basis = rng.standard_normal((8, dims)).astype(np.float32)
+    centers = (rng.standard_normal((classes, 8)) * 3.0).astype(np.float32) @ basis / np.sqrt(dims)
+    scale = (1.0 / np.sqrt(1.0 + np.arange(dims) / 16.0)).astype(np.float32)
+    labels = rng.integers(0, classes, rows)
+    arr = np.lib.format.open_memmap(out, mode="w+", dtype=np.float32, shape=(rows, dims))
+    chunk = 10_000
+    for start in range(0, rows, chunk):
+        stop = min(rows, start + chunk)
+        noise = rng.standard_normal((stop - start, dims), dtype=np.float32) * scale
+        arr[start:stop] = centers[labels[start:stop]] * 4.0 + noise
+    arr.flush()
+    del arr
+    names = [f"class_{k}" for k in range(classes)]
+    stem = out.name[: -len(".npy")] if out.name.endswith(".npy") else out.name
+    labels_path = out.with_name(stem + "_labels.txt")
+    labels_path.write_text("".join(names[k] + "\n" for k in labels.tolist()))
+
+
 if __name__ == "__main__":
-    {"w1": w1, "w2": w2}[sys.argv[1]](Path(sys.argv[2]))
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("workload", choices=["w1", "w2", "w3", "w4"])
+    p.add_argument("out", type=Path)
+    p.add_argument("--conditions", type=int, help="w1: conditions (500); w2: conditions incl. baseline (21)")
+    p.add_argument("--seeds", type=int, help="w1, w2: seeds per condition (10)")
+    p.add_argument("--metrics", type=int, help="w1: metrics (50); w2: metrics (200)")
+    p.add_argument("--examples", type=int, help="w3: test examples (200,000)")
+    p.add_argument("--rows", type=int, help="w4: rows (100,000)")
+    p.add_argument("--dims", type=int, help="w4: dimensions (768)")
+    a = p.parse_args()
+    kw = {k: v for k, v in vars(a).items() if k not in ("workload", "out") and v is not None}
+    {"w1": w1, "w2": w2, "w3": w3, "w4": w4}[a.workload](a.out, **kw)

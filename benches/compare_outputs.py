@@ -1,0 +1,153 @@
+"""Check that xreport and the Python reference pipeline give the same numbers.
+
+    python3 benches/compare_outputs.py {w1,w2,w4} XREPORT.json PYTHON.json [--resamples N]
+
+Exits 0 when they agree, 1 (with the worst disagreements) when they do not: a fast
+wrong answer is not a result, so benches/run.sh reports a ratio only after this passes.
+
+Tolerances:
+- deterministic numbers (n, mean, std, sem, median, min, max, t-interval, diff,
+  statistic, df, Hedges' g): relative 1e-9;
+- p-values and power: 1e-8 absolute plus 1e-6 relative (DESIGN: nct agrees with scipy to
+  1e-8); seeds needed: equal;
+- bootstrap CI ends (BCa, different random streams on each side): the Monte Carlo
+  tolerance. One end's Monte Carlo standard error is about c / sqrt(B) times the
+  bootstrap standard error s of the statistic, with c = sqrt(q_se^2 + z0_se^2):
+  q_se = sqrt(p(1-p)) / phi(z_p) for the quantile (p = 0.025) and z0_se = 2 sqrt(pi/2)
+  for the BCa bias correction estimated from B resamples (c ~ 3.7). The two sides are
+  independent, so z = (end_x - end_py) / (sqrt(2) c s / sqrt(B)) is about N(0, 1).
+  Each |z| must be below 8 (with n = 10 values per group the z has heavier tails
+  than N(0, 1): between two Python runs of 4,000 ends, sd 0.91, 99.9% quantile 4.0,
+  max 4.5), and the mean z over all ends within 6 standard errors of 0 (a
+  systematic shift: a different interval method, not noise);
+- PCA explained-variance ratios: 1e-5 absolute (sklearn keeps a float32 covariance).
+"""
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+from scipy.stats import norm
+
+P = 0.025  # tail of a 95% interval
+C_MC = math.sqrt((math.sqrt(P * (1 - P)) / norm.pdf(norm.ppf(P))) ** 2 + (2 * math.sqrt(math.pi / 2)) ** 2)
+Z_MAX = 8.0  # per end; the z of n = 10 bootstraps has heavier tails than N(0, 1)
+BIAS_MAX = 6.0  # mean z, in its standard errors
+
+
+class Check:
+    def __init__(self):
+        self.failures = []
+        self.count = 0
+        self.z = []
+
+    def close(self, what, x, y, rtol, atol=0.0):
+        self.count += 1
+        if x is None or y is None:
+            if x is not y:
+                self.failures.append(f"{what}: xreport {x!r} vs python {y!r}")
+            return
+        if not abs(x - y) <= atol + rtol * max(abs(x), abs(y)):
+            self.failures.append(f"{what}: xreport {x!r} vs python {y!r} (diff {x - y:.3g})")
+
+    def equal(self, what, x, y):
+        self.count += 1
+        if x != y:
+            self.failures.append(f"{what}: xreport {x!r} vs python {y!r}")
+
+    def mc(self, what, x, y, boot_se, resamples):
+        self.count += 1
+        if x is None or y is None or boot_se is None:
+            if not (x is None and y is None):
+                self.failures.append(f"{what}: xreport {x!r} vs python {y!r}")
+            return
+        tol_se = math.sqrt(2) * C_MC * boot_se / math.sqrt(resamples)
+        if tol_se == 0:
+            self.close(what, x, y, 1e-9)
+            return
+        z = (x - y) / tol_se
+        self.z.append(z)
+        if abs(z) > Z_MAX:
+            self.failures.append(f"{what}: xreport {x!r} vs python {y!r}: {z:+.1f} Monte Carlo SE (limit {Z_MAX})")
+
+    def finish(self, label):
+        if self.z:
+            z = np.asarray(self.z)
+            bias_se = max(z.std(ddof=1), 1.0) / math.sqrt(len(z)) if len(z) > 1 else 1.0
+            print(f"{label}: bootstrap ends: {len(z)} compared, z mean {z.mean():+.3f} (SE {bias_se:.3f}), "
+                  f"sd {z.std(ddof=1) if len(z) > 1 else 0:.3f}, max |z| {np.abs(z).max():.2f}")
+            if abs(z.mean()) > BIAS_MAX * bias_se:
+                self.failures.append(f"bootstrap ends shifted systematically: mean z {z.mean():+.3f} "
+                                     f"is {abs(z.mean()) / bias_se:.1f} SE from 0")
+        if self.failures:
+            print(f"{label}: DISAGREE: {len(self.failures)} of {self.count} checks failed", file=sys.stderr)
+            for f in self.failures[:20]:
+                print("  " + f, file=sys.stderr)
+            return 1
+        print(f"{label}: agree ({self.count} checks)")
+        return 0
+
+
+def w1(x, p, resamples):
+    c = Check()
+    xg = {(g["condition"], g["metric"]): g for g in x["groups"]}
+    pg = {(g["condition"], g["metric"]): g for g in p["groups"]}
+    if set(xg) != set(pg):
+        only_x, only_p = sorted(set(xg) - set(pg))[:5], sorted(set(pg) - set(xg))[:5]
+        c.failures.append(f"groups differ: {len(xg)} vs {len(pg)}; only xreport {only_x}; only python {only_p}")
+    for k in sorted(set(xg) & set(pg)):
+        a, b = xg[k], pg[k]
+        c.equal(f"{k} n", a["n"], b["n"])
+        for f in ("mean", "std", "sem", "median", "min", "max"):
+            c.close(f"{k} {f}", a[f], b[f], 1e-9)
+        for i in (0, 1):
+            c.close(f"{k} t_ci[{i}]", a["t_ci"][i], b["t_ci"][i], 1e-9)
+            n = a["n"]
+            se = None if a["std"] is None else a["std"] * math.sqrt((n - 1) / n) / math.sqrt(n)
+            c.mc(f"{k} bootstrap_ci[{i}]", a["bootstrap_ci"][i], b["bootstrap_ci"][i], se, resamples)
+    return c.finish("W1")
+
+
+def w2(x, p, resamples):
+    c = Check()
+    xc = {(r["treatment"], r["metric"]): r for r in x["comparisons"]}
+    pc = {(r["treatment"], r["metric"]): r for r in p["comparisons"]}
+    if set(xc) != set(pc):
+        c.failures.append(f"comparisons differ: {len(xc)} vs {len(pc)}")
+    for k in sorted(set(xc) & set(pc)):
+        a, b = xc[k], pc[k]
+        for f in ("diff", "statistic", "df", "hedges_g"):
+            c.close(f"{k} {f}", a[f], b[f], 1e-9, 1e-12)
+        for f in ("p_value", "p_adjusted", "power"):
+            c.close(f"{k} {f}", a[f], b[f], 1e-6, 1e-8)
+        c.equal(f"{k} seeds_needed", a["seeds_needed"], b["seeds_needed"])
+        nb, nt, sb, st = b["n_baseline"], b["n_treatment"], b["std_baseline"], b["std_treatment"]
+        se = math.sqrt(sb**2 * (nb - 1) / nb / nb + st**2 * (nt - 1) / nt / nt)
+        for i in (0, 1):
+            c.mc(f"{k} diff_ci[{i}]", a["diff_ci"][i], b["diff_ci"][i], se, resamples)
+    return c.finish("W2")
+
+
+def w4(x, p, resamples):
+    c = Check()
+    ratios = x["inputs"][0]["explained_variance_ratio"]
+    for i in (0, 1):
+        c.close(f"explained_variance_ratio[{i}]", ratios[i], p["explained_variance_ratio"][i], 0.0, 1e-5)
+    c.equal("rows", x["inputs"][0]["rows"], p["rows"])
+    return c.finish("W4")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("workload", choices=["w1", "w2", "w4"])
+    ap.add_argument("xreport_json")
+    ap.add_argument("python_json")
+    ap.add_argument("--resamples", type=int, default=10_000)
+    a = ap.parse_args()
+    with open(a.xreport_json) as f:
+        xr = json.load(f)
+    with open(a.python_json) as f:
+        py = json.load(f)
+    sys.exit({"w1": w1, "w2": w2, "w4": w4}[a.workload](xr, py, a.resamples))
