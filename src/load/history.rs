@@ -144,9 +144,8 @@ impl Logger {
     }
 }
 
-/// A sparse history CSV: one row per logging call, empty where a row did not
-/// log a name (not a missing value); `nan` is a missing value.
-pub fn read_step_csv(path: &Path, logger: Logger) -> Result<Vec<Point>> {
+/// A CSV reader positioned after its header, and the header; errors name the file.
+pub fn open_csv(path: &Path) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
@@ -155,6 +154,13 @@ pub fn read_step_csv(path: &Path, logger: Logger) -> Result<Vec<Point>> {
         .headers()
         .map_err(|e| Error::input_at(path, "line 1", format!("cannot read the header: {e}")))?
         .clone();
+    Ok((reader, header))
+}
+
+/// A sparse history CSV: one row per logging call, empty where a row did not
+/// log a name (not a missing value); `nan` is a missing value.
+pub fn read_step_csv(path: &Path, logger: Logger) -> Result<Vec<Point>> {
+    let (mut reader, header) = open_csv(path)?;
     let step_column = logger.step_column();
     let step_index = header
         .iter()

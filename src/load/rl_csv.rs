@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::history::open_csv;
 use super::tidy::{Row, TidyBuilder};
 use super::tree::folder_name;
 use super::{Skipped, Study, natural_cmp};
@@ -91,14 +92,7 @@ fn seed_of(column: &str) -> Option<&str> {
 }
 
 fn read_file(path: &Path, condition: &str, builder: &mut TidyBuilder) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| Error::input(path, format!("cannot read the CSV: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| Error::input_at(path, "line 1", format!("cannot read the header: {e}")))?
-        .clone();
+    let (mut reader, header) = open_csv(path)?;
     let step_index = header
         .iter()
         .position(|h| h == STEP_COLUMN)
