@@ -177,6 +177,7 @@ def write_describe():
 # ------------------------------------------------------------------ rng
 
 MASK32 = 0xFFFFFFFF
+MASK64 = 0xFFFFFFFFFFFFFFFF
 
 
 def fnv1a64(parts):
@@ -227,6 +228,30 @@ def chacha8_words(seed, key, chunk, count):
     return words[:count]
 
 
+def stream_words(seed, key, chunk, count):
+    """`rng::stream`: xoshiro256++ (Blackman & Vigna) whose state is the first 8
+    ChaCha8 words as 4 little-endian u64s (word 2i low, word 2i + 1 high); each
+    64-bit output gives its high 32 bits, then its low 32 bits."""
+    w = chacha8_words(seed, key, chunk, 8)
+    s = [w[2 * i] | (w[2 * i + 1] << 32) for i in range(4)]
+
+    def rotl(v, c):
+        return ((v << c) | (v >> (64 - c))) & MASK64
+
+    out = []
+    while len(out) < count:
+        result = (rotl((s[0] + s[3]) & MASK64, 23) + s[0]) & MASK64
+        t = (s[1] << 17) & MASK64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        out += [result >> 32, result & MASK32]
+    return out[:count]
+
+
 def lemire(words, n):
     """Lemire's unbiased index in 0..n from a stream of u32 words."""
     out = []
@@ -254,9 +279,11 @@ def rng_reference():
         "stream_keys": [{"parts": p, "key": fnv1a64(p)} for p in parts_list],
         "chacha8": [{"seed": s, "key": k, "chunk": c, "words": chacha8_words(s, k, c, 40)}
                     for s, k, c in streams],
+        "streams": [{"seed": s, "key": k, "chunk": c, "words": stream_words(s, k, c, 40)}
+                    for s, k, c in streams],
         "uniform_index": [
             {"seed": 3, "key": 5, "chunk": c, "n": n,
-             "indices": lemire(chacha8_words(3, 5, c, 64), n)}
+             "indices": lemire(stream_words(3, 5, c, 64), n)}
             for c, n in ((0, 1), (1, 10), (2, 200_000), (3, 3 * 2**30), (4, 2**32 - 1))
         ],
     }

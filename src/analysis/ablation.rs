@@ -2,7 +2,6 @@
 //! the full model per metric with significance after correction across the
 //! rows, the importance order, and the components that do not earn their place.
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -204,11 +203,9 @@ pub fn run(
         baseline: full.clone(),
         treatments: rows.iter().map(|r| r.condition.clone()).collect(),
     };
-    let comparisons = compare::compare_all(&selected, &roles, &names, metrics, describe, inference);
-    let group_stats: Vec<GroupStats> = selected
-        .par_iter()
-        .map(|g| summary::group_stats(g, describe, seeds))
-        .collect();
+    let (group_stats, comparisons) = compare::compare_groups(
+        &selected, &roles, &names, metrics, describe, inference, seeds,
+    );
     let importance = importance_order(&rows, &comparisons, &names, metrics);
     if options.sort_impact {
         rows.sort_by_key(|r| importance.iter().position(|c| *c == r.condition));

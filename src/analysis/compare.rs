@@ -19,7 +19,7 @@ use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
 use crate::settings::{Describe, Family, Inference, Metrics, Output};
-use crate::stats::bootstrap::{self, BootstrapConfig};
+use crate::stats::bootstrap;
 use crate::stats::inference::{self, PermutationConfig, TestKind};
 use crate::stats::power::{self, SeedsNeeded};
 use crate::stats::{correction, describe, effect, rng};
@@ -170,11 +170,9 @@ pub fn run(
         .into_iter()
         .filter(|m| metrics.includes(m))
         .collect();
-    let group_stats: Vec<GroupStats> = selected
-        .par_iter()
-        .map(|g| summary::group_stats(g, describe, seeds))
-        .collect();
-    let comparisons = compare_all(&selected, roles, &names, metrics, describe, inference);
+    let (group_stats, comparisons) = compare_groups(
+        &selected, roles, &names, metrics, describe, inference, seeds,
+    );
     CompareReport {
         xreport_version: report::VERSION,
         schema: "xreport.compare/1",
@@ -192,42 +190,88 @@ pub fn run(
     }
 }
 
-/// Every (metric, treatment) comparison, corrected by family.
-pub fn compare_all(
+/// The statistics of every group (in `groups` order) and every (metric,
+/// treatment) comparison of `metric_names` (metric, then treatment order),
+/// corrected by family. Metrics are worked on in parallel, one at a time per
+/// thread: each group's bootstrap replicates are drawn once, for its own
+/// interval and for every difference it enters, and dropped with the metric.
+pub fn compare_groups(
     groups: &[&SeedValues],
     roles: &Roles,
     metric_names: &[String],
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
-) -> Vec<Comparison> {
-    let find = |condition: &str, metric: &str| {
-        groups
-            .iter()
-            .find(|g| g.condition == condition && g.metric == metric)
-            .copied()
-    };
-    let mut pairs = Vec::new();
-    for metric in metric_names {
-        let Some(base) = find(&roles.baseline, metric) else {
-            continue;
-        };
-        for treatment in &roles.treatments {
-            if let Some(treat) = find(treatment, metric) {
-                pairs.push((base, treat, metrics.direction(metric)));
-            }
-        }
+    seeds: SeedStyle,
+) -> (Vec<GroupStats>, Vec<Comparison>) {
+    let mut by_metric: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        by_metric.entry(g.metric.as_str()).or_default().push(i);
     }
-    let mut comparisons: Vec<Comparison> = pairs
+    let rank = |metric: &str| metric_names.iter().position(|m| m == metric);
+    let mut work: Vec<(&str, Vec<usize>)> = by_metric.into_iter().collect();
+    work.sort_by_key(|(metric, _)| rank(metric).unwrap_or(usize::MAX));
+    let config = summary::bootstrap_config(describe);
+    let per_metric: Vec<MetricResults> = work
         .par_iter()
-        .map(|(b, t, direction)| compare_pair(b, t, *direction, describe, inference))
+        .map(|(metric, members)| {
+            let replicates: Vec<Option<Vec<f64>>> = members
+                .iter()
+                .map(|&i| {
+                    bootstrap::mean_replicates(
+                        &groups[i].values,
+                        &config,
+                        summary::mean_key(groups[i]),
+                    )
+                })
+                .collect();
+            let stats = members
+                .iter()
+                .zip(&replicates)
+                .map(|(&i, reps)| {
+                    let ci = reps.clone().and_then(|r| {
+                        bootstrap::mean_ci_of_replicates(&groups[i].values, r, &config)
+                    });
+                    (i, summary::group_stats_with(groups[i], describe, seeds, ci))
+                })
+                .collect();
+            let find = |condition: &str| {
+                members
+                    .iter()
+                    .position(|&i| groups[i].condition == condition)
+                    .map(|k| (groups[members[k]], replicates[k].as_deref()))
+            };
+            let mut comparisons = Vec::new();
+            if let (Some(_), Some(base)) = (rank(metric), find(&roles.baseline)) {
+                for treatment in &roles.treatments {
+                    if let Some(treat) = find(treatment) {
+                        let direction = metrics.direction(metric);
+                        comparisons.push(compare_pair(base, treat, direction, describe, inference));
+                    }
+                }
+            }
+            (stats, comparisons)
+        })
         .collect();
-    correct(&mut comparisons, inference);
-    for (c, (_, _, direction)) in comparisons.iter_mut().zip(&pairs) {
-        c.verdict = verdict(c, *direction);
+    let mut stats: Vec<(usize, GroupStats)> = Vec::with_capacity(groups.len());
+    let mut comparisons = Vec::new();
+    for (s, c) in per_metric {
+        stats.extend(s);
+        comparisons.extend(c);
     }
-    comparisons
+    stats.sort_by_key(|(i, _)| *i);
+    correct(&mut comparisons, inference);
+    for c in &mut comparisons {
+        c.verdict = verdict(c, metrics.direction(&c.metric));
+    }
+    (stats.into_iter().map(|(_, g)| g).collect(), comparisons)
 }
+
+/// One metric's group statistics (with their index in `groups`) and comparisons.
+type MetricResults = (Vec<(usize, GroupStats)>, Vec<Comparison>);
+
+/// A group's per-seed values and, when drawn, its bootstrap replicates of the mean.
+type Drawn<'a> = (&'a SeedValues, Option<&'a [f64]>);
 
 /// The per-seed values a test sees: paired tests match seeds by id.
 fn aligned(
@@ -259,8 +303,8 @@ fn aligned(
 }
 
 fn compare_pair(
-    base: &SeedValues,
-    treat: &SeedValues,
+    (base, base_replicates): Drawn,
+    (treat, treat_replicates): Drawn,
     direction: Direction,
     describe: &Describe,
     inference: &Inference,
@@ -268,20 +312,17 @@ fn compare_pair(
     let paired = inference.test == TestKind::Paired;
     let (b, t, mut notes) = aligned(base, treat, paired);
     let key = rng::stream_key(&["diff", &base.condition, &treat.condition, &base.metric]);
-    let config = BootstrapConfig {
-        resamples: describe.resamples,
-        confidence: describe.confidence,
-        method: describe.ci_method,
-        seed: describe.seed,
-    };
+    let config = summary::bootstrap_config(describe);
     let diff = match (describe::mean(&t), describe::mean(&b)) {
         (Some(mt), Some(mb)) => Some(mt - mb),
         _ => None,
     };
-    let diff_ci = if paired {
-        bootstrap::paired_mean_diff_ci(&b, &t, &config, key)
-    } else {
-        bootstrap::mean_diff_ci(&b, &t, &config, key)
+    let diff_ci = match (paired, base_replicates, treat_replicates) {
+        (false, Some(br), Some(tr)) => {
+            bootstrap::mean_diff_ci_of_replicates(&b, &t, br, tr, &config)
+        }
+        (false, _, _) => None, // a group without replicates has no interval either
+        (true, _, _) => bootstrap::paired_mean_diff_ci(&b, &t, &config, key),
     };
     if let Some(note) = diff_ci.as_ref().and_then(|c| c.note.clone()) {
         notes.push(note);

@@ -382,12 +382,12 @@ fn subsample(input: &Input, classes: &Classes, opts: &PcaOptions, index: u64) ->
         &members.values().map(Vec::len).collect::<Vec<_>>(),
         opts.max_points,
     );
-    let mut stream = rng::chacha(opts.seed, rng::stream_key(&["pca.subsample"]), index);
+    let mut stream = rng::stream(opts.seed, rng::stream_key(&["pca.subsample"]), index);
     let mut chosen = Vec::with_capacity(opts.max_points);
     for (mut rows_of_class, quota) in members.into_values().zip(quotas) {
         for i in 0..quota {
             let left = (rows_of_class.len() - i) as u32;
-            let j = i + rng::uniform_index(&mut stream, left) as usize;
+            let j = i + stream.index(left) as usize;
             rows_of_class.swap(i, j);
         }
         chosen.extend_from_slice(&rows_of_class[..quota]);

@@ -12,7 +12,7 @@ use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
 use crate::settings::{Describe, Metrics, Output};
-use crate::stats::bootstrap::{self, BootstrapConfig};
+use crate::stats::bootstrap::{self, BootstrapConfig, Interval};
 use crate::stats::{describe, rng};
 
 #[derive(Debug, Serialize)]
@@ -82,17 +82,36 @@ pub struct GroupStats {
     pub notes: Vec<String>,
 }
 
-/// Statistics of one group of per-seed values.
-pub fn group_stats(group: &SeedValues, settings: &Describe, seeds: SeedStyle) -> GroupStats {
-    let x = &group.values;
-    let config = BootstrapConfig {
+/// The bootstrap settings of `settings`.
+pub fn bootstrap_config(settings: &Describe) -> BootstrapConfig {
+    BootstrapConfig {
         resamples: settings.resamples,
         confidence: settings.confidence,
         method: settings.ci_method,
         seed: settings.seed,
-    };
-    let key = rng::stream_key(&["mean", &group.condition, &group.metric]);
-    let boot = bootstrap::mean_ci(x, &config, key);
+    }
+}
+
+/// The random stream of a group's mean: the same in every command, so a
+/// group's interval is the same in `summary` and `compare`.
+pub fn mean_key(group: &SeedValues) -> u64 {
+    rng::stream_key(&["mean", &group.condition, &group.metric])
+}
+
+/// Statistics of one group of per-seed values.
+pub fn group_stats(group: &SeedValues, settings: &Describe, seeds: SeedStyle) -> GroupStats {
+    let boot = bootstrap::mean_ci(&group.values, &bootstrap_config(settings), mean_key(group));
+    group_stats_with(group, settings, seeds, boot)
+}
+
+/// [`group_stats`] with the bootstrap interval of the mean already computed.
+pub fn group_stats_with(
+    group: &SeedValues,
+    settings: &Describe,
+    seeds: SeedStyle,
+    boot: Option<Interval>,
+) -> GroupStats {
+    let x = &group.values;
     let mut notes = group.notes.clone();
     if x.len() == 1 {
         notes.push("one seed: no std or interval".to_string());

@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::analysis::ablation::{self, AblationOptions, AblationReport};
-use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_all};
+use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_groups};
 use crate::analysis::groups::{self, SeedValues};
 use crate::analysis::report::{self, SeedStyle};
 use crate::analysis::roles::{self, Roles};
@@ -293,17 +293,21 @@ pub fn run(
         .filter(|g| roles.claim_metrics.contains(&g.metric))
         .collect();
     let comparisons = match &roles.baseline {
-        Some(baseline) if !roles.treatments.is_empty() => compare_all(
-            &claim,
-            &Roles {
-                baseline: baseline.clone(),
-                treatments: roles.treatments.clone(),
-            },
-            &roles.claim_metrics,
-            metrics,
-            describe,
-            inference,
-        ),
+        Some(baseline) if !roles.treatments.is_empty() => {
+            compare_groups(
+                &claim,
+                &Roles {
+                    baseline: baseline.clone(),
+                    treatments: roles.treatments.clone(),
+                },
+                &roles.claim_metrics,
+                metrics,
+                describe,
+                inference,
+                SeedStyle::of(study),
+            )
+            .1
+        }
         _ => Vec::new(),
     };
     // The ablation rules read `xreport ablation`'s own report, so the two never disagree.

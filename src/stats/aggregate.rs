@@ -7,7 +7,6 @@
 //! different numbers of runs; the "flattened" statistics then weight each
 //! task by its run count, as the rliable functions do on a ragged list.
 
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::stats::bootstrap::{self, CiMethod, Interval};
@@ -130,7 +129,7 @@ pub struct StratifiedConfig {
 /// `which` on that one resample. The interval is formed by
 /// [`bootstrap::interval_from_replicates`] (percentile as rliable, or basic).
 ///
-/// Chunk c of [`CHUNK_RESAMPLES`] replicates draws from `rng::chacha(seed,
+/// Chunk c of [`CHUNK_RESAMPLES`] replicates draws from `rng::stream(seed,
 /// key, c)`, tasks in order, runs in order, so the replicates are the same on
 /// any machine and for any thread count.
 ///
@@ -165,7 +164,7 @@ pub fn stratified_intervals(
         .par_chunks_mut(CHUNK_RESAMPLES * m)
         .enumerate()
         .for_each(|(chunk, slots)| {
-            let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
+            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
             let mut scratch = Scratch::new(&layout, tasks.len());
             for row in slots.chunks_mut(m) {
                 scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
@@ -236,7 +235,7 @@ pub fn profile_intervals(
         .par_chunks_mut(CHUNK_RESAMPLES * m)
         .enumerate()
         .for_each(|(chunk, slots)| {
-            let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
+            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
             let mut scratch = Scratch::new(&layout, tasks.len());
             for row in slots.chunks_mut(m) {
                 scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
@@ -324,7 +323,7 @@ impl Scratch {
 
     /// Draw n_t runs with replacement from every task t, in task order; a
     /// task with one run is held fixed and draws nothing.
-    fn resample(&mut self, tasks: &[&[f64]], layout: &Layout, gamma: f64, rng: &mut ChaCha8Rng) {
+    fn resample(&mut self, tasks: &[&[f64]], layout: &Layout, gamma: f64, rng: &mut rng::Stream) {
         self.counts.fill(0);
         self.means.clear();
         self.sum = 0.0;
@@ -337,7 +336,7 @@ impl Scratch {
                     0
                 } else {
                     // n fits in u32: checked by the caller.
-                    rng::uniform_index(rng, n as u32) as usize
+                    rng.index(n as u32) as usize
                 };
                 let x = task[i];
                 self.counts[ranks[i] as usize] += 1;
@@ -393,7 +392,7 @@ impl Scratch {
 
 /// Draw n_t runs with replacement from every task t, in task order, into
 /// `out` (a task with one run is held fixed and draws nothing).
-fn resample_into(tasks: &[&[f64]], rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
+fn resample_into(tasks: &[&[f64]], rng: &mut rng::Stream, out: &mut Vec<f64>) {
     out.clear();
     for task in tasks {
         let n = task.len();
@@ -403,7 +402,7 @@ fn resample_into(tasks: &[&[f64]], rng: &mut ChaCha8Rng, out: &mut Vec<f64>) {
         }
         for _ in 0..n {
             // n fits in u32: checked by the caller.
-            out.push(task[rng::uniform_index(rng, n as u32) as usize]);
+            out.push(task[rng.index(n as u32) as usize]);
         }
     }
 }
@@ -464,7 +463,7 @@ pub fn probability_of_improvement_interval(
         .par_chunks_mut(CHUNK_RESAMPLES)
         .enumerate()
         .for_each(|(chunk, slots)| {
-            let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
+            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
             let (mut fx, mut fy) = (Vec::new(), Vec::new());
             for slot in slots {
                 resample_into(x, &mut rng, &mut fx);
@@ -576,8 +575,8 @@ mod tests {
         let mut scratch = Scratch::new(&layout, tasks.len());
         let mut flat = Vec::new();
         for r in 0..20 {
-            scratch.resample(&tasks, &layout, 1.0, &mut rng::chacha(1, 2, r));
-            resample_into(&tasks, &mut rng::chacha(1, 2, r), &mut flat);
+            scratch.resample(&tasks, &layout, 1.0, &mut rng::stream(1, 2, r));
+            resample_into(&tasks, &mut rng::stream(1, 2, r), &mut flat);
             let drawn = split(&flat, &tasks);
             for which in [
                 Aggregate::Mean,

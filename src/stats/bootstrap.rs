@@ -2,11 +2,12 @@
 //! `scipy.stats.bootstrap` (two-sided; methods percentile, basic and BCa).
 //!
 //! Replicates are computed in chunks of [`CHUNK_RESAMPLES`] resamples, chunk
-//! `c` drawing from `rng::chacha(seed, key, c)`; rayon runs the chunks, so the
-//! replicates are bit-identical for any thread count. A resample is never
-//! materialised: its sum is accumulated from values at random indices.
+//! `c` drawing from `rng::stream(seed, key, c)`; rayon runs the chunks, so the
+//! replicates are bit-identical for any thread count. A resample's values are
+//! never copied: a chunk draws its indices, then sums the values they point at.
+//! A difference of independent means reuses each group's replicates
+//! ([`mean_diff_ci_of_replicates`]), so a group is resampled once per command.
 
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 use statrs::function::erf::{erfc, erfc_inv};
@@ -75,14 +76,25 @@ impl Interval {
 
 /// Bootstrap CI of the mean of `x`, as `scipy.stats.bootstrap((x,), np.mean,
 /// method=..., confidence_level=...)`: each replicate is the mean of `n` values
-/// drawn with replacement, summed in numpy's pairwise order.
+/// drawn with replacement ([`mean_replicates`]).
 ///
 /// `key` names the task's random stream ([`rng::stream_key`]). `None` when
 /// n < 2, a value is not finite, n exceeds `u32::MAX`, `resamples` is 0 or
 /// `confidence` is not in (0, 1). All values equal: the point itself with a
 /// note (scipy gives NaN).
 pub fn mean_ci(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Interval> {
-    let n = sample_size(x)?;
+    mean_ci_of_replicates(x, mean_replicates(x, cfg, key)?, cfg)
+}
+
+/// [`mean_ci`] from replicates already drawn by [`mean_replicates`] with the
+/// same `x` and `cfg` (a command that also needs them for a difference draws
+/// them once).
+pub fn mean_ci_of_replicates(
+    x: &[f64],
+    replicates: Vec<f64>,
+    cfg: &BootstrapConfig,
+) -> Option<Interval> {
+    sample_size(x)?;
     let theta_hat = describe::mean(x)?;
     if !usable(cfg) {
         return None;
@@ -90,15 +102,21 @@ pub fn mean_ci(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Interval> {
     if all_equal(x) {
         return Some(Interval::point(theta_hat, DEGENERATE_NOTE));
     }
-    let replicates = replicates(cfg, key, |rng| resampled_sum(x, n, rng) / f64::from(n));
     finish(theta_hat, replicates, cfg, || mean_acceleration(x))
 }
 
 /// Bootstrap CI of mean(treatment) − mean(baseline) from independent samples,
 /// as `scipy.stats.bootstrap((treatment, baseline), lambda t, b, axis:
-/// t.mean(axis) - b.mean(axis))`: each group is resampled on its own (treatment
-/// drawn first), and BCa takes its acceleration from the jackknife over both
-/// samples ([`mean_diff_acceleration`]).
+/// t.mean(axis) - b.mean(axis))`: each group is resampled on its own, and BCa
+/// takes its acceleration from the jackknife over both samples
+/// ([`mean_diff_acceleration`]).
+///
+/// Replicate r is treatment's r-th resampled mean minus baseline's, each from
+/// its group's own stream (`baseline_key`, `treatment_key`): the replicates
+/// [`mean_ci`] draws for each group with those keys. Independent streams make
+/// this the two-sample bootstrap, and a command that reports both the groups'
+/// intervals and the difference draws every group once
+/// ([`mean_diff_ci_of_replicates`]).
 ///
 /// `None` when either group has n < 2 (or as [`mean_ci`]). Both groups
 /// constant: the point difference with a note.
@@ -106,21 +124,40 @@ pub fn mean_diff_ci(
     baseline: &[f64],
     treatment: &[f64],
     cfg: &BootstrapConfig,
-    key: u64,
+    baseline_key: u64,
+    treatment_key: u64,
 ) -> Option<Interval> {
-    let n_b = sample_size(baseline)?;
-    let n_t = sample_size(treatment)?;
+    mean_diff_ci_of_replicates(
+        baseline,
+        treatment,
+        &mean_replicates(baseline, cfg, baseline_key)?,
+        &mean_replicates(treatment, cfg, treatment_key)?,
+        cfg,
+    )
+}
+
+/// [`mean_diff_ci`] from each group's [`mean_replicates`] (same `cfg`, distinct keys).
+pub fn mean_diff_ci_of_replicates(
+    baseline: &[f64],
+    treatment: &[f64],
+    baseline_replicates: &[f64],
+    treatment_replicates: &[f64],
+    cfg: &BootstrapConfig,
+) -> Option<Interval> {
+    sample_size(baseline)?;
+    sample_size(treatment)?;
     let theta_hat = describe::mean(treatment)? - describe::mean(baseline)?;
-    if !usable(cfg) {
+    if !usable(cfg) || baseline_replicates.len() != treatment_replicates.len() {
         return None;
     }
     if all_equal(baseline) && all_equal(treatment) {
         return Some(Interval::point(theta_hat, DEGENERATE_NOTE));
     }
-    let replicates = replicates(cfg, key, |rng| {
-        let t = resampled_sum(treatment, n_t, rng) / f64::from(n_t);
-        t - resampled_sum(baseline, n_b, rng) / f64::from(n_b)
-    });
+    let replicates = treatment_replicates
+        .iter()
+        .zip(baseline_replicates)
+        .map(|(t, b)| t - b)
+        .collect();
     finish(theta_hat, replicates, cfg, || {
         mean_diff_acceleration(baseline, treatment)
     })
@@ -351,38 +388,37 @@ fn acceleration_from_moments(moments: &[(f64, f64)]) -> Option<f64> {
     (den > 0.0 && a.is_finite()).then_some(a)
 }
 
-/// The replicates of `statistic`, chunk c of [`CHUNK_RESAMPLES`] drawing from
-/// `rng::chacha(seed, key, c)`.
-fn replicates(
-    cfg: &BootstrapConfig,
-    key: u64,
-    statistic: impl Fn(&mut ChaCha8Rng) -> f64 + Sync,
-) -> Vec<f64> {
+/// The `cfg.resamples` bootstrap replicates of the mean of `x`: each the
+/// mean of `n` values drawn with replacement. Chunk c of [`CHUNK_RESAMPLES`]
+/// replicates draws from `rng::stream(seed, key, c)`. `None` when n < 2, a
+/// value is not finite, n exceeds `u32::MAX` or `cfg` is not usable.
+///
+/// A resample is never materialised: a chunk draws all its indices in one
+/// tight loop, then sums the values at those indices in numpy's pairwise
+/// order ([`describe::pairwise_sum`]), so a replicate has the bits numpy gives
+/// for the same resample and ties with θ̂ (e.g. a permutation of a small
+/// sample) are counted in z₀ as scipy counts them.
+pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec<f64>> {
+    let n = sample_size(x)?;
+    if !usable(cfg) {
+        return None;
+    }
     let mut out = vec![0.0; cfg.resamples];
     out.par_chunks_mut(CHUNK_RESAMPLES)
         .enumerate()
         .for_each(|(chunk, slots)| {
-            let mut rng = rng::chacha(cfg.seed, key, chunk as u64);
-            for slot in slots {
-                *slot = statistic(&mut rng);
+            let mut stream = rng::stream(cfg.seed, key, chunk as u64);
+            let mut indices = vec![0u32; slots.len() * x.len()];
+            stream.fill_indices(n, &mut indices);
+            for (slot, drawn) in slots.iter_mut().zip(indices.chunks_exact(x.len())) {
+                *slot =
+                    describe::pairwise_sum(x.len(), &mut |i| x[drawn[i] as usize]) / x.len() as f64;
             }
         });
-    out
+    Some(out)
 }
 
-/// Sum of `x.len()` = `n` values drawn from `x` with replacement, added in
-/// numpy's pairwise order so that a replicate has the bits numpy gives for the
-/// same resample: ties with θ̂ (e.g. a permutation of a small sample) are then
-/// counted in z₀ as scipy counts them. One 32-bit word per index, no
-/// allocation. (Drawing several indices per 64-bit word, Brackett-Rozinsky &
-/// Lemire 2024, measured 1.6× slower per draw for 10 seeds and 2× for 200,000
-/// examples: the chained 128-bit multiplies cost more than the keystream they
-/// save.)
-fn resampled_sum(x: &[f64], n: u32, rng: &mut ChaCha8Rng) -> f64 {
-    describe::pairwise_sum(x.len(), &mut |_| x[rng::uniform_index(rng, n) as usize])
-}
-
-/// Sample size as the `u32` that [`rng::uniform_index`] takes; `None` when
+/// Sample size as the `u32` that [`rng::Stream::index`] takes; `None` when
 /// n < 2, above `u32::MAX`, or a value is not finite.
 fn sample_size(x: &[f64]) -> Option<u32> {
     let n = u32::try_from(x.len()).ok()?;

@@ -23,18 +23,30 @@ pub fn mean(x: &[f64]) -> Option<f64> {
 /// as ((r₀+r₁)+(r₂+r₃))+((r₄+r₅)+(r₆+r₇)), the remainder added after; longer
 /// runs split in two at a multiple of 8 near the middle. Rounding error grows
 /// as O(log n) instead of O(n), and the 8 independent sums keep the CPU busy.
+#[inline]
 pub(crate) fn pairwise_sum(n: usize, value: &mut impl FnMut(usize) -> f64) -> f64 {
-    pairwise_block(0, n, value)
+    if n <= 128 {
+        pairwise_leaf(0, n, value)
+    } else {
+        pairwise_block(0, n, value)
+    }
 }
 
 fn pairwise_block(start: usize, len: usize, value: &mut impl FnMut(usize) -> f64) -> f64 {
-    if len < 8 {
-        return (start..start + len).fold(0.0, |sum, i| sum + value(i));
-    }
     if len > 128 {
         let half = len / 2 - (len / 2) % 8;
         let left = pairwise_block(start, half, value);
         return left + pairwise_block(start + half, len - half, value);
+    }
+    pairwise_leaf(start, len, value)
+}
+
+/// A run of at most 128 terms. Kept apart from the recursion so that `value`
+/// (a bootstrap's random draw) is inlined into the loops.
+#[inline(always)]
+fn pairwise_leaf(start: usize, len: usize, value: &mut impl FnMut(usize) -> f64) -> f64 {
+    if len < 8 {
+        return (start..start + len).fold(0.0, |sum, i| sum + value(i));
     }
     let mut r = [0.0; 8];
     for (j, slot) in r.iter_mut().enumerate() {

@@ -14,7 +14,7 @@ use statrs::function::gamma::ln_gamma;
 
 use crate::stats::describe::{mean, t_quantile, variance};
 use crate::stats::nct::{normal_cdf, t_sf};
-use crate::stats::rng::{chacha, uniform_index};
+use crate::stats::rng;
 
 /// Which hypothesis test compares the two groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -448,7 +448,7 @@ fn binomial(n: usize, k: usize) -> f64 {
 }
 
 /// Resamples per Monte Carlo chunk (and combinations per enumeration chunk):
-/// each chunk has its own ChaCha stream, so results do not depend on how
+/// each chunk has its own random stream, so results do not depend on how
 /// rayon schedules chunks.
 const CHUNK: u64 = 4096;
 
@@ -600,7 +600,7 @@ impl NullSetup {
             .reduce(TailCounts::default, TailCounts::add)
     }
 
-    /// `resamples` random splits: chunk c draws from `chacha(seed, key, c)`
+    /// `resamples` random splits: chunk c draws from `rng::stream(seed, key, c)`
     /// by a partial Fisher–Yates shuffle of a per-chunk copy of the pool.
     fn monte_carlo(&self, resamples: u64, config: &PermutationConfig) -> TailCounts {
         let n_chunks = resamples.div_ceil(CHUNK);
@@ -610,13 +610,13 @@ impl NullSetup {
             .into_par_iter()
             .map(|chunk| {
                 let len = CHUNK.min(resamples - chunk * CHUNK);
-                let mut rng = chacha(config.seed, config.key, chunk);
+                let mut rng = rng::stream(config.seed, config.key, chunk);
                 let mut pool = self.pool.clone();
                 let mut counts = TailCounts::default();
                 for _ in 0..len {
                     let mut drawn = 0.0;
                     for i in 0..self.k as u32 {
-                        let j = i + uniform_index(&mut rng, n - i);
+                        let j = i + rng.index(n - i);
                         pool.swap(i as usize, j as usize);
                         drawn += pool[i as usize];
                     }

@@ -69,7 +69,8 @@ pub fn welch_power(
 /// `max_n` falls short (always so for Δ = 0 and a target above α). With equal
 /// stds this is statsmodels' `TTestIndPower().solve_power(d, alpha=α,
 /// power=target, ratio=1)` rounded up (and at least 2). Power rises with n
-/// (both ν and δ grow), so a bisection needs only ~log₂(max_n) evaluations.
+/// (both ν and δ grow), so the answer is bracketed from the normal
+/// approximation outward and then bisected.
 ///
 /// `None` when [`welch_power`] is undefined for these inputs or
 /// `target_power` is not in (0, 1).
@@ -93,11 +94,44 @@ pub fn seeds_needed(
     if enough_at_two {
         return Some(SeedsNeeded::Exactly(2));
     }
-    if !reaches(max_n)? {
-        return Some(SeedsNeeded::MoreThan(max_n));
+    if max_n == 2 {
+        return Some(SeedsNeeded::MoreThan(2));
     }
-    // invariant: power(lo) < target ≤ power(hi)
-    let (mut lo, mut hi) = (2, max_n);
+    // Bracket the answer around the normal approximation (which the t-test
+    // needs a seed or two more than), so that a few power evaluations do
+    // instead of log₂(max_n): each costs a noncentral-t series.
+    let guess = normal_approximation(diff, sd_baseline, sd_treatment, alpha, target_power)
+        .clamp(3.0, max_n as f64) as usize;
+    // invariant once bracketed: power(lo) < target ≤ power(hi)
+    let (mut lo, mut hi);
+    if reaches(guess)? {
+        hi = guess;
+        lo = 2;
+        let mut step = 1;
+        while hi > step + 2 {
+            if !reaches(hi - step)? {
+                lo = hi - step;
+                break;
+            }
+            hi -= step;
+            step *= 2;
+        }
+    } else {
+        lo = guess;
+        let mut step = 1;
+        loop {
+            if lo == max_n {
+                return Some(SeedsNeeded::MoreThan(max_n));
+            }
+            let next = (lo + step).min(max_n);
+            if reaches(next)? {
+                hi = next;
+                break;
+            }
+            lo = next;
+            step *= 2;
+        }
+    }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if reaches(mid)? {
@@ -107,6 +141,22 @@ pub fn seeds_needed(
         }
     }
     Some(SeedsNeeded::Exactly(hi))
+}
+
+/// Seeds per group by the normal approximation of the two-sided test:
+/// n = (z₁₋α/₂ + z_power)²·(s_b² + s_t²)/Δ² (∞ for Δ = 0). A start for the
+/// exact search only.
+fn normal_approximation(
+    diff: f64,
+    sd_baseline: f64,
+    sd_treatment: f64,
+    alpha: f64,
+    target_power: f64,
+) -> f64 {
+    let z = |p: f64| -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * p);
+    let spread = sd_baseline * sd_baseline + sd_treatment * sd_treatment;
+    let n = (z(1.0 - alpha / 2.0) + z(target_power)).powi(2) * spread / (diff * diff);
+    if n.is_nan() { f64::INFINITY } else { n.ceil() }
 }
 
 /// [`welch_power`] with n seeds in each group for n = 2..=max_n, for the

@@ -90,28 +90,35 @@ fn chacha_streams_match_an_independent_chacha8_implementation() {
 }
 
 #[test]
+fn streams_match_an_independent_xoshiro256pp_seeded_by_chacha8() {
+    for row in array(&reference()["rng"]["streams"]) {
+        let (seed, key, chunk) = (int(&row["seed"]), int(&row["key"]), int(&row["chunk"]));
+        let mut stream = rng::stream(seed, key, chunk);
+        let words: Vec<u64> = array(&row["words"]).iter().map(int).collect();
+        let drawn: Vec<u64> = words.iter().map(|_| u64::from(stream.next_u32())).collect();
+        assert_eq!(drawn, words, "stream ({seed}, {key}, {chunk})");
+    }
+}
+
+#[test]
 fn uniform_index_matches_reference_lemire_draws() {
     for row in array(&reference()["rng"]["uniform_index"]) {
         let n = u32::try_from(int(&row["n"])).expect("n fits in u32");
-        let mut stream = rng::chacha(int(&row["seed"]), int(&row["key"]), int(&row["chunk"]));
+        let mut stream = rng::stream(int(&row["seed"]), int(&row["key"]), int(&row["chunk"]));
         for expected in array(&row["indices"]) {
-            assert_eq!(
-                u64::from(rng::uniform_index(&mut stream, n)),
-                int(expected),
-                "n = {n}"
-            );
+            assert_eq!(u64::from(stream.index(n)), int(expected), "n = {n}");
         }
     }
 }
 
 #[test]
 fn uniform_index_is_uniform_over_small_ranges() {
-    let mut stream = rng::chacha(11, rng::stream_key(&["uniformity"]), 0);
+    let mut stream = rng::stream(11, rng::stream_key(&["uniformity"]), 0);
     for n in [2u32, 3, 7, 10] {
         let draws = 200_000;
         let mut counts = vec![0u32; n as usize];
         for _ in 0..draws {
-            counts[rng::uniform_index(&mut stream, n) as usize] += 1;
+            counts[stream.index(n) as usize] += 1;
         }
         // Each count is Binomial(draws, 1/n); 6 standard deviations bound it.
         let expected = f64::from(draws) / f64::from(n);
@@ -127,9 +134,9 @@ fn uniform_index_is_uniform_over_small_ranges() {
 
 #[test]
 fn uniform_index_of_one_or_zero_values_is_zero() {
-    let mut stream = rng::chacha(0, 0, 0);
-    assert!((0..100).all(|_| rng::uniform_index(&mut stream, 1) == 0));
-    assert_eq!(rng::uniform_index(&mut stream, 0), 0);
+    let mut stream = rng::stream(0, 0, 0);
+    assert!((0..100).all(|_| stream.index(1) == 0));
+    assert_eq!(stream.index(0), 0);
 }
 
 /// The acceleration scipy's `_bca_interval` would compute for an exact case.
@@ -222,7 +229,7 @@ fn bootstrap_of(case: &Value, data: &[Vec<f64>], cfg: &BootstrapConfig) -> Inter
     let key = rng::stream_key(&["reference", name]);
     let interval = match case["statistic"].as_str().expect("statistic") {
         "mean" => mean_ci(&data[0], cfg, key),
-        "mean_diff" => mean_diff_ci(&data[1], &data[0], cfg, key),
+        "mean_diff" => mean_diff_ci(&data[1], &data[0], cfg, key, key ^ 1),
         other => panic!("unknown statistic {other}"),
     };
     interval.expect("an interval for n >= 2")
@@ -273,7 +280,7 @@ fn all_three_intervals(cfg: &BootstrapConfig) -> [Interval; 3] {
     let key = rng::stream_key(&["threads"]);
     [
         mean_ci(&b, cfg, key).expect("interval"),
-        mean_diff_ci(&b, &t, cfg, key).expect("interval"),
+        mean_diff_ci(&b, &t, cfg, key, key ^ 1).expect("interval"),
         paired_mean_diff_ci(&b, &p, cfg, key).expect("interval"),
     ]
 }
@@ -325,7 +332,7 @@ fn constant_data_gives_the_point_itself_with_a_note() {
     let one = mean_ci(&[0.1; 5], &cfg, 0).expect("a point");
     assert_eq!((one.lo, one.hi), (0.1, 0.1));
     assert!(one.note.is_some());
-    let diff = mean_diff_ci(&[0.5; 3], &[0.75; 4], &cfg, 0).expect("a point");
+    let diff = mean_diff_ci(&[0.5; 3], &[0.75; 4], &cfg, 0, 1).expect("a point");
     assert_eq!((diff.lo, diff.hi), (0.25, 0.25));
     assert!(diff.note.is_some());
     let paired = paired_mean_diff_ci(&[1.0, 2.0, 3.0], &[1.5, 2.5, 3.5], &cfg, 0).expect("a point");
@@ -336,7 +343,7 @@ fn constant_data_gives_the_point_itself_with_a_note() {
 #[test]
 fn one_constant_group_still_gives_an_interval() {
     let cfg = config(4_000, 0.95, CiMethod::Bca, 0);
-    let got = mean_diff_ci(&[0.5; 5], &[0.6, 0.7, 0.65, 0.9, 0.62], &cfg, 0).expect("interval");
+    let got = mean_diff_ci(&[0.5; 5], &[0.6, 0.7, 0.65, 0.9, 0.62], &cfg, 0, 1).expect("interval");
     assert!(got.lo < got.hi && got.note.is_none(), "{got:?}");
     assert!(got.lo >= 0.1 && got.hi <= 0.4, "{got:?}");
 }
@@ -347,8 +354,8 @@ fn fewer_than_two_values_or_bad_input_gives_none() {
     assert_eq!(mean_ci(&[1.0], &cfg, 0), None);
     assert_eq!(mean_ci(&[], &cfg, 0), None);
     assert_eq!(mean_ci(&[1.0, f64::NAN, 2.0], &cfg, 0), None);
-    assert_eq!(mean_diff_ci(&[1.0], &[1.0, 2.0], &cfg, 0), None);
-    assert_eq!(mean_diff_ci(&[1.0, 2.0], &[3.0], &cfg, 0), None);
+    assert_eq!(mean_diff_ci(&[1.0], &[1.0, 2.0], &cfg, 0, 1), None);
+    assert_eq!(mean_diff_ci(&[1.0, 2.0], &[3.0], &cfg, 0, 1), None);
     assert_eq!(
         paired_mean_diff_ci(&[1.0, 2.0], &[1.0, 2.0, 3.0], &cfg, 0),
         None
@@ -360,7 +367,7 @@ fn fewer_than_two_values_or_bad_input_gives_none() {
     );
     for confidence in [0.0, 1.0, 1.5, f64::NAN] {
         let cfg = config(100, confidence, CiMethod::Percentile, 0);
-        assert_eq!(mean_diff_ci(&[1.0, 2.0], &[2.0, 4.0], &cfg, 0), None);
+        assert_eq!(mean_diff_ci(&[1.0, 2.0], &[2.0, 4.0], &cfg, 0, 1), None);
     }
 }
 
