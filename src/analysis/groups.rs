@@ -1,6 +1,6 @@
 //! Per-seed values of each condition × metric, taken from the tidy table.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::direction::Direction;
 use super::reduce::{self, Reduce, Series};
@@ -34,12 +34,13 @@ impl SeedValues {
 /// One observation of a metric: seed, value, step (`None` outside histories).
 pub type Observation<'a> = (&'a str, Option<f64>, Option<i64>);
 
-/// Per-seed observations keyed by (condition, metric).
-pub type ByKey<'a> = BTreeMap<(&'a str, &'a str), Vec<Observation<'a>>>;
+/// Per-seed observations keyed by (condition, metric), for lookup only (a
+/// hash map: a sweep has tens of thousands of keys).
+pub type ByKey<'a> = HashMap<(&'a str, &'a str), Vec<Observation<'a>>>;
 
 /// The study's observations by (condition, metric), and its metrics in natural order.
 pub fn observations(study: &Study) -> (ByKey<'_>, Vec<&str>) {
-    let mut by_key: ByKey = BTreeMap::new();
+    let mut by_key: ByKey = HashMap::new();
     for row in tidy::rows(&study.results) {
         by_key
             .entry((row.condition, row.metric))
@@ -47,8 +48,9 @@ pub fn observations(study: &Study) -> (ByKey<'_>, Vec<&str>) {
             .push((row.seed, row.value, row.step));
     }
     let mut metrics: Vec<&str> = by_key.keys().map(|(_, m)| *m).collect();
-    metrics.sort_by(|a, b| natural_cmp(a, b));
+    metrics.sort_unstable();
     metrics.dedup();
+    metrics.sort_by(|a, b| natural_cmp(a, b));
     (by_key, metrics)
 }
 

@@ -15,15 +15,32 @@ pub const EXAMPLE: &str = "example";
 pub const STEP: &str = "step";
 
 /// Rows of the tidy table, column by column, before they become a frame.
-#[derive(Debug, Default)]
+/// Text goes straight into polars' string builders (short strings, like
+/// most condition, seed and metric names, are stored inline), so a row costs
+/// no allocation of its own.
 pub struct TidyBuilder {
-    condition: Vec<String>,
-    seed: Vec<String>,
-    metric: Vec<String>,
+    condition: StringChunkedBuilder,
+    seed: StringChunkedBuilder,
+    metric: StringChunkedBuilder,
     value: Vec<Option<f64>>,
-    task: Vec<Option<String>>,
-    example: Vec<Option<String>>,
+    task: StringChunkedBuilder,
+    example: StringChunkedBuilder,
     step: Vec<Option<i64>>,
+}
+
+impl Default for TidyBuilder {
+    fn default() -> Self {
+        let text = |name: &str| StringChunkedBuilder::new(name.into(), 0);
+        TidyBuilder {
+            condition: text(CONDITION),
+            seed: text(SEED),
+            metric: text(METRIC),
+            value: Vec::new(),
+            task: text(TASK),
+            example: text(EXAMPLE),
+            step: Vec::new(),
+        }
+    }
 }
 
 /// One observation: a metric's value for one seed of one condition.
@@ -40,24 +57,24 @@ pub struct Row<'a> {
 
 impl TidyBuilder {
     pub fn push(&mut self, row: Row<'_>) {
-        self.condition.push(row.condition.to_string());
-        self.seed.push(row.seed.to_string());
-        self.metric.push(row.metric.to_string());
+        self.condition.append_value(row.condition);
+        self.seed.append_value(row.seed);
+        self.metric.append_value(row.metric);
         self.value.push(row.value.filter(|v| v.is_finite()));
-        self.task.push(row.task.map(str::to_string));
-        self.example.push(row.example.map(str::to_string));
+        self.task.append_option(row.task);
+        self.example.append_option(row.example);
         self.step.push(row.step);
     }
 
     pub fn finish(self) -> DataFrame {
-        let height = self.condition.len();
+        let height = self.value.len();
         let columns = vec![
-            Column::new(CONDITION.into(), self.condition),
-            Column::new(SEED.into(), self.seed),
-            Column::new(METRIC.into(), self.metric),
+            self.condition.finish().into_column(),
+            self.seed.finish().into_column(),
+            self.metric.finish().into_column(),
             Column::new(VALUE.into(), self.value),
-            Column::new(TASK.into(), self.task),
-            Column::new(EXAMPLE.into(), self.example),
+            self.task.finish().into_column(),
+            self.example.finish().into_column(),
             Column::new(STEP.into(), self.step),
         ];
         // The columns are built above with equal lengths and distinct names,
@@ -68,21 +85,39 @@ impl TidyBuilder {
 
 /// Iterate over the rows of a tidy frame built by [`TidyBuilder`].
 pub fn rows(frame: &DataFrame) -> impl Iterator<Item = Row<'_>> {
-    let text = |name: &str| frame.column(name).ok().and_then(|c| c.str().ok());
-    let condition = text(CONDITION);
-    let seed = text(SEED);
-    let metric = text(METRIC);
-    let task = text(TASK);
-    let example = text(EXAMPLE);
-    let value = frame.column(VALUE).ok().and_then(|c| c.f64().ok());
-    let step = frame.column(STEP).ok().and_then(|c| c.i64().ok());
-    (0..frame.height()).map(move |i| Row {
-        condition: condition.and_then(|c| c.get(i)).unwrap_or_default(),
-        seed: seed.and_then(|c| c.get(i)).unwrap_or_default(),
-        metric: metric.and_then(|c| c.get(i)).unwrap_or_default(),
-        value: value.and_then(|c| c.get(i)),
-        task: task.and_then(|c| c.get(i)),
-        example: example.and_then(|c| c.get(i)),
-        step: step.and_then(|c| c.get(i)),
+    let column = |name: &str| frame.column(name).ok();
+    let text = |name: &str| or_nulls(column(name).and_then(|c| c.str().ok()).map(|c| c.iter()));
+    let value = or_nulls(column(VALUE).and_then(|c| c.f64().ok()).map(|c| c.iter()));
+    let step = or_nulls(column(STEP).and_then(|c| c.i64().ok()).map(|c| c.iter()));
+    let mut text_columns = (
+        text(CONDITION),
+        text(SEED),
+        text(METRIC),
+        text(TASK),
+        text(EXAMPLE),
+    );
+    let mut numbers = value.zip(step);
+    (0..frame.height()).map(move |_| {
+        let (value, step) = numbers.next().unwrap_or_default();
+        let (condition, seed, metric, task, example) = &mut text_columns;
+        Row {
+            condition: condition.next().flatten().unwrap_or_default(),
+            seed: seed.next().flatten().unwrap_or_default(),
+            metric: metric.next().flatten().unwrap_or_default(),
+            value,
+            task: task.next().flatten(),
+            example: example.next().flatten(),
+            step,
+        }
     })
+}
+
+/// A column's values in row order, or nulls forever when it is absent.
+fn or_nulls<'a, V: 'a>(
+    values: Option<impl Iterator<Item = Option<V>> + 'a>,
+) -> Box<dyn Iterator<Item = Option<V>> + 'a> {
+    match values {
+        Some(values) => Box::new(values),
+        None => Box::new(std::iter::repeat_with(|| None)),
+    }
 }

@@ -149,8 +149,27 @@ pub fn t_quantile(p: f64, df: f64) -> Option<f64> {
     if !(p > 0.0 && p < 1.0 && df > 0.0) {
         return None;
     }
+    // A sweep asks for the same (p, df) thousands of times in a row (one
+    // interval per group, most groups with the same number of seeds), and a
+    // quantile costs a few microseconds of Newton steps: remember the last one.
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(u64, u64, f64)>> = const { std::cell::Cell::new(None) };
+    }
+    let key = (p.to_bits(), df.to_bits());
+    if let Some((kp, kd, q)) = LAST.get()
+        && (kp, kd) == key
+    {
+        return Some(q);
+    }
+    let q = t_quantile_uncached(p, df);
+    LAST.set(Some((key.0, key.1, q)));
+    Some(q)
+}
+
+/// [`t_quantile`] for p in (0, 1) and df > 0, computed afresh.
+fn t_quantile_uncached(p: f64, df: f64) -> f64 {
     if p == 0.5 {
-        return Some(0.0);
+        return 0.0;
     }
     let lower = p.min(1.0 - p);
     let q = if df >= T_EXPANSION_MIN_DF {
@@ -158,7 +177,7 @@ pub fn t_quantile(p: f64, df: f64) -> Option<f64> {
     } else {
         t_lower_quantile_newton(lower, df)
     };
-    Some(if p < 0.5 { q } else { -q })
+    if p < 0.5 { q } else { -q }
 }
 
 /// From this df on, the four-term expansion's truncation error (about
