@@ -21,7 +21,6 @@ WORKLOADS = {
     "w3": "W3 paired bootstrap: 200,000 examples, 10,000 resamples",
     "w4": "W4 PCA: 100,000 × 768 float32 to PNG",
 }
-W3_NOTE = "W3: not measured — xreport has no per-example compare yet"
 
 
 def read_json(p: Path):
@@ -59,10 +58,7 @@ def rows(d: Path):
         p = read_json(d / f"{w}_python.time.json")
         status = read_text(d / f"{w}_status")
         rc = read_text(d / f"{w}_check.rc")
-        if w == "w3" or status == "unsupported":
-            ratio, agree = "not measured", "xreport has no per-example compare yet"
-            x = None
-        elif status in ("xreport-failed", "python-failed"):
+        if status in ("xreport-failed", "python-failed"):
             ratio, agree = "—", status
         elif rc not in ("", "0"):
             ratio, agree = "—", f"DISAGREE (no ratio; see {w}_check.txt)"
@@ -134,14 +130,13 @@ def main():
     if tiny:
         print("TINY CHECK of the scripts (small workloads, 100 resamples): not timings of W1-W4")
     print(text_table(rs))
-    print(W3_NOTE)
     if a.write and tiny:
         raise SystemExit("report.py: not rewriting the docs from a --tiny run")
     if a.write:
         doc = Path(a.write)
         text = doc.read_text()
         text = replace_block(text, "machine", machine_block(d))
-        text = replace_block(text, "results", markdown_table(rs) + "\n\n" + W3_NOTE + ".")
+        text = replace_block(text, "results", markdown_table(rs))
         doc.write_text(text)
         print(f"rewrote {doc}", file=sys.stderr)
 

@@ -11,7 +11,6 @@
 #                                  #   (e.g. benches/run.sh --tiny --bin target/debug/xreport)
 #   benches/run.sh --keep          # keep the generated data and logs (the folder is printed)
 #   benches/run.sh --no-docs       # print the table only
-#   benches/run.sh --skip-w3       # do not time the Python side of W3 (xreport has no W3 command yet)
 #
 # Needs: cargo (unless --bin/--no-build), python3 with benches/python/requirements.txt,
 # /usr/bin/time (GNU time, for peak RSS). About 8-10 minutes on 2 cores with the
@@ -20,7 +19,7 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPS="" BUILD=1 BIN="" TINY=0 KEEP=0 DOCS=1 W3PY=1
+REPS="" BUILD=1 BIN="" TINY=0 KEEP=0 DOCS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) REPS="$2"; shift ;;
@@ -29,7 +28,6 @@ while [ $# -gt 0 ]; do
     --tiny) TINY=1 ;;
     --keep) KEEP=1 ;;
     --no-docs) DOCS=0 ;;
-    --skip-w3) W3PY=0 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -161,15 +159,8 @@ bench w2 compare "$DATA/W2.csv" --baseline baseline --format json --resamples "$
 bench w4 pca "$DATA/W4.npy" --labels "$DATA/W4_labels.txt" -o "$RES/w4_xreport.png" --format json --max-points 1000000 \
   -- "$B/python/w4_pca.py" "$DATA/W4.npy" "$DATA/W4_labels.txt" "$RES/w4_python.png" "$RES/w4_pyout.json"
 
-# W3: no xreport command yet; the Python side is timed once, alone, for the record
-echo "unsupported" > "$RES/w3_status"
-echo "W3: not measured — xreport has no per-example compare yet" >&2
-if [ "$W3PY" = 1 ]; then
-  echo "== w3: python (1 run, no ratio)" >&2
-  "${TIMEIT[@]}" 1 --python-env --out "$RES/w3_python.time.json" --log "$RES/w3_python.log" -- \
-    "$PY" "$B/python/w3_paired.py" "$DATA/W3.csv" "$RES/w3_pyout.json" --resamples "$RESAMPLES" \
-    || echo "   python W3 failed: $(tail -n 3 "$RES/w3_python.log")" >&2
-fi
+bench w3 compare "$DATA/W3.csv" --baseline system_a --format json --resamples "$RESAMPLES" \
+  -- "$B/python/w3_paired.py" "$DATA/W3.csv" "$RES/w3_pyout.json" --resamples "$RESAMPLES"
 
 echo >&2
 if [ "$DOCS" = 1 ]; then

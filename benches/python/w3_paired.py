@@ -14,7 +14,8 @@ the analytic jackknife (leave-one-out means (S - d_i)/(n - 1)); everything else
 (z0 from the "mean" percentile of score, the BCa levels, linear-interpolated
 quantiles) is scipy's definition. Resampling is numpy, in batches of resamples.
 
-xreport has no per-example paired compare yet: benches/run.sh times this side alone.
+xreport's side is `xreport compare SCORES.csv --baseline system_a`: it pairs the examples
+by id and, with one seed per system, takes the interval and the test from them.
 """
 
 import common  # noqa: F401  (starts the clock)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::direction::Direction;
+use super::examples::{ExampleComparison, ExampleScores};
 use super::groups::{self, SeedValues};
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use super::roles::Roles;
@@ -148,7 +149,21 @@ pub struct Comparison {
     pub seeds_needed: Option<usize>,
     pub verdict: Verdict,
     pub underpowered: bool,
+    /// What `diff_ci`, `statistic`, `df` and `p_value` resample and test:
+    /// seeds, or (with one seed per condition) paired test examples.
+    pub unit: Unit,
+    /// The paired per-example comparison, when the inputs have per-example scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub examples: Option<ExampleComparison>,
     pub notes: Vec<String>,
+}
+
+/// The unit a comparison's interval and test are over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Seeds,
+    Examples,
 }
 
 /// Compare every treatment with the baseline on every selected metric.
@@ -170,9 +185,16 @@ pub fn run(
         .into_iter()
         .filter(|m| metrics.includes(m))
         .collect();
-    let (group_stats, comparisons) = compare_groups(
+    let (group_stats, mut comparisons) = compare_groups(
         &selected, roles, &names, metrics, describe, inference, seeds,
     );
+    if let Some(scores) = ExampleScores::of(study) {
+        attach_examples(&mut comparisons, &scores, describe, inference);
+        correct(&mut comparisons, inference);
+        for c in &mut comparisons {
+            c.verdict = verdict(c, metrics.direction(&c.metric));
+        }
+    }
     CompareReport {
         xreport_version: report::VERSION,
         schema: "xreport.compare/1",
@@ -265,6 +287,47 @@ pub fn compare_groups(
         c.verdict = verdict(c, metrics.direction(&c.metric));
     }
     (stats.into_iter().map(|(_, g)| g).collect(), comparisons)
+}
+
+/// Add the paired per-example comparison to every comparison whose groups
+/// have per-example scores. Where the seeds give no test (one seed per
+/// condition), the interval and test come from the examples instead, and
+/// say so.
+fn attach_examples(
+    comparisons: &mut [Comparison],
+    scores: &ExampleScores,
+    describe: &Describe,
+    inference: &Inference,
+) {
+    let per_example: Vec<Option<ExampleComparison>> = comparisons
+        .par_iter()
+        .map(|c| scores.compare(&c.metric, &c.baseline, &c.treatment, describe, inference))
+        .collect();
+    for (c, found) in comparisons.iter_mut().zip(per_example) {
+        let Some(ex) = found else { continue };
+        if c.p_value.is_none() && ex.p_value.is_some() {
+            c.unit = Unit::Examples;
+            c.diff_ci = ex.diff_ci;
+            c.statistic = ex.statistic;
+            c.df = ex.df;
+            c.p_value = ex.p_value;
+            c.notes.retain(|n| !n.starts_with("test undefined"));
+            c.notes.push(format!(
+                "fewer than 2 seeds per condition: the CI of Δ and p are over {} paired test examples (paired bootstrap, paired t-test); they measure test-set sampling noise, not seed-to-seed variation",
+                ex.n
+            ));
+        } else {
+            c.notes.push(format!(
+                "over {} paired test examples: Δ {}, CI {}, paired t-test p = {}",
+                ex.n,
+                format::signed(ex.diff, 4),
+                format::interval(ex.diff_ci, 4),
+                format::p_value(ex.p_value)
+            ));
+        }
+        c.notes.extend(ex.notes.iter().cloned());
+        c.examples = Some(ex);
+    }
 }
 
 /// One metric's group statistics (with their index in `groups`) and comparisons.
@@ -386,6 +449,8 @@ fn compare_pair(
         seeds_needed,
         verdict: Verdict::Undefined,
         underpowered: power.is_some_and(|p| p < inference.target_power),
+        unit: Unit::Seeds,
+        examples: None,
         notes,
     };
     match test {
@@ -598,10 +663,11 @@ impl Report for CompareReport {
                     format::opt(c.hedges_g, 2),
                     format::opt(c.prob_improvement, 2),
                     format::opt(c.power, 2),
-                    c.seeds_needed.map_or_else(
-                        || style.escape(&format!("> {}", self.settings.max_seeds)),
-                        |n| n.to_string(),
-                    ),
+                    match (c.seeds_needed, c.power) {
+                        (Some(n), _) => n.to_string(),
+                        (None, Some(_)) => style.escape(&format!("> {}", self.settings.max_seeds)),
+                        (None, None) => format::UNDEFINED.to_string(),
+                    },
                     verdict,
                 ]);
             }
@@ -668,6 +734,12 @@ impl Report for CompareReport {
                     "seeds_needed": c.seeds_needed,
                     "verdict": c.verdict.name(),
                     "underpowered": c.underpowered,
+                    "unit": c.unit,
+                    "n_examples": c.examples.as_ref().map(|e| e.n),
+                    "examples_diff": c.examples.as_ref().map(|e| e.diff),
+                    "examples_diff_ci_lo": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[0]),
+                    "examples_diff_ci_hi": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[1]),
+                    "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
                 })
             })
             .collect()

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::direction::Direction;
 use super::reduce::{self, Reduce, Series};
 use crate::load::{Study, natural_cmp, tidy};
+use crate::stats::describe;
 
 /// The values of one metric for one condition, one per seed, in seed order.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,13 +40,31 @@ pub type Observation<'a> = (&'a str, Option<f64>, Option<i64>);
 pub type ByKey<'a> = HashMap<(&'a str, &'a str), Vec<Observation<'a>>>;
 
 /// The study's observations by (condition, metric), and its metrics in natural order.
+///
+/// Per-example scores (rows with an `example`) become one observation per
+/// seed: the mean over that seed's examples with a value, in row order (a
+/// missing example score is left out of it; `compare` reports the count).
 pub fn observations(study: &Study) -> (ByKey<'_>, Vec<&str>) {
     let mut by_key: ByKey = HashMap::new();
+    let mut per_example: HashMap<(&str, &str, &str), Vec<f64>> = HashMap::new();
     for row in tidy::rows(&study.results) {
+        if row.example.is_some() {
+            let scores = per_example
+                .entry((row.condition, row.metric, row.seed))
+                .or_default();
+            scores.extend(row.value);
+            continue;
+        }
         by_key
             .entry((row.condition, row.metric))
             .or_default()
             .push((row.seed, row.value, row.step));
+    }
+    for ((condition, metric, seed), scores) in per_example {
+        by_key
+            .entry((condition, metric))
+            .or_default()
+            .push((seed, describe::mean(&scores), None));
     }
     let mut metrics: Vec<&str> = by_key.keys().map(|(_, m)| *m).collect();
     metrics.sort_unstable();

@@ -233,26 +233,36 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         columns
     };
 
+    // Seeds as written in the tidy table ("3.0" → "3"), so that keys can borrow them.
+    let seed_texts: Vec<Option<String>> = seeds
+        .iter()
+        .map(|s| s.as_deref().filter(|s| !s.trim().is_empty()).map(seed_text))
+        .collect();
     let mut builder = TidyBuilder::default();
     let mut seen_conditions: Vec<String> = Vec::new();
-    let mut seen_keys = std::collections::HashSet::new();
+    // Borrowed keys: a per-example table has hundreds of thousands of rows.
+    type Key<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<i64>,
+    );
+    let mut seen_keys: std::collections::HashSet<Key> = std::collections::HashSet::new();
     for row in 0..frame.height() {
         let at = || format.location(row);
         let condition = conditions[row]
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.condition)))?;
-        let seed = seeds[row]
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(seed_text)
-            .ok_or_else(|| {
-                Error::input_at(
-                    path,
-                    at(),
-                    format!("empty `{}`: every row needs its seed", names.seed),
-                )
-            })?;
+        let seed = seed_texts[row].as_deref().ok_or_else(|| {
+            Error::input_at(
+                path,
+                at(),
+                format!("empty `{}`: every row needs its seed", names.seed),
+            )
+        })?;
         let step = match steps[row].as_deref() {
             None => None,
             Some(text) => Some(seed_text(text).parse::<i64>().map_err(|_| {
@@ -266,13 +276,29 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         if !seen_conditions.iter().any(|c| c == condition) {
             seen_conditions.push(condition.to_string());
         }
-        let mut push = |metric: &str, cell: Option<&str>, column: &str| -> Result<()> {
+        let cells: Vec<(&str, Option<&str>, &str)> = if long {
+            let metric = metric_columns[0].1[row]
+                .as_deref()
+                .filter(|m| !m.trim().is_empty())
+                .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
+            vec![(
+                metric,
+                metric_columns[1].1[row].as_deref(),
+                names.value.as_str(),
+            )]
+        } else {
+            metric_columns
+                .iter()
+                .map(|(name, cells)| (name.as_str(), cells[row].as_deref(), name.as_str()))
+                .collect()
+        };
+        for (metric, cell, column) in cells {
             let key = (
-                condition.to_string(),
-                seed.clone(),
-                metric.to_string(),
-                tasks[row].clone(),
-                examples[row].clone(),
+                condition,
+                seed,
+                metric,
+                tasks[row].as_deref(),
+                examples[row].as_deref(),
                 step,
             );
             if !seen_keys.insert(key) {
@@ -296,25 +322,13 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             })?;
             builder.push(Row {
                 condition,
-                seed: &seed,
+                seed,
                 metric,
                 value,
                 task: tasks[row].as_deref(),
                 example: examples[row].as_deref(),
                 step,
             });
-            Ok(())
-        };
-        if long {
-            let metric = metric_columns[0].1[row]
-                .as_deref()
-                .filter(|m| !m.trim().is_empty())
-                .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
-            push(metric, metric_columns[1].1[row].as_deref(), &names.value)?;
-        } else {
-            for (name, cells) in &metric_columns {
-                push(name, cells[row].as_deref(), name)?;
-            }
         }
     }
     seen_conditions.sort_by(|a, b| natural_cmp(a, b));

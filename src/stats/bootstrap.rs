@@ -19,6 +19,9 @@ use crate::stats::rng;
 /// count) because the replicates, and so every interval, depend on it.
 pub const CHUNK_RESAMPLES: usize = 256;
 
+/// Indices drawn ahead of summing, per thread (u32s: 256 KB).
+const INDEX_BUFFER: usize = 1 << 16;
+
 const DEGENERATE_NOTE: &str =
     "all values are equal: no variation to resample, the interval is the point itself";
 
@@ -408,11 +411,17 @@ pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec
         .enumerate()
         .for_each(|(chunk, slots)| {
             let mut stream = rng::stream(cfg.seed, key, chunk as u64);
-            let mut indices = vec![0u32; slots.len() * x.len()];
-            stream.fill_indices(n, &mut indices);
-            for (slot, drawn) in slots.iter_mut().zip(indices.chunks_exact(x.len())) {
-                *slot =
-                    describe::pairwise_sum(x.len(), &mut |i| x[drawn[i] as usize]) / x.len() as f64;
+            // Indices of as many resamples as fit in 256 KB (at least one),
+            // so the buffer stays in cache for any n.
+            let batch = (INDEX_BUFFER / x.len()).max(1);
+            let mut indices = vec![0u32; batch.min(slots.len()) * x.len()];
+            for slots in slots.chunks_mut(batch) {
+                let indices = &mut indices[..slots.len() * x.len()];
+                stream.fill_indices(n, indices);
+                for (slot, drawn) in slots.iter_mut().zip(indices.chunks_exact(x.len())) {
+                    *slot = describe::pairwise_sum(x.len(), &mut |i| x[drawn[i] as usize])
+                        / x.len() as f64;
+                }
             }
         });
     Some(out)

@@ -11,6 +11,7 @@ mod cli_power;
 mod cli_summary;
 mod common;
 mod compare_plot;
+mod examples;
 mod histories;
 mod latex;
 mod loaders;
