@@ -45,12 +45,19 @@ fn compare_json(table: &str, extra: &[&str]) -> Value {
         .args(extra)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
-    assert!((got - want).abs() <= tol, "{what}: {got} vs {want} (tolerance {tol})");
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: {got} vs {want} (tolerance {tol})"
+    );
 }
 
 /// The paired per-example block against scipy: closed forms to 1e-10, the BCa
@@ -67,7 +74,12 @@ fn check_paired(ex: &Value, want: &Value) {
     for i in 0..2 {
         let sd = num(&want["diff_ci_mc_sd"][i]);
         let tol = (6.0 * std::f64::consts::SQRT_2 * sd).max(1.0 / n as f64 + 1e-12);
-        close(num(&ex["diff_ci"][i]), num(&want["diff_ci"][i]), tol, "diff_ci");
+        close(
+            num(&ex["diff_ci"][i]),
+            num(&want["diff_ci"][i]),
+            tol,
+            "diff_ci",
+        );
     }
 }
 
@@ -85,7 +97,9 @@ fn one_seed_per_system_is_compared_over_paired_examples() {
     assert_eq!(c["n_baseline"], 1);
     let notes = c["notes"].as_array().expect("notes");
     assert!(
-        notes.iter().any(|n| n.as_str().is_some_and(|n| n.contains("400 paired test examples"))),
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.contains("400 paired test examples"))),
         "{notes:?}"
     );
 }
@@ -97,9 +111,19 @@ fn with_two_seeds_the_seeds_are_the_unit_and_examples_are_reported_beside() {
     let c = &report["comparisons"][0];
     assert_eq!(c["unit"], "seeds");
     // per-seed values are the means over examples: Welch on them as scipy
-    close(num(&c["statistic"]), num(&case["welch"]["statistic"]), 1e-9, "welch t");
+    close(
+        num(&c["statistic"]),
+        num(&case["welch"]["statistic"]),
+        1e-9,
+        "welch t",
+    );
     close(num(&c["df"]), num(&case["welch"]["df"]), 1e-9, "welch df");
-    close(num(&c["p_value"]), num(&case["welch"]["p_value"]), 1e-10, "welch p");
+    close(
+        num(&c["p_value"]),
+        num(&case["welch"]["p_value"]),
+        1e-10,
+        "welch p",
+    );
     for group in report["groups"].as_array().expect("groups") {
         assert_eq!(group["n"], 2, "{group}");
         for want in case["per_seed"].as_array().expect("per seed") {
@@ -111,7 +135,12 @@ fn with_two_seeds_the_seeds_are_the_unit_and_examples_are_reported_beside() {
                     .iter()
                     .position(|s| s.as_u64() == Some(seed))
                     .expect("the seed");
-                close(num(&group["values"][i]), num(&want["value"]), 1e-12, "per-seed mean");
+                close(
+                    num(&group["values"][i]),
+                    num(&want["value"]),
+                    1e-12,
+                    "per-seed mean",
+                );
             }
         }
     }
@@ -127,7 +156,11 @@ fn summary_counts_seeds_not_examples() {
         .args(["--format", "json"])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     for group in report["groups"].as_array().expect("groups") {
         assert_eq!(group["n"], 2, "{group}");
@@ -151,6 +184,16 @@ fn unmatched_and_missing_examples_are_left_out_and_said() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(notes.iter().any(|n| n.contains("3 scored by only one left out")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("sys_a: 1 missing example score")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("3 scored by only one left out")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("sys_a: 1 missing example score")),
+        "{notes:?}"
+    );
 }
