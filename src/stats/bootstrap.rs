@@ -302,12 +302,64 @@ fn select_quantile(values: &mut [f64], p: f64) -> f64 {
     let pos = p.clamp(0.0, 1.0) * (values.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let frac = pos - lo as f64;
-    let (_, &mut below, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let (below, next) = rank_and_next(values, lo);
     if frac == 0.0 {
         return below;
     }
-    let next = above.iter().copied().fold(f64::INFINITY, f64::min);
     below + (next - below) * frac
+}
+
+/// Replicates in the strided sample that locates a tail ([`smallest_two_at`]).
+const TAIL_SAMPLE: usize = 256;
+
+/// The values of ascending rank `k` and `k + 1` (`total_cmp` order; +∞ when
+/// `k` is the last rank). A rank in either eighth of a large slice is found
+/// among the few values beyond a threshold read off a strided sample, which
+/// avoids partitioning all of them (the selection was a quarter of a
+/// 25,000-group summary); anywhere else, or if the sample misjudged the tail,
+/// by a selection over the whole slice. Same values either way.
+fn rank_and_next(values: &mut [f64], k: usize) -> (f64, f64) {
+    let n = values.len();
+    if n >= 8 * TAIL_SAMPLE {
+        if k + 2 <= n / 8 {
+            if let Some(pair) = smallest_two_at(values, 1.0, k) {
+                return pair;
+            }
+        } else if k + 1 < n && n - k <= n / 8 {
+            // ranks k, k + 1 ascending are ranks n − 1 − k, n − 2 − k of −values
+            if let Some((a, b)) = smallest_two_at(values, -1.0, n - 2 - k) {
+                return (-b, -a);
+            }
+        }
+    }
+    let (_, &mut at, above) = values.select_nth_unstable_by(k, f64::total_cmp);
+    (at, above.iter().copied().fold(f64::INFINITY, f64::min))
+}
+
+/// Ranks `j` and `j + 1` of `sign · values`, from the values at or below a
+/// threshold: the sample's quantile a few standard errors above (j + 2)/n.
+/// `None` when fewer than j + 2 values fall below it.
+fn smallest_two_at(values: &[f64], sign: f64, j: usize) -> Option<(f64, f64)> {
+    let n = values.len();
+    let stride = n / TAIL_SAMPLE;
+    let mut sample: Vec<f64> = (0..TAIL_SAMPLE)
+        .map(|i| sign * values[i * stride])
+        .collect();
+    let share = (j + 2) as f64 / n as f64;
+    let margin = 4.0 * (TAIL_SAMPLE as f64 * share * (1.0 - share)).sqrt() + 2.0;
+    let r = ((share * TAIL_SAMPLE as f64 + margin).ceil() as usize).min(TAIL_SAMPLE - 1);
+    let (_, &mut threshold, _) = sample.select_nth_unstable_by(r, f64::total_cmp);
+    // Every value ≤ the threshold: the smallest of them are the smallest overall.
+    let mut tail: Vec<f64> = values
+        .iter()
+        .map(|v| sign * v)
+        .filter(|v| *v <= threshold)
+        .collect();
+    if tail.len() < j + 2 {
+        return None;
+    }
+    let (_, &mut at, above) = tail.select_nth_unstable_by(j, f64::total_cmp);
+    Some((at, above.iter().copied().fold(f64::INFINITY, f64::min)))
 }
 
 /// Jackknife acceleration of any statistic of one or more independent samples,
@@ -447,4 +499,61 @@ fn ndtr(x: f64) -> f64 {
 /// ±∞ at p = 0, 1.
 fn ndtri(p: f64) -> f64 {
     -std::f64::consts::SQRT_2 * erfc_inv(2.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn by_sorting(values: &[f64], k: usize) -> (f64, f64) {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        (
+            sorted[k],
+            sorted.get(k + 1).copied().unwrap_or(f64::INFINITY),
+        )
+    }
+
+    fn ranks_to_try(n: usize, at: f64) -> Vec<usize> {
+        let mut ks = vec![
+            0,
+            1,
+            n / 40,
+            n / 8 - 2,
+            n / 8,
+            n / 2,
+            n - n / 8,
+            n - n / 40,
+            n - 2,
+            n - 1,
+        ];
+        ks.push((at * (n - 1) as f64) as usize);
+        ks
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn rank_and_next_equals_sorting(
+            values in prop::collection::vec(
+                prop_oneof![(-4i32..4).prop_map(f64::from), -1e3f64..1e3, Just(-0.0), Just(0.0)],
+                2048..5000,
+            ),
+            at in 0.0f64..1.0,
+            sort_first in any::<bool>(),
+        ) {
+            let mut values = values;
+            if sort_first {
+                // an ordered input: the strided sample still spans it
+                values.sort_by(f64::total_cmp);
+            }
+            for k in ranks_to_try(values.len(), at) {
+                let want = by_sorting(&values, k);
+                let got = rank_and_next(&mut values.clone(), k);
+                prop_assert_eq!(got.0.to_bits(), want.0.to_bits(), "k = {}", k);
+                prop_assert_eq!(got.1.to_bits(), want.1.to_bits(), "k = {}", k);
+            }
+        }
+    }
 }

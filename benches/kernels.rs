@@ -1,0 +1,97 @@
+//! In-process timings of xreport's statistical kernels (`cargo bench`), the
+//! pieces the end-to-end workloads of docs/PERFORMANCE.md are made of.
+//! Inputs are deterministic; sizes follow DESIGN section 9.
+
+use divan::{Bencher, black_box};
+use xreport::stats::bootstrap::{self, BootstrapConfig, CiMethod};
+use xreport::stats::inference::{self, Alternative, PermutationConfig, TestKind};
+use xreport::stats::{pca, power, rng};
+
+fn main() {
+    divan::main();
+}
+
+/// A deterministic right-skewed sample of `n` values.
+fn sample(n: usize, shift: f64) -> Vec<f64> {
+    let mut stream = rng::stream(1, rng::stream_key(&["bench", &n.to_string()]), 0);
+    (0..n)
+        .map(|_| shift + (f64::from(stream.next_u32()) / f64::from(u32::MAX)).powi(3))
+        .collect()
+}
+
+fn config(resamples: usize) -> BootstrapConfig {
+    BootstrapConfig {
+        resamples,
+        confidence: 0.95,
+        method: CiMethod::Bca,
+        seed: 0,
+    }
+}
+
+/// One group's BCa interval of the mean: 10 seeds, 10,000 resamples (W1, W2).
+#[divan::bench]
+fn mean_ci_10_seeds(b: Bencher) {
+    let x = sample(10, 0.0);
+    b.bench(|| bootstrap::mean_ci(black_box(&x), &config(10_000), 7));
+}
+
+/// Draws only: the replicates of the mean of 10 values, 10,000 resamples.
+#[divan::bench]
+fn mean_replicates_10_seeds(b: Bencher) {
+    let x = sample(10, 0.0);
+    b.bench(|| bootstrap::mean_replicates(black_box(&x), &config(10_000), 7));
+}
+
+/// A difference's interval from replicates both groups already drew (compare).
+#[divan::bench]
+fn mean_diff_ci_of_replicates(b: Bencher) {
+    let (base, treat) = (sample(10, 0.0), sample(10, 0.1));
+    let cfg = config(10_000);
+    let rb = bootstrap::mean_replicates(&base, &cfg, 1).expect("replicates");
+    let rt = bootstrap::mean_replicates(&treat, &cfg, 2).expect("replicates");
+    b.bench(|| bootstrap::mean_diff_ci_of_replicates(&base, &treat, &rb, &rt, &cfg));
+}
+
+/// The paired bootstrap of W3 at a tenth of its resamples: 200,000 examples, 1,000 resamples.
+#[divan::bench(sample_count = 10)]
+fn paired_bootstrap_200k_examples(b: Bencher) {
+    let (base, treat) = (sample(200_000, 0.0), sample(200_000, 0.01));
+    b.bench(|| bootstrap::paired_mean_diff_ci(&base, &treat, &config(1_000), 3));
+}
+
+/// Welch's t-test of 10 vs 10 seeds.
+#[divan::bench]
+fn welch_test(b: Bencher) {
+    let (base, treat) = (sample(10, 0.0), sample(10, 0.1));
+    let permutation = PermutationConfig {
+        resamples: 0,
+        seed: 0,
+        key: 0,
+    };
+    b.bench(|| {
+        inference::run_test(
+            TestKind::Welch,
+            black_box(&base),
+            black_box(&treat),
+            Alternative::TwoSided,
+            &permutation,
+        )
+    });
+}
+
+/// Seeds per group for 80% power (noncentral t), a small effect.
+#[divan::bench]
+fn seeds_needed(b: Bencher) {
+    b.bench(|| power::seeds_needed(black_box(0.05), 0.12, 0.1, 0.05, 0.8, 1000));
+}
+
+/// Covariance moments and a 2-component PCA of 20,000 × 256 float32 embeddings.
+#[divan::bench(sample_count = 10)]
+fn pca_20k_by_256(b: Bencher) {
+    let (rows, dims) = (20_000, 256);
+    let mut stream = rng::stream(4, rng::stream_key(&["bench.pca"]), 0);
+    let data: Vec<f32> = (0..rows * dims)
+        .map(|_| stream.next_u32() as f32 / u32::MAX as f32)
+        .collect();
+    b.bench(|| pca::fit(&pca::moments(black_box(&data), rows, dims), 2));
+}
