@@ -13,7 +13,7 @@
 #   benches/run.sh --no-docs       # print the table only
 #
 # Needs: cargo (unless --bin/--no-build), python3 with benches/python/requirements.txt,
-# /usr/bin/time (GNU time, for peak RSS). About 14 minutes on 2 cores with the
+# /usr/bin/time (GNU time, for peak RSS). About 5 minutes on 2 cores with the
 # release build already up to date; data in a temporary folder (about 400 MB; set
 # TMPDIR to move it). Exit status: 0 when every measured workload agrees, 1 otherwise.
 set -uo pipefail
