@@ -196,7 +196,7 @@ const MAX_DEFLATE_RATIO: u64 = 1032;
 fn read_npy_file(path: &Path) -> Result<(usize, usize, Values)> {
     let file = File::open(path).map_err(|e| Error::io(path, &e))?;
     let len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
-    read_npy(BufReader::new(file), len, path)
+    read_npy(BufReader::new(file), len, path, matrix_shape)
 }
 
 fn read_npz(path: &Path, key: Option<&str>) -> Result<(usize, usize, Values)> {
@@ -220,7 +220,7 @@ fn read_npz(path: &Path, key: Option<&str>) -> Result<(usize, usize, Values)> {
         ));
     }
     let location = format!("member {member}");
-    read_npy(entry, declared, path).map_err(|e| with_location(e, &location))
+    read_npy(entry, declared, path, matrix_shape).map_err(|e| with_location(e, &location))
 }
 
 /// Picks the archive member for `key`, or the only member when no key is given.
@@ -259,16 +259,19 @@ fn choose_member(path: &Path, names: &[String], key: Option<&str>) -> Result<Str
     }
 }
 
-/// Puts `location` on an input error that has none (for errors inside an .npz member).
+/// Puts the member's name before an input error's location (for errors inside an .npz member).
 fn with_location(err: Error, at: &str) -> Error {
     match err {
         Error::Input {
             path,
-            location: None,
+            location,
             message,
         } => Error::Input {
             path,
-            location: Some(at.to_string()),
+            location: Some(match location {
+                Some(inside) => format!("{at}, {inside}"),
+                None => at.to_string(),
+            }),
             message,
         },
         other => other,
@@ -288,13 +291,57 @@ impl Dtype {
     }
 }
 
-/// What the `.npy` header says.
+/// What the `.npy` header says, its shape read as a matrix by a [`ShapeRule`].
 #[derive(Debug, Clone, PartialEq)]
 struct NpyHeader {
     dtype: Dtype,
     fortran_order: bool,
     rows: usize,
     dims: usize,
+    /// Byte offset of the data: the preamble and header before it.
+    data_start: usize,
+}
+
+/// How an array's shape becomes (rows, dims), or why it cannot.
+type ShapeRule = fn(&[usize]) -> std::result::Result<(usize, usize), String>;
+
+/// An embedding matrix: exactly 2-D.
+fn matrix_shape(shape: &[usize]) -> std::result::Result<(usize, usize), String> {
+    match shape {
+        &[rows, dims] => Ok((rows, dims)),
+        other => Err(format!(
+            "{}-D array of shape {}: expected a 2-D matrix (rows × dims)",
+            other.len(),
+            pylit::shape_str(other)
+        )),
+    }
+}
+
+/// A learning curve: 1-D, or a single row or column.
+fn curve_shape(shape: &[usize]) -> std::result::Result<(usize, usize), String> {
+    match shape {
+        &[n] | &[n, 1] => Ok((n, 1)),
+        &[1, n] => Ok((1, n)),
+        other => Err(format!(
+            "{}-D array of shape {}: expected one curve (a 1-D array)",
+            other.len(),
+            pylit::shape_str(other)
+        )),
+    }
+}
+
+/// The values of a 1-D `.npy` array (or a single row or column) of float32 or
+/// float64, in either byte order, as f64: a learning curve saved with `np.save`.
+/// NaN stays NaN (a missing evaluation); malformed files are input errors
+/// naming the file and byte, as for embeddings.
+pub fn read_npy_curve(path: &Path) -> Result<Vec<f64>> {
+    let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
+    let (_, _, values) = read_npy(BufReader::new(file), len, path, curve_shape)?;
+    Ok(match values {
+        Values::F32(v) => v.into_iter().map(f64::from).collect(),
+        Values::F64(v) => v,
+    })
 }
 
 /// Reads a whole `.npy` stream of `total_len` bytes (file length or zip member size).
@@ -303,8 +350,14 @@ struct NpyHeader {
 /// magic `\x93NUMPY`, version (1, 2 or 3), a little-endian header length (u16 in
 /// version 1, u32 after), a Python dict literal with `descr`, `fortran_order` and
 /// `shape`, then the raw data.
-fn read_npy<R: Read>(mut r: R, total_len: u64, path: &Path) -> Result<(usize, usize, Values)> {
-    let (header, header_len) = read_npy_header(&mut r, path)?;
+fn read_npy<R: Read>(
+    mut r: R,
+    total_len: u64,
+    path: &Path,
+    shape: ShapeRule,
+) -> Result<(usize, usize, Values)> {
+    let header = read_npy_header(&mut r, path, shape)?;
+    let header_len = header.data_start;
     let count = header
         .rows
         .checked_mul(header.dims)
@@ -329,8 +382,9 @@ fn read_npy<R: Read>(mut r: R, total_len: u64, path: &Path) -> Result<(usize, us
 }
 
 fn truncated(path: &Path, header: &NpyHeader, expected: u64, got: u64) -> Error {
-    Error::input(
+    Error::input_at(
         path,
+        format!("byte {}", header.data_start as u64 + got),
         format!(
             "truncated: the header says shape ({}, {}) = {expected} bytes of data, \
              but only {got} bytes follow",
@@ -339,8 +393,8 @@ fn truncated(path: &Path, header: &NpyHeader, expected: u64, got: u64) -> Error 
     )
 }
 
-/// Reads magic, version and header dict; returns the header and its total byte length.
-fn read_npy_header<R: Read>(r: &mut R, path: &Path) -> Result<(NpyHeader, usize)> {
+/// Reads magic, version and header dict.
+fn read_npy_header<R: Read>(r: &mut R, path: &Path, shape: ShapeRule) -> Result<NpyHeader> {
     let mut preamble = [0u8; 8];
     read_exact_or(
         r,
@@ -349,8 +403,9 @@ fn read_npy_header<R: Read>(r: &mut R, path: &Path) -> Result<(NpyHeader, usize)
         "the file is too short to be an .npy array",
     )?;
     if &preamble[..6] != b"\x93NUMPY" {
-        return Err(Error::input(
+        return Err(Error::input_at(
             path,
+            "byte 0",
             "not an .npy file (missing the \\x93NUMPY magic)",
         ));
     }
@@ -385,8 +440,8 @@ fn read_npy_header<R: Read>(r: &mut R, path: &Path) -> Result<(NpyHeader, usize)
     } else {
         raw.iter().map(|&b| b as char).collect()
     };
-    let header = parse_header(&text).map_err(|m| Error::input_at(path, "header", m))?;
-    Ok((header, 8 + len_bytes + header_len))
+    let data_start = 8 + len_bytes + header_len;
+    parse_header(&text, shape, data_start).map_err(|m| Error::input_at(path, "header", m))
 }
 
 fn read_exact_or<R: Read>(r: &mut R, buf: &mut [u8], path: &Path, msg: &str) -> Result<()> {
@@ -396,8 +451,12 @@ fn read_exact_or<R: Read>(r: &mut R, buf: &mut [u8], path: &Path, msg: &str) -> 
     })
 }
 
-/// Parses the header dict into dtype, order and a 2-D shape.
-fn parse_header(text: &str) -> std::result::Result<NpyHeader, String> {
+/// Parses the header dict into dtype, order and a shape the `shape` rule accepts.
+fn parse_header(
+    text: &str,
+    shape_rule: ShapeRule,
+    data_start: usize,
+) -> std::result::Result<NpyHeader, String> {
     let dict = pylit::parse_dict(text)?;
     let get = |k: &str| {
         dict.iter()
@@ -426,19 +485,14 @@ fn parse_header(text: &str) -> std::result::Result<NpyHeader, String> {
             .collect::<std::result::Result<Vec<usize>, String>>()?,
         _ => return Err("'shape' is not a tuple".into()),
     };
-    match shape.as_slice() {
-        &[rows, dims] => Ok(NpyHeader {
-            dtype,
-            fortran_order,
-            rows,
-            dims,
-        }),
-        other => Err(format!(
-            "{}-D array of shape {}: expected a 2-D matrix (rows × dims)",
-            other.len(),
-            pylit::shape_str(other)
-        )),
-    }
+    let (rows, dims) = shape_rule(&shape)?;
+    Ok(NpyHeader {
+        dtype,
+        fortran_order,
+        rows,
+        dims,
+        data_start,
+    })
 }
 
 /// float32/float64 in either byte order: `<f4`, `>f4`, `<f8`, `>f8` (`=` is native).
@@ -902,8 +956,12 @@ mod tests {
 
     #[test]
     fn header_with_python2_longs_and_trailing_comma_parses() {
-        let h = parse_header("{'descr': '>f8', 'fortran_order': True, 'shape': (3L, 4L), }  \n")
-            .unwrap();
+        let h = parse_header(
+            "{'descr': '>f8', 'fortran_order': True, 'shape': (3L, 4L), }  \n",
+            matrix_shape,
+            0,
+        )
+        .unwrap();
         assert_eq!(
             h,
             NpyHeader {
@@ -913,15 +971,29 @@ mod tests {
                 },
                 fortran_order: true,
                 rows: 3,
-                dims: 4
+                dims: 4,
+                data_start: 0,
             }
         );
     }
 
     #[test]
+    fn a_curve_is_one_dimensional_or_a_single_row_or_column() {
+        assert_eq!(curve_shape(&[7]), Ok((7, 1)));
+        assert_eq!(curve_shape(&[7, 1]), Ok((7, 1)));
+        assert_eq!(curve_shape(&[1, 7]), Ok((1, 7)));
+        let err = curve_shape(&[2, 7]).unwrap_err();
+        assert!(err.contains("expected one curve"), "{err}");
+    }
+
+    #[test]
     fn one_dimensional_header_is_rejected_with_its_shape() {
-        let err =
-            parse_header("{'descr': '<f4', 'fortran_order': False, 'shape': (7,), }").unwrap_err();
+        let err = parse_header(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (7,), }",
+            matrix_shape,
+            0,
+        )
+        .unwrap_err();
         assert!(err.contains("1-D array of shape (7,)"), "{err}");
     }
 }

@@ -7,9 +7,9 @@
 //! part (`TD3_Hopper-v1`), or `value` when nothing is left. The file holds
 //! no steps, so the step is the evaluation's index in the file (0, 1, 2, ...).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::embeddings;
 use super::tidy::{Row, TidyBuilder};
 use super::{Study, natural_cmp};
 use crate::error::{Error, Result};
@@ -62,7 +62,7 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
                 ),
             ));
         }
-        let curve = read(file)?;
+        let curve = embeddings::read_npy_curve(file)?;
         for (i, value) in curve.iter().enumerate() {
             builder.push(Row {
                 condition: &condition,
@@ -100,115 +100,6 @@ pub fn load_file(path: &Path) -> Result<Study> {
     load(&root, std::slice::from_ref(&path.to_path_buf()))
 }
 
-/// The values of a 1-D `.npy` array (or a single row or column) of float32
-/// or float64 in either byte order. NaN stays NaN: a missing value.
-pub fn read(path: &Path) -> Result<Vec<f64>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| Error::io(path, &e))?;
-    let at =
-        |offset: usize, message: String| Error::input_at(path, format!("byte {offset}"), message);
-    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
-        return Err(at(
-            0,
-            "not an .npy file (missing the \\x93NUMPY magic)".into(),
-        ));
-    }
-    let (header_len, header_start) = match bytes[6] {
-        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        ),
-        v => {
-            return Err(at(
-                6,
-                format!(".npy format version {v} is not supported (expected 1, 2 or 3)"),
-            ));
-        }
-    };
-    let data_start = header_start + header_len;
-    let header = bytes
-        .get(header_start..data_start)
-        .and_then(|h| std::str::from_utf8(h).ok())
-        .ok_or_else(|| at(header_start, "truncated or unreadable .npy header".into()))?;
-    let descr = quoted_after(header, "'descr'")
-        .ok_or_else(|| at(header_start, "the header has no 'descr' string".into()))?;
-    let (width, big_endian) = match descr {
-        "<f8" => (8, false),
-        ">f8" => (8, true),
-        "<f4" => (4, false),
-        ">f4" => (4, true),
-        "=f8" => (8, cfg!(target_endian = "big")),
-        "=f4" => (4, cfg!(target_endian = "big")),
-        other => {
-            return Err(at(
-                header_start,
-                format!("dtype '{other}' is not supported: expected float32 or float64"),
-            ));
-        }
-    };
-    let shape = shape_of(header)
-        .ok_or_else(|| at(header_start, "the header has no readable 'shape'".into()))?;
-    let count = match shape.as_slice() {
-        [n] => *n,
-        [1, n] | [n, 1] => *n,
-        other => {
-            return Err(at(
-                header_start,
-                format!("shape {other:?}: expected one curve (a 1-D array)"),
-            ));
-        }
-    };
-    let data = &bytes[data_start.min(bytes.len())..];
-    let expected = count.saturating_mul(width);
-    if data.len() != expected {
-        return Err(at(
-            data_start + data.len().min(expected),
-            format!(
-                "the header says {count} values ({expected} bytes) but {} bytes of data follow",
-                data.len()
-            ),
-        ));
-    }
-    Ok(data
-        .chunks_exact(width)
-        .map(|c| match (width, big_endian) {
-            (8, false) => f64::from_le_bytes(c.try_into().unwrap_or([0; 8])),
-            (8, true) => f64::from_be_bytes(c.try_into().unwrap_or([0; 8])),
-            (_, false) => f64::from(f32::from_le_bytes(c.try_into().unwrap_or([0; 4]))),
-            (_, true) => f64::from(f32::from_be_bytes(c.try_into().unwrap_or([0; 4]))),
-        })
-        .collect())
-}
-
-/// The quoted string after `key:` in a header dict: `'descr': '<f8'` → `<f8`.
-fn quoted_after<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let rest = &header[header.find(key)? + key.len()..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
-    let rest = &rest[1..];
-    Some(&rest[..rest.find(quote)?])
-}
-
-/// The `'shape': (n,)` tuple of a header dict.
-fn shape_of(header: &str) -> Option<Vec<usize>> {
-    let rest = &header[header.find("'shape'")? + "'shape'".len()..];
-    let rest = rest
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('(')?;
-    let inner = &rest[..rest.find(')')?];
-    inner
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('L').parse::<usize>().ok())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,13 +119,5 @@ mod tests {
         assert_eq!(parts("emb.npy"), None);
         assert_eq!(parts("curve3.npy"), None);
         assert_eq!(parts("a_3.csv"), None);
-    }
-
-    #[test]
-    fn header_fields_are_found() {
-        let h = "{'descr': '<f8', 'fortran_order': False, 'shape': (201,), }";
-        assert_eq!(quoted_after(h, "'descr'"), Some("<f8"));
-        assert_eq!(shape_of(h), Some(vec![201]));
-        assert_eq!(shape_of("{'shape': (1, 5), }"), Some(vec![1, 5]));
     }
 }
