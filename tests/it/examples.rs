@@ -36,13 +36,14 @@ fn case(name: &str) -> Value {
         .expect("the case")
 }
 
-fn compare_json(table: &str, extra: &[&str]) -> Value {
+/// The JSON report of `xreport COMMAND scores.csv ARGS... --format json` on `table`.
+fn report_json(command: &str, table: &str, args: &[&str]) -> Value {
     let dir = tree(&[("scores.csv", table)]);
     let out = xreport()
-        .arg("compare")
+        .arg(command)
         .arg(dir.path().join("scores.csv"))
-        .args(["--baseline", "sys_a", "--format", "json"])
-        .args(extra)
+        .args(args)
+        .args(["--format", "json"])
         .output()
         .expect("runs");
     assert!(
@@ -51,6 +52,12 @@ fn compare_json(table: &str, extra: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn compare_json(table: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["--baseline", "sys_a"];
+    args.extend_from_slice(extra);
+    report_json("compare", table, &args)
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
@@ -149,19 +156,7 @@ fn with_two_seeds_the_seeds_are_the_unit_and_examples_are_reported_beside() {
 
 #[test]
 fn summary_counts_seeds_not_examples() {
-    let dir = tree(&[("scores.csv", &csv(&case("two_seeds")))]);
-    let out = xreport()
-        .arg("summary")
-        .arg(dir.path().join("scores.csv"))
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let report = report_json("summary", &csv(&case("two_seeds")), &[]);
     for group in report["groups"].as_array().expect("groups") {
         assert_eq!(group["n"], 2, "{group}");
     }
