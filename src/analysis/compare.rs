@@ -158,6 +158,9 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
+/// How the footnote names the test when every comparison is over examples.
+const EXAMPLES_TEST: &str = "paired-examples";
+
 /// The unit a comparison's interval and test are over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -534,6 +537,7 @@ pub fn method_note(settings: &Settings, seeds: &[(String, usize)], compared: &st
         "welch" => "Welch's t-test",
         "student" => "Student's t-test",
         "paired" => "paired t-test",
+        EXAMPLES_TEST => "paired t-test over test examples (bootstrap CI: examples resampled)",
         "mannwhitney" => "Mann–Whitney U test",
         _ => "permutation test",
     };
@@ -676,9 +680,15 @@ impl Report for CompareReport {
         table.caption = output.caption.clone().map(|c| style.escape(&c));
         table.label = output.label.clone();
         table.fragment = output.fragment;
+        // With one seed per condition every row is tested over its examples.
+        let mut settings = self.settings.clone();
+        if !self.comparisons.is_empty() && self.comparisons.iter().all(|c| c.unit == Unit::Examples)
+        {
+            settings.test = EXAMPLES_TEST;
+        }
         table.notes = vec![
             style.escape(&method_note(
-                &self.settings,
+                &settings,
                 &seeds_per_condition(&self.groups)
                     .into_iter()
                     .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))

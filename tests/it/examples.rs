@@ -112,6 +112,24 @@ fn one_seed_per_system_is_compared_over_paired_examples() {
 }
 
 #[test]
+fn the_text_table_names_the_test_over_examples() {
+    let dir = tree(&[("scores.csv", &csv(&case("one_seed")))]);
+    let out = xreport()
+        .arg("compare")
+        .arg(dir.path().join("scores.csv"))
+        .args(["--baseline", "sys_a"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("Test: paired t-test over test examples"),
+        "{text}"
+    );
+    assert!(!text.contains("Welch"), "{text}");
+}
+
+#[test]
 fn with_two_seeds_the_seeds_are_the_unit_and_examples_are_reported_beside() {
     let case = case("two_seeds");
     let report = compare_json(&csv(&case), &[]);
