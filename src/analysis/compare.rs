@@ -537,7 +537,7 @@ pub fn method_note(settings: &Settings, seeds: &[(String, usize)], compared: &st
         "welch" => "Welch's t-test",
         "student" => "Student's t-test",
         "paired" => "paired t-test",
-        EXAMPLES_TEST => "paired t-test over test examples (bootstrap CI: examples resampled)",
+        EXAMPLES_TEST => "paired t-test over test examples",
         "mannwhitney" => "Mann–Whitney U test",
         _ => "permutation test",
     };
