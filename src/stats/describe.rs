@@ -42,7 +42,7 @@ fn pairwise_block(start: usize, len: usize, value: &mut impl FnMut(usize) -> f64
 }
 
 /// A run of at most 128 terms. Kept apart from the recursion so that `value`
-/// (a bootstrap's random draw) is inlined into the loops.
+/// (a bootstrap's gather of resampled values) is inlined into the loops.
 #[inline(always)]
 fn pairwise_leaf(start: usize, len: usize, value: &mut impl FnMut(usize) -> f64) -> f64 {
     if len < 8 {
