@@ -47,6 +47,29 @@ pub struct Study {
     pub per_input: Vec<Vec<String>>,
 }
 
+impl Study {
+    /// A study read from tables or files rather than run folders: its tidy
+    /// rows and the conditions they name (natural order, once each).
+    pub(crate) fn of_table(
+        results: DataFrame,
+        mut conditions: Vec<String>,
+        roots: Vec<PathBuf>,
+    ) -> Study {
+        conditions.sort_by(|a, b| natural_cmp(a, b));
+        conditions.dedup();
+        Study {
+            results,
+            runs: Vec::new(),
+            repeats: Vec::new(),
+            skipped: Vec::new(),
+            per_input: vec![conditions.clone()],
+            conditions,
+            labels: BTreeMap::new(),
+            roots,
+        }
+    }
+}
+
 /// A run or file that was not used, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skipped {

@@ -9,9 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Study;
 use super::embeddings;
 use super::tidy::{Row, TidyBuilder};
-use super::{Study, natural_cmp};
 use crate::error::{Error, Result};
 
 /// The metric and seed a curve file's name gives, or `None` when it is not one.
@@ -76,18 +76,11 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
         }
         conditions.push(condition);
     }
-    conditions.sort_by(|a, b| natural_cmp(a, b));
-    conditions.dedup();
-    Ok(Study {
-        results: builder.finish(),
-        runs: Vec::new(),
-        repeats: Vec::new(),
-        skipped: Vec::new(),
-        per_input: vec![conditions.clone()],
+    Ok(Study::of_table(
+        builder.finish(),
         conditions,
-        labels: Default::default(),
-        roots: vec![root.to_path_buf()],
-    })
+        vec![root.to_path_buf()],
+    ))
 }
 
 /// A single curve file given as an argument: its folder is the condition.

@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Study;
 use super::history::open_csv;
 use super::tidy::{Row, TidyBuilder};
-use super::tree::folder_name;
-use super::{Skipped, Study, natural_cmp};
+use super::tree::{folder_name, parts_below};
 use crate::error::{Error, Result};
 
 /// The step column of the Tianshou layout.
@@ -49,32 +49,18 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
         read_file(file, &condition, &mut builder)?;
         conditions.push(condition);
     }
-    conditions.sort_by(|a, b| natural_cmp(a, b));
-    conditions.dedup();
-    Ok(Study {
-        results: builder.finish(),
-        runs: Vec::new(),
-        repeats: Vec::new(),
-        skipped: Vec::<Skipped>::new(),
-        per_input: vec![conditions.clone()],
+    Ok(Study::of_table(
+        builder.finish(),
         conditions,
-        labels: Default::default(),
-        roots: vec![root.to_path_buf()],
-    })
+        vec![root.to_path_buf()],
+    ))
 }
 
 /// The CSV's folder below the root, `/`-joined; the root's own name when the
 /// CSV is in the root (`xreport compare Hopper-v3/sac Hopper-v3/td3`).
 pub(crate) fn condition_of(root: &Path, file: &Path) -> String {
     let folder = file.parent().unwrap_or(root);
-    let rel: Vec<String> = folder
-        .strip_prefix(root)
-        .map(|r| {
-            r.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let rel = parts_below(root, folder);
     if rel.is_empty() {
         folder_name(folder)
     } else {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::Study;
 use super::tidy::{Row, TidyBuilder};
-use super::{Study, natural_cmp};
 use crate::error::{Error, Result};
 
 /// The names of the table's columns (`--condition-col`, `--seed-col`, ...).
@@ -331,16 +331,9 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             });
         }
     }
-    seen_conditions.sort_by(|a, b| natural_cmp(a, b));
-    let results = builder.finish();
-    Ok(Study {
-        per_input: vec![seen_conditions.clone()],
-        results,
-        runs: Vec::new(),
-        repeats: Vec::new(),
-        skipped: Vec::new(),
-        conditions: seen_conditions,
-        labels: Default::default(),
-        roots: Vec::new(),
-    })
+    Ok(Study::of_table(
+        builder.finish(),
+        seen_conditions,
+        Vec::new(),
+    ))
 }

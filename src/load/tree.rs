@@ -214,20 +214,24 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
 /// directly under the root belongs to the root's condition when its name is a
 /// seed, else it is a condition of its own.
 fn condition_of(root: &Path, dir: &Path, named_as_seed: bool) -> String {
-    let rel: Vec<String> = dir
-        .strip_prefix(root)
-        .map(|r| {
-            r.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let rel = parts_below(root, dir);
     match rel.len() {
         0 => folder_name(dir.parent().unwrap_or(dir)),
         1 if named_as_seed => folder_name(root),
         1 => rel[0].clone(),
         n => rel[..n - 1].join("/"),
     }
+}
+
+/// The components of `path` below `root` (none when it is not below it).
+pub(crate) fn parts_below(root: &Path, path: &Path) -> Vec<String> {
+    path.strip_prefix(root)
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A folder's own name, resolving `.` and `..` through the file system.
