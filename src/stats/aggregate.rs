@@ -7,8 +7,6 @@
 //! different numbers of runs; the "flattened" statistics then weight each
 //! task by its run count, as the rliable functions do on a ragged list.
 
-use rayon::prelude::*;
-
 use crate::stats::bootstrap::{self, CiMethod, Interval};
 use crate::stats::{describe, rng};
 
@@ -160,19 +158,21 @@ pub fn stratified_intervals(
     let m = which.len();
     let layout = Layout::new(tasks);
     let mut replicates = vec![0.0; cfg.resamples * m];
-    replicates
-        .par_chunks_mut(CHUNK_RESAMPLES * m)
-        .enumerate()
-        .for_each(|(chunk, slots)| {
-            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
+    rng::fill_in_chunks(
+        &mut replicates,
+        CHUNK_RESAMPLES * m,
+        cfg.seed,
+        key,
+        |rng, slots| {
             let mut scratch = Scratch::new(&layout, tasks.len());
             for row in slots.chunks_mut(m) {
-                scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
+                scratch.resample(tasks, &layout, cfg.gamma, rng);
                 for (slot, &w) in row.iter_mut().zip(which) {
                     *slot = scratch.statistic(w, &layout);
                 }
             }
-        });
+        },
+    );
     let intervals = (0..m)
         .map(|j| {
             let mut column: Vec<f64> = replicates.iter().skip(j).step_by(m).copied().collect();
@@ -231,14 +231,15 @@ pub fn profile_intervals(
     let mut descending: Vec<usize> = (0..m).collect();
     descending.sort_by(|&a, &b| taus[b].total_cmp(&taus[a]));
     let mut replicates = vec![0.0; cfg.resamples * m];
-    replicates
-        .par_chunks_mut(CHUNK_RESAMPLES * m)
-        .enumerate()
-        .for_each(|(chunk, slots)| {
-            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
+    rng::fill_in_chunks(
+        &mut replicates,
+        CHUNK_RESAMPLES * m,
+        cfg.seed,
+        key,
+        |rng, slots| {
             let mut scratch = Scratch::new(&layout, tasks.len());
             for row in slots.chunks_mut(m) {
-                scratch.resample(tasks, &layout, cfg.gamma, &mut rng);
+                scratch.resample(tasks, &layout, cfg.gamma, rng);
                 // Draws at sorted positions ≥ p, walked from the top.
                 let mut above = 0u64;
                 let mut p = layout.sorted.len();
@@ -250,7 +251,8 @@ pub fn profile_intervals(
                     row[j] = above as f64 / total;
                 }
             }
-        });
+        },
+    );
     Some(
         (0..m)
             .map(|j| {
@@ -459,20 +461,22 @@ pub fn probability_of_improvement_interval(
         return None;
     }
     let mut replicates = vec![0.0; cfg.resamples];
-    replicates
-        .par_chunks_mut(CHUNK_RESAMPLES)
-        .enumerate()
-        .for_each(|(chunk, slots)| {
-            let mut rng = rng::stream(cfg.seed, key, chunk as u64);
+    rng::fill_in_chunks(
+        &mut replicates,
+        CHUNK_RESAMPLES,
+        cfg.seed,
+        key,
+        |rng, slots| {
             let (mut fx, mut fy) = (Vec::new(), Vec::new());
             for slot in slots {
-                resample_into(x, &mut rng, &mut fx);
-                resample_into(y, &mut rng, &mut fy);
+                resample_into(x, rng, &mut fx);
+                resample_into(y, rng, &mut fy);
                 let xs = split(&fx, x);
                 let ys = split(&fy, y);
                 *slot = probability_of_improvement(&xs, &ys).unwrap_or(f64::NAN);
             }
-        });
+        },
+    );
     Some(bootstrap::interval_from_replicates(
         point,
         &mut replicates,

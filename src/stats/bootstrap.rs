@@ -2,13 +2,12 @@
 //! `scipy.stats.bootstrap` (two-sided; methods percentile, basic and BCa).
 //!
 //! Replicates are computed in chunks of [`CHUNK_RESAMPLES`] resamples, chunk
-//! `c` drawing from `rng::stream(seed, key, c)`; rayon runs the chunks, so the
+//! `c` drawing from `rng::stream(seed, key, c)` ([`rng::fill_in_chunks`]), so the
 //! replicates are bit-identical for any thread count. A resample's values are
 //! never copied: a chunk draws its indices, then sums the values they point at.
 //! A difference of independent means reuses each group's replicates
 //! ([`mean_diff_ci_of_replicates`]), so a group is resampled once per command.
 
-use rayon::prelude::*;
 use serde::Serialize;
 use statrs::function::erf::{erfc, erfc_inv};
 
@@ -459,23 +458,20 @@ pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec
         return None;
     }
     let mut out = vec![0.0; cfg.resamples];
-    out.par_chunks_mut(CHUNK_RESAMPLES)
-        .enumerate()
-        .for_each(|(chunk, slots)| {
-            let mut stream = rng::stream(cfg.seed, key, chunk as u64);
-            // Indices of as many resamples as fit in 256 KB (at least one),
-            // so the buffer stays in cache for any n.
-            let batch = (INDEX_BUFFER / x.len()).max(1);
-            let mut indices = vec![0u32; batch.min(slots.len()) * x.len()];
-            for slots in slots.chunks_mut(batch) {
-                let indices = &mut indices[..slots.len() * x.len()];
-                stream.fill_indices(n, indices);
-                for (slot, drawn) in slots.iter_mut().zip(indices.chunks_exact(x.len())) {
-                    *slot = describe::pairwise_sum(x.len(), &mut |i| x[drawn[i] as usize])
-                        / x.len() as f64;
-                }
+    rng::fill_in_chunks(&mut out, CHUNK_RESAMPLES, cfg.seed, key, |stream, slots| {
+        // Indices of as many resamples as fit in 256 KB (at least one),
+        // so the buffer stays in cache for any n.
+        let batch = (INDEX_BUFFER / x.len()).max(1);
+        let mut indices = vec![0u32; batch.min(slots.len()) * x.len()];
+        for slots in slots.chunks_mut(batch) {
+            let indices = &mut indices[..slots.len() * x.len()];
+            stream.fill_indices(n, indices);
+            for (slot, drawn) in slots.iter_mut().zip(indices.chunks_exact(x.len())) {
+                *slot =
+                    describe::pairwise_sum(x.len(), &mut |i| x[drawn[i] as usize]) / x.len() as f64;
             }
-        });
+        }
+    });
     Some(out)
 }
 

@@ -16,6 +16,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 
 const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -65,6 +66,22 @@ pub struct Stream {
     state: Xoshiro256PlusPlus,
     /// The low half of the last 64-bit output, not yet used.
     spare: Option<u32>,
+}
+
+/// Fill `out` in parallel, `chunk_len` values at a time, chunk c from
+/// [`stream`]`(seed, key, c)`. The work is split per chunk, never per thread,
+/// so `out` is the same for any thread count: every seeded resampling loop
+/// goes through here.
+pub fn fill_in_chunks<T: Send>(
+    out: &mut [T],
+    chunk_len: usize,
+    seed: u64,
+    key: u64,
+    fill: impl Fn(&mut Stream, &mut [T]) + Sync,
+) {
+    out.par_chunks_mut(chunk_len)
+        .enumerate()
+        .for_each(|(chunk, slots)| fill(&mut stream(seed, key, chunk as u64), slots));
 }
 
 /// The [`Stream`] of one `(seed, key, chunk)`.
