@@ -193,10 +193,7 @@ pub fn run(
     );
     if let Some(scores) = ExampleScores::of(study) {
         attach_examples(&mut comparisons, &scores, describe, inference);
-        correct(&mut comparisons, inference);
-        for c in &mut comparisons {
-            c.verdict = verdict(c, metrics.direction(&c.metric));
-        }
+        conclude(&mut comparisons, metrics, inference);
     }
     CompareReport {
         xreport_version: report::VERSION,
@@ -285,10 +282,7 @@ pub fn compare_groups(
         comparisons.extend(c);
     }
     stats.sort_by_key(|(i, _)| *i);
-    correct(&mut comparisons, inference);
-    for c in &mut comparisons {
-        c.verdict = verdict(c, metrics.direction(&c.metric));
-    }
+    conclude(&mut comparisons, metrics, inference);
     (stats.into_iter().map(|(_, g)| g).collect(), comparisons)
 }
 
@@ -477,6 +471,14 @@ fn compare_pair(
             .push(format!("test undefined: {undefined}")),
     }
     comparison
+}
+
+/// Correct the p-values by family, then give each comparison its verdict.
+fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
+    correct(comparisons, inference);
+    for c in comparisons {
+        c.verdict = verdict(c, metrics.direction(&c.metric));
+    }
 }
 
 /// Adjust the p-values of each family and mark significance.
