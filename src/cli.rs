@@ -51,6 +51,9 @@ pub struct InputArgs {
     /// Metrics (globs) where higher is better, overriding the name rule
     #[arg(long, value_name = "GLOB")]
     pub higher_is_better: Vec<String>,
+    /// Conditions from these config keys (comma-separated globs; `path` = the folder rule), e.g. model,optim.lr
+    #[arg(long, value_name = "KEYS")]
+    pub group_by: Option<String>,
     /// Count runs without a known seed, using the folder name as seed id
     #[arg(long)]
     pub allow_unseeded: bool,

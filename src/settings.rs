@@ -15,6 +15,7 @@ use crate::cli::{
 };
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
+use crate::load::condition::GroupBy;
 use crate::load::table::ColumnNames;
 use crate::render::Format;
 use crate::stats::bootstrap::CiMethod;
@@ -61,8 +62,42 @@ pub fn inputs(args: &InputArgs) -> Result<Inputs> {
             columns,
             allow_unseeded: args.allow_unseeded,
             skip_bad: args.skip_bad,
+            group_by: group_by(args.group_by.as_deref(), study.as_ref())?,
+            explicit_metrics: if args.metrics.is_empty() {
+                None
+            } else {
+                Some(glob_set(&args.metrics, "--metric")?)
+            },
         },
         study,
+    })
+}
+
+/// `--group-by`, else the study file's `group_by`.
+fn group_by(flag: Option<&str>, study: Option<&Located>) -> Result<GroupBy> {
+    let keys: Vec<String> = match flag {
+        Some(text) => text.split(',').map(|k| k.trim().to_string()).collect(),
+        None => match study.and_then(|s| s.file.group_by.as_ref()) {
+            Some(keys) => keys.keys(),
+            None => return Ok(GroupBy::default()),
+        },
+    };
+    let keys: Vec<String> = keys.into_iter().filter(|k| !k.is_empty()).collect();
+    if keys.is_empty() {
+        return Err(Error::usage(
+            "--group-by needs config keys, e.g. --group-by model,optim.lr (or `path`)",
+        ));
+    }
+    let path = keys.iter().any(|k| k == "path");
+    let globs: Vec<String> = keys.iter().filter(|k| *k != "path").cloned().collect();
+    Ok(GroupBy {
+        keys: if globs.is_empty() && path {
+            None
+        } else {
+            Some(glob_set(&globs, "--group-by")?)
+        },
+        path,
+        text: keys.join(","),
     })
 }
 
@@ -534,6 +569,7 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
         metrics: Vec::new(),
         lower_is_better: Vec::new(),
         higher_is_better: Vec::new(),
+        group_by: None,
         allow_unseeded: args.allow_unseeded,
         skip_bad: args.skip_bad,
         study: args.study.clone(),

@@ -17,6 +17,8 @@ pub struct StudyFile {
     pub runs: Option<String>,
     pub baseline: Option<String>,
     pub treatments: Option<Vec<String>>,
+    /// Config keys (globs) that name conditions, as `--group-by`.
+    pub group_by: Option<GroupByKeys>,
     #[serde(default)]
     pub stats: StatsSection,
     #[serde(default)]
@@ -25,6 +27,23 @@ pub struct StudyFile {
     pub ablation: AblationSection,
     #[serde(default)]
     pub check: CheckSection,
+}
+
+/// `group_by = "model, optim.lr"` or `group_by = ["model", "optim.lr"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum GroupByKeys {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl GroupByKeys {
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            GroupByKeys::Text(text) => text.split(',').map(|k| k.trim().to_string()).collect(),
+            GroupByKeys::List(list) => list.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,7 +7,7 @@ use globset::Glob;
 use serde_json::Value;
 
 use super::{Context, Finding, Level, Rule, list, plural};
-use crate::load::config::is_seed_key;
+use crate::load::keys::is_seed as is_seed_key;
 use crate::load::{Run, display_path};
 
 const LOGGED: Rule = Rule {

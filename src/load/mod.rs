@@ -1,11 +1,14 @@
 //! Loading every input layout into one [`Study`]: the tidy table plus per-run
 //! metadata and the list of what was skipped and why. No statistics here.
 
+pub mod condition;
 pub mod config;
 pub mod embeddings;
+pub mod generated;
 pub mod history;
 pub mod index;
 pub mod json;
+pub mod keys;
 pub mod mlflow;
 pub mod multitask;
 pub mod npy_curve;
@@ -85,6 +88,10 @@ pub struct LoadOptions {
     pub allow_unseeded: bool,
     /// Malformed results/config files skip their run instead of stopping.
     pub skip_bad: bool,
+    /// How run-tree conditions are formed (`--group-by`).
+    pub group_by: condition::GroupBy,
+    /// `--metric` globs: metadata keys they match are read as metrics.
+    pub explicit_metrics: Option<globset::GlobSet>,
 }
 
 /// Load every argument (run folders, run trees or result tables) into one study.
@@ -95,39 +102,77 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
         ));
     }
     let mut parts = Vec::with_capacity(paths.len());
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-        let part = if meta.is_dir() {
-            let store = mlflow::find_store(path);
-            let found = if store.is_none() {
-                scan(path)?
-            } else {
-                Scan::default()
-            };
-            if let Some(store) = store {
-                mlflow::load(path, &store, options)?
-            } else if let Some(db) = mlflow::find_db(path) {
-                mlflow::load_db(path, &db, options)?
-            } else if !found.rl_csvs.is_empty() {
-                rl_csv::load(path, &found.rl_csvs)?
-            } else if !found.npy_curves.is_empty() && !found.runs {
-                npy_curve::load(path, &found.npy_curves)?
-            } else {
-                tree::load_tree(path, options)?
+    let mut trees = Vec::new();
+    for (input, path) in paths.iter().enumerate() {
+        match load_one(path, input, options)? {
+            Loaded::Study(study) => parts.push(Some(study)),
+            Loaded::Tree(tree) => {
+                trees.push(tree);
+                parts.push(None);
             }
-        } else if rl_csv::is_rl_csv(path) {
-            let folder = path.parent().unwrap_or(path);
-            rl_csv::load(folder, std::slice::from_ref(path))?
-        } else if let Some(db) = mlflow::find_db(path) {
-            mlflow::load_db(path.parent().unwrap_or(path), &db, options)?
-        } else if npy_curve::name_parts(path).is_some() {
-            npy_curve::load_file(path)?
-        } else {
-            table::load_table(path, &options.columns)?
-        };
-        parts.push(part);
+        }
     }
+    // Conditions of run trees are decided across every argument at once.
+    let mut runs: Vec<Run> = trees.iter_mut().flat_map(|t| t.runs.drain(..)).collect();
+    condition::assign(&mut runs, &options.group_by)?;
+    for run in runs {
+        let tree = trees
+            .iter_mut()
+            .find(|t| t.input == run.input)
+            .ok_or_else(|| Error::usage("internal: a run lost its argument"))?;
+        tree.runs.push(run);
+    }
+    let mut trees = trees.into_iter();
+    let parts = parts
+        .into_iter()
+        .map(|part| match part {
+            Some(study) => Ok(study),
+            None => trees
+                .next()
+                .ok_or_else(|| Error::usage("internal: a run tree went missing"))
+                .and_then(tree::finish),
+        })
+        .collect::<Result<Vec<Study>>>()?;
     merge(parts, paths)
+}
+
+/// One argument, read: a finished study, or run-tree runs awaiting conditions.
+enum Loaded {
+    Study(Study),
+    Tree(tree::TreeRuns),
+}
+
+fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loaded> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+    let study = if meta.is_dir() {
+        let store = mlflow::find_store(path);
+        let found = if store.is_none() {
+            scan(path)?
+        } else {
+            Scan::default()
+        };
+        if let Some(store) = store {
+            mlflow::load(path, &store, options)?
+        } else if let Some(db) = mlflow::find_db(path) {
+            mlflow::load_db(path, &db, options)?
+        } else if !found.rl_csvs.is_empty() {
+            rl_csv::load(path, &found.rl_csvs)?
+        } else if !found.npy_curves.is_empty() && !found.runs {
+            npy_curve::load(path, &found.npy_curves)?
+        } else {
+            return Ok(Loaded::Tree(tree::read_tree(path, input, options)?));
+        }
+    } else if rl_csv::is_rl_csv(path) {
+        let folder = path.parent().unwrap_or(path);
+        rl_csv::load(folder, std::slice::from_ref(path))?
+    } else if let Some(db) = mlflow::find_db(path) {
+        mlflow::load_db(path.parent().unwrap_or(path), &db, options)?
+    } else if npy_curve::name_parts(path).is_some() {
+        npy_curve::load_file(path)?
+    } else {
+        table::load_table(path, &options.columns)?
+    };
+    Ok(Loaded::Study(study))
 }
 
 /// History files found under a folder, and whether it holds run folders.

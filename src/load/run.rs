@@ -1,13 +1,17 @@
 //! One run folder: its results (metrics), config, environment and compute files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use globset::GlobSet;
+
+use super::condition::{Placement, Source};
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
 use super::history;
 use super::json::{self, Flat};
+use super::keys;
 use crate::error::{Error, Result};
 
 /// Results files, in the order they are merged.
@@ -49,6 +53,16 @@ pub struct Run {
     pub compute: Flat,
     /// Metrics logged over steps (`trainer_state.json`, `metrics.csv`).
     pub history: Vec<history::Point>,
+    /// Numeric keys set aside as metadata (diagnostics, counts; DESIGN 10).
+    pub set_aside: BTreeSet<String>,
+    /// What the run's path says, before configs are looked at.
+    pub placement: Placement,
+    /// Where the condition's name came from.
+    pub condition_source: Source,
+    /// The config keys (and values) that name the condition, when any.
+    pub condition_keys: BTreeMap<String, String>,
+    /// Which argument the run came from.
+    pub input: usize,
 }
 
 /// Whether `dir` holds results: a results file, JSON under `eval_results/`,
@@ -151,12 +165,32 @@ fn same_number(run: &Run, key: &str, value: &Value) -> bool {
     }
 }
 
+impl Run {
+    /// Set aside the numbers that are metadata by [`keys::is_metadata`]
+    /// (diagnostics, counts), unless the user asked for them with `--metric`.
+    pub fn set_aside_metadata(&mut self, explicit: Option<&GlobSet>) {
+        let keep = |key: &str| !keys::is_metadata(key) || explicit.is_some_and(|g| g.is_match(key));
+        let aside: Vec<String> = self.metrics.keys().filter(|k| !keep(k)).cloned().collect();
+        for key in aside {
+            self.metrics.remove(&key);
+            self.set_aside.insert(key);
+        }
+        let set_aside = &mut self.set_aside;
+        self.history.retain(|point| {
+            let kept = keep(&point.metric);
+            if !kept {
+                set_aside.insert(point.metric.clone());
+            }
+            kept
+        });
+    }
+}
+
 /// Numbers are metrics; null is a missing metric value; everything else, the
 /// seed, and keys starting with `_` (logger internals such as W&B's `_runtime`)
 /// are metadata.
-fn insert_result(run: &mut Run, key: String, value: Value) {
-    let last = key.rsplit('.').next().unwrap_or(&key);
-    let is_metadata_key = last.starts_with('_') || config::is_seed_key(&key);
+pub(crate) fn insert_result(run: &mut Run, key: String, value: Value) {
+    let is_metadata_key = key.split('.').any(|p| p.starts_with('_')) || keys::is_seed(&key);
     match value {
         Value::Number(n) if !is_metadata_key => {
             run.metrics

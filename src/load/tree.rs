@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::config::{self, CONFIG_FILES};
+use super::config::CONFIG_FILES;
 use super::run::{self, RESULTS_FILES, Run};
 use super::tidy::{Row, TidyBuilder};
-use super::{LoadOptions, Skipped, Study, display_path, index, natural_cmp, run_name};
+use super::{LoadOptions, Skipped, Study, condition, display_path, index, natural_cmp, run_name};
 use crate::error::{Error, Result};
 
 /// Run folders and failed-run folders found under a root.
@@ -26,8 +26,19 @@ impl Found {
     }
 }
 
-/// Load a run folder, a condition folder or a runs root.
-pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
+/// The runs read under one argument, before conditions are given: those
+/// are judged across every argument's runs ([`super::condition::assign`]).
+#[derive(Debug)]
+pub struct TreeRuns {
+    pub root: PathBuf,
+    /// Which argument it is.
+    pub input: usize,
+    pub runs: Vec<Run>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Read every run under a run folder, a condition folder or a runs root.
+pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<TreeRuns> {
     let found = if run::has_results(root) {
         Found {
             runs: vec![root.to_path_buf()],
@@ -57,7 +68,7 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
     let read: Vec<(PathBuf, Result<Run>)> = found
         .runs
         .par_iter()
-        .map(|dir| (dir.clone(), read_run(root, dir, options)))
+        .map(|dir| (dir.clone(), read_run(root, dir, input, options)))
         .collect();
     let mut runs = Vec::with_capacity(read.len());
     for (dir, result) in read {
@@ -70,11 +81,6 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
             Err(err) => return Err(err),
         }
     }
-    let labels = override_labels(&runs)?;
-    let (runs, repeats) = split_repeats(runs)?;
-    let mut conditions: Vec<String> = runs.iter().map(|r| r.condition.clone()).collect();
-    conditions.sort_by(|a, b| natural_cmp(a, b));
-    conditions.dedup();
     if runs.is_empty() {
         return Err(Error::input(
             root,
@@ -85,15 +91,30 @@ pub fn load_tree(root: &Path, options: &LoadOptions) -> Result<Study> {
             ),
         ));
     }
+    Ok(TreeRuns {
+        root: root.to_path_buf(),
+        input,
+        runs,
+        skipped,
+    })
+}
+
+/// The study of one argument's runs, once each has its condition.
+pub fn finish(tree: TreeRuns) -> Result<Study> {
+    let labels = override_labels(&tree.runs)?;
+    let (runs, repeats) = split_repeats(tree.runs)?;
+    let mut conditions: Vec<String> = runs.iter().map(|r| r.condition.clone()).collect();
+    conditions.sort_by(|a, b| natural_cmp(a, b));
+    conditions.dedup();
     Ok(Study {
         per_input: vec![conditions.clone()],
         results: tidy_frame(&runs),
         runs,
         repeats,
-        skipped,
+        skipped: tree.skipped,
         conditions,
         labels,
-        roots: vec![root.to_path_buf()],
+        roots: vec![tree.root],
     })
 }
 
@@ -151,42 +172,33 @@ fn looks_like_run(dir: &Path) -> bool {
         || dir.join(".hydra").is_dir()
 }
 
-/// Read one run and place it: condition from its path, seed from its name or config.
-fn read_run(root: &Path, dir: &Path, options: &LoadOptions) -> Result<Run> {
+/// Read one run and place it: what its path says, and its seed from every
+/// source that records one.
+fn read_run(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Run> {
     let mut run = run::read(dir)?;
+    run.input = input;
+    run.set_aside_metadata(options.explicit_metrics.as_ref());
+    condition::check_overrides(&run)?;
     let named = naming_dir(root, dir);
-    let dir = named.as_path();
-    let folder = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parsed = run_name::parse(&folder);
-    let base = condition_of(root, dir, parsed.is_some());
-    let seed = parsed
-        .as_ref()
-        .map(|p| p.seed.clone())
-        .or_else(|| config::seed_from(&run.config))
-        .or_else(|| config::seed_from(&run.metadata));
-    run.seed = match seed {
+    let placement = condition::place(root, &named);
+    run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
-        None if options.allow_unseeded => folder.clone(),
+        None if options.allow_unseeded => folder_name(&named),
         None => {
             return Err(Error::input(
-                dir,
+                &named,
                 "unknown seed: name the folder seed_<N> or record `seed` in its config (or pass --allow-unseeded)",
             ));
         }
     };
-    if let Some(p) = parsed {
-        run.condition = match &p.hash {
-            Some(hash) => format!("{base}@{hash}"),
-            None => base,
-        };
-        run.hash = p.hash;
-        run.timestamp = p.timestamp;
-    } else {
-        run.condition = base;
+    if let Some(name) = &placement.seed_name {
+        run.hash = name.hash.clone();
+        run.timestamp = name.timestamp.clone();
     }
+    if run.timestamp.is_none() {
+        run.timestamp = placement.identity.clone();
+    }
+    run.placement = placement;
     Ok(run)
 }
 
@@ -207,19 +219,6 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
             run.to_path_buf()
         }
         _ => dir.to_path_buf(),
-    }
-}
-
-/// The run's path below the root without its own folder, `/`-joined. A run
-/// directly under the root belongs to the root's condition when its name is a
-/// seed, else it is a condition of its own.
-fn condition_of(root: &Path, dir: &Path, named_as_seed: bool) -> String {
-    let rel = parts_below(root, dir);
-    match rel.len() {
-        0 => folder_name(dir.parent().unwrap_or(dir)),
-        1 if named_as_seed => folder_name(root),
-        1 => rel[0].clone(),
-        n => rel[..n - 1].join("/"),
     }
 }
 
@@ -287,7 +286,10 @@ fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
     let mut repeats = Vec::new();
     for ((condition, seed), mut group) in by_seed {
         // None sorts before Some: the untimestamped run comes first.
-        group.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.path.cmp(&b.path)));
+        group.sort_by(|a, b| match (&a.timestamp, &b.timestamp) {
+            (Some(x), Some(y)) => natural_cmp(x, y).then(a.path.cmp(&b.path)),
+            (x, y) => x.cmp(y),
+        });
         let untimestamped = group.iter().filter(|r| r.timestamp.is_none()).count();
         let mut timestamps: Vec<&String> =
             group.iter().filter_map(|r| r.timestamp.as_ref()).collect();

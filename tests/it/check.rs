@@ -223,7 +223,12 @@ fn different_seed_sets_warn_seeds_shared() {
     let moved: Vec<(String, String)> = files
         .iter()
         .filter(|(k, _)| k.starts_with("runs/exp1_span_masking/seed_3/"))
-        .map(|(k, v)| (k.replace("seed_3", "seed_4"), v.clone()))
+        .map(|(k, v)| {
+            (
+                k.replace("seed_3", "seed_4"),
+                v.replace("seed: 3", "seed: 4"),
+            )
+        })
         .collect();
     files.retain(|k, _| !k.starts_with("runs/exp1_span_masking/seed_3/"));
     files.extend(moved);

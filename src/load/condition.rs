@@ -1,0 +1,495 @@
+//! The one place that decides a run's condition and seed (DESIGN sections 2
+//! and 10).
+//!
+//! A run's path below the root is read part by part: tool folders
+//! (`multirun/`, `wandb/`) name nothing, generated parts (Hydra job numbers
+//! and date/time folders, W&B run folders, ids) identify the run, a seed
+//! folder (`seed_42_a3f8c1_20260212_143022`) gives seed, override set and
+//! repeat stamp, and the other parts name the condition. When generated parts
+//! stand where a condition's name or seed would be, the condition comes from
+//! the config instead: the Hydra overrides, or else the config keys whose
+//! values differ across the runs, minus seeds and run-identity keys.
+//! `--group-by` (or the study file's `group_by`) names the keys instead.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use globset::GlobSet;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::generated::{self, Part};
+use super::run::Run;
+use super::run_name::{self, RunName};
+use super::tree::{folder_name, parts_below};
+use super::{display_path, keys};
+use crate::error::{Error, Result};
+
+/// What the path of a run says about it, before configs are looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// The named parts, `/`-joined: the condition by the folder rule.
+    pub named: String,
+    /// The name used when nothing else names the condition: the root's.
+    pub fallback: String,
+    /// The seed folder's name, parsed.
+    pub seed_name: Option<RunName>,
+    /// A seed written as `seed=N` inside an override-named folder.
+    pub seed_pair: Option<String>,
+    /// Generated parts joined: tells repeats of one seed apart.
+    pub identity: Option<String>,
+    /// Generated parts stand where a condition or seed would: the config decides.
+    pub from_config: bool,
+}
+
+/// Where a condition's name came from, for `xreport runs`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The folder rule of section 2.
+    #[default]
+    Folder,
+    /// Config keys whose values differ across the runs.
+    Config,
+    /// Hydra's recorded overrides.
+    Overrides,
+    /// `--group-by` or the study file's `group_by`.
+    GroupBy,
+    /// The experiment of a tracking store (MLflow).
+    Experiment,
+}
+
+/// How conditions are formed: by the rules above, or by named keys.
+#[derive(Debug, Clone, Default)]
+pub struct GroupBy {
+    /// Globs over config keys; `None` when not given.
+    pub keys: Option<GlobSet>,
+    /// `path` was among them: the folder rule's name comes first.
+    pub path: bool,
+    /// As the user wrote it, for messages.
+    pub text: String,
+}
+
+/// Read the path of the run folder `dir` below `root`.
+pub fn place(root: &Path, dir: &Path) -> Placement {
+    let rel = parts_below(root, dir);
+    let (mut parts, fallback): (Vec<(String, std::path::PathBuf)>, String) = if rel.is_empty() {
+        // A run folder given directly: its parent names its condition.
+        let own = folder_name(dir);
+        let parent = dir.parent().map(folder_name).unwrap_or_else(|| own.clone());
+        (vec![(own, dir.to_path_buf())], parent)
+    } else {
+        let mut path = root.to_path_buf();
+        let parts = rel
+            .into_iter()
+            .map(|name| {
+                path.push(&name);
+                (name, path.clone())
+            })
+            .collect();
+        (parts, folder_name(root))
+    };
+    parts.retain(|(name, dir)| generated::classify(name, dir) != Part::Tool);
+    let mut placement = Placement {
+        fallback,
+        ..Placement::default()
+    };
+    // Generated parts at the end identify the run (a job, a timestamped copy).
+    let mut tail = Vec::new();
+    while let Some((name, dir)) = parts.last() {
+        if generated::classify(name, dir) != Part::Generated {
+            break;
+        }
+        tail.insert(0, name.clone());
+        parts.pop();
+    }
+    let mut identity = Vec::new();
+    let mut kept = Vec::new();
+    let last = parts.len().saturating_sub(1);
+    for (i, (name, dir)) in parts.iter().enumerate() {
+        if generated::classify(name, dir) == Part::Generated {
+            identity.push(name.clone());
+            continue;
+        }
+        if let Some(pairs) = override_pairs(name) {
+            // Hydra's `hydra.job.override_dirname`: `model=a,seed=1`.
+            let (seeds, rest): (Vec<_>, Vec<_>) = pairs
+                .into_iter()
+                .partition(|(k, _)| keys::is_seed(k.trim_start_matches('+')));
+            placement.seed_pair = seeds.into_iter().next().map(|(_, v)| v);
+            if !rest.is_empty() {
+                let text: Vec<String> = rest.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                kept.push(text.join(","));
+            }
+            continue;
+        }
+        if i == last {
+            if let Some(parsed) = run_name::parse(name) {
+                placement.seed_name = Some(parsed);
+                continue;
+            }
+            // The run's own folder names the run, unless it is all there is.
+            if !kept.is_empty() || !identity.is_empty() || i > 0 {
+                continue;
+            }
+        }
+        kept.push(name.clone());
+    }
+    placement.named = kept.join("/");
+    identity.extend(tail);
+    placement.from_config =
+        !identity.is_empty() && placement.seed_name.is_none() && placement.seed_pair.is_none();
+    if !identity.is_empty() {
+        placement.identity = Some(identity.join("/"));
+    }
+    placement
+}
+
+/// `a=1,b=x` as pairs; `None` unless every comma part is `key=value`.
+fn override_pairs(name: &str) -> Option<Vec<(String, String)>> {
+    if !name.contains('=') {
+        return None;
+    }
+    name.split(',')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (!k.is_empty()).then(|| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// The seed of a run from every place that records one: the folder name, a
+/// Hydra override, the config's seed keys, the results' seed. Sources that
+/// disagree are an error naming each.
+pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    if let Some(name) = &placement.seed_name {
+        found.push(("the folder name".into(), name.seed.clone()));
+    }
+    if let Some(seed) = &placement.seed_pair {
+        found.push(("the folder name".into(), seed.clone()));
+    }
+    for (key, value) in overrides(run) {
+        if keys::is_seed(&key) {
+            found.push((format!("override `{key}={value}`"), value));
+        }
+    }
+    let config_file = run.config_files.last().cloned().unwrap_or_default();
+    for (key, value) in &run.config {
+        if keys::is_seed(key)
+            && let Some(seed) = seed_text(value)
+        {
+            found.push((format!("{config_file} `{key}`"), seed));
+        }
+    }
+    for (key, value) in &run.metadata {
+        if keys::is_seed(key)
+            && let Some(seed) = seed_text(value)
+        {
+            found.push((format!("the results' `{key}`"), seed));
+        }
+    }
+    let distinct: BTreeSet<&String> = found.iter().map(|(_, seed)| seed).collect();
+    if distinct.len() > 1 {
+        let said: Vec<String> = found
+            .iter()
+            .map(|(source, seed)| format!("{source} says {seed}"))
+            .collect();
+        return Err(Error::input(
+            &run.path,
+            format!(
+                "the run's seed sources disagree: {}; make them agree (or fix the folder name)",
+                said.join(", ")
+            ),
+        ));
+    }
+    Ok(found.into_iter().next().map(|(_, seed)| seed))
+}
+
+/// A seed as text: integers without a decimal point.
+pub fn seed_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Some(i.to_string()),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", f as i64)),
+            _ => None,
+        },
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A run's Hydra overrides as (key, value), `+`/`++` stripped, deletions (`~key`) left out.
+pub fn overrides(run: &Run) -> Vec<(String, String)> {
+    run.overrides
+        .iter()
+        .filter(|o| !o.starts_with('~'))
+        .filter_map(|o| o.split_once('='))
+        .map(|(k, v)| (k.trim_start_matches('+').to_string(), v.to_string()))
+        .collect()
+}
+
+/// A config value as it appears in a condition's name.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The keys a run can be grouped by, with their values: its config, with the
+/// Hydra overrides on top (a config group such as `model=baseline` is only an
+/// override).
+fn settings_of(run: &Run) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = run
+        .config
+        .iter()
+        .map(|(k, v)| (k.clone(), value_text(v)))
+        .collect();
+    out.extend(overrides(run));
+    out
+}
+
+/// Give every run its condition, all arguments' runs at once: the keys that
+/// differ are judged across every run loaded.
+pub fn assign(runs: &mut [Run], group_by: &GroupBy) -> Result<()> {
+    if let Some(globs) = &group_by.keys {
+        return assign_by_keys(runs, globs, group_by);
+    }
+    let mut scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, run) in runs.iter_mut().enumerate() {
+        if run.placement.from_config {
+            scopes
+                .entry(run.placement.named.clone())
+                .or_default()
+                .push(i);
+        } else {
+            run.condition = folder_condition(&run.placement);
+            run.condition_source = Source::Folder;
+        }
+    }
+    for members in scopes.values() {
+        let hydra = members.iter().all(|&i| !runs[i].overrides.is_empty());
+        let settings: Vec<BTreeMap<String, String>> =
+            members.iter().map(|&i| settings_of(&runs[i])).collect();
+        let candidates: BTreeSet<&String> = members
+            .iter()
+            .zip(&settings)
+            .flat_map(|(&i, s)| {
+                let run = &runs[i];
+                let keys: Vec<&String> = if hydra {
+                    run.overrides
+                        .iter()
+                        .filter_map(|o| o.split_once('='))
+                        .filter_map(|(k, _)| s.get_key_value(k.trim_start_matches('+')))
+                        .map(|(k, _)| k)
+                        .collect()
+                } else {
+                    s.keys().collect()
+                };
+                keys
+            })
+            .filter(|k| !keys::is_seed(k) && !keys::is_run_identity(k))
+            .collect();
+        let varying: Vec<String> = candidates
+            .into_iter()
+            .filter(|key| {
+                let values: Vec<Option<&String>> = settings.iter().map(|s| s.get(*key)).collect();
+                let distinct: BTreeSet<&Option<&String>> = values.iter().collect();
+                distinct.len() > 1 && !identifies_each_run(&values)
+            })
+            .cloned()
+            .collect();
+        let source = if hydra {
+            Source::Overrides
+        } else {
+            Source::Config
+        };
+        for (&i, s) in members.iter().zip(&settings) {
+            let chosen: BTreeMap<String, String> = varying
+                .iter()
+                .filter_map(|k| s.get(k).map(|v| (k.clone(), v.clone())))
+                .collect();
+            let run = &mut runs[i];
+            run.condition = name_of(&run.placement, &chosen);
+            run.condition_source = if chosen.is_empty() {
+                Source::Folder
+            } else {
+                source.clone()
+            };
+            run.condition_keys = chosen;
+        }
+    }
+    Ok(())
+}
+
+/// Values unique to every run that look like paths or generated ids: run
+/// names and folders the identity list did not catch.
+fn identifies_each_run(values: &[Option<&String>]) -> bool {
+    let present: Vec<&String> = values.iter().flatten().copied().collect();
+    let distinct: BTreeSet<&&String> = present.iter().collect();
+    present.len() == values.len()
+        && distinct.len() == present.len()
+        && present.len() > 2
+        && present.iter().all(|v| {
+            v.contains('/')
+                || v.contains('\\')
+                || generated::classify(v, Path::new("")) == Part::Generated
+        })
+}
+
+fn assign_by_keys(runs: &mut [Run], globs: &GlobSet, group_by: &GroupBy) -> Result<()> {
+    for run in runs.iter_mut() {
+        let settings = settings_of(run);
+        let chosen: BTreeMap<String, String> = settings
+            .into_iter()
+            .filter(|(k, _)| globs.is_match(k) && !keys::is_seed(k))
+            .collect();
+        if chosen.is_empty() && !group_by.path {
+            let mut names: Vec<String> = run.config.keys().cloned().collect();
+            names.extend(overrides(run).into_iter().map(|(k, _)| k));
+            names.sort();
+            names.dedup();
+            names.truncate(12);
+            return Err(Error::input(
+                &run.path,
+                format!(
+                    "--group-by {}: no config key of this run matches (its keys include: {})",
+                    group_by.text,
+                    if names.is_empty() {
+                        "none; the run has no config".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            ));
+        }
+        let mut placement = run.placement.clone();
+        if !group_by.path {
+            placement.named.clear();
+        }
+        run.condition = if group_by.path && chosen.is_empty() {
+            folder_condition(&placement)
+        } else {
+            name_of(&placement, &chosen)
+        };
+        run.condition_source = Source::GroupBy;
+        run.condition_keys = chosen;
+    }
+    Ok(())
+}
+
+/// The folder rule's condition: the named parts, else the root's name.
+fn folder_condition(placement: &Placement) -> String {
+    let base = if placement.named.is_empty() {
+        placement.fallback.clone()
+    } else {
+        placement.named.clone()
+    };
+    match placement.seed_name.as_ref().and_then(|n| n.hash.as_ref()) {
+        Some(hash) => format!("{base}@{hash}"),
+        None => base,
+    }
+}
+
+/// `model=treatment, optim.lr=0.001`, under the named parts when there are any.
+fn name_of(placement: &Placement, chosen: &BTreeMap<String, String>) -> String {
+    if chosen.is_empty() {
+        return folder_condition(placement);
+    }
+    let pairs: Vec<String> = chosen.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let pairs = pairs.join(", ");
+    if placement.named.is_empty() {
+        pairs
+    } else {
+        format!("{}/{pairs}", placement.named)
+    }
+}
+
+/// Hydra overrides that contradict the recorded config (an edited
+/// `.hydra/config.yaml`, or overrides copied from another job).
+pub fn check_overrides(run: &Run) -> Result<()> {
+    for (key, text) in overrides(run) {
+        let Some(recorded) = run.config.get(&key) else {
+            continue;
+        };
+        let said: Value = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::to_value(v).ok())
+        {
+            Some(v) => v,
+            None => continue,
+        };
+        let agree = match (&said, recorded) {
+            (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+            (a, b) if a.is_object() || a.is_array() || b.is_object() || b.is_array() => true,
+            (Value::String(s), _) if s.contains("${") => true,
+            (a, b) => a == b || value_text(a) == value_text(b),
+        };
+        if !agree {
+            return Err(Error::input(
+                run.path.join(super::config::HYDRA_OVERRIDES),
+                format!(
+                    "override `{key}={text}` disagrees with {} where `{key}` is {}; the job's files do not belong together",
+                    display_path(Path::new(
+                        run.config_files
+                            .last()
+                            .map(String::as_str)
+                            .unwrap_or("its config")
+                    )),
+                    value_text(recorded)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(root: &str, dir: &str) -> Placement {
+        place(Path::new(root), Path::new(dir))
+    }
+
+    #[test]
+    fn a_seed_folder_below_a_condition_gives_the_folder_rule() {
+        let p = placed("runs", "runs/ablations/no_aux/seed_42_a3f8c1");
+        assert_eq!(p.named, "ablations/no_aux");
+        assert_eq!(p.seed_name.unwrap().hash.as_deref(), Some("a3f8c1"));
+        assert!(!p.from_config);
+    }
+
+    #[test]
+    fn hydra_date_and_time_folders_leave_the_condition_to_the_config() {
+        let p = placed("multirun", "multirun/2026-12-01/20-30-01/3");
+        // `3` is a job only with .hydra/ inside; here the date and time decide.
+        assert!(p.from_config);
+        assert_eq!(p.named, "");
+        assert_eq!(p.fallback, "multirun");
+    }
+
+    #[test]
+    fn an_override_named_folder_keeps_its_keys_and_gives_its_seed() {
+        let p = placed("sweep", "sweep/2026-12-01/20-30-01/model=baseline,seed=3");
+        assert_eq!(p.named, "model=baseline");
+        assert_eq!(p.seed_pair.as_deref(), Some("3"));
+        assert!(!p.from_config);
+    }
+
+    #[test]
+    fn a_timestamped_copy_below_a_seed_folder_is_a_repeat_of_that_seed() {
+        let p = placed("runs", "runs/exp/seed_1/20261201_203001");
+        assert_eq!(p.named, "exp");
+        assert_eq!(p.seed_name.unwrap().seed, "1");
+        assert_eq!(p.identity.as_deref(), Some("20261201_203001"));
+        assert!(!p.from_config);
+    }
+
+    #[test]
+    fn a_run_named_below_its_condition_belongs_to_the_condition() {
+        assert_eq!(placed("runs", "runs/cond/run_a").named, "cond");
+        assert_eq!(placed("runs", "runs/exp_a").named, "exp_a");
+    }
+}

@@ -1,0 +1,130 @@
+//! Path parts that tools generate (DESIGN section 10): they identify a run,
+//! never a condition. Hydra's job numbers and date/time folders, W&B run
+//! folders, MLflow run ids, UUIDs and hex ids.
+
+use std::path::Path;
+
+/// What a path part below the runs root says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Chosen by the user: part of a condition's name.
+    Named,
+    /// A tool's fixed folder (`multirun`, `outputs`, `wandb`): names nothing.
+    Tool,
+    /// Generated per run or sweep: identifies a run; the condition must come
+    /// from the run's config.
+    Generated,
+}
+
+/// Folders tools create with a fixed name above their runs.
+const TOOL_FOLDERS: &[&str] = &["multirun", "outputs", "wandb", "mlruns", "lightning_logs"];
+
+/// Classify the path part `name`, the last component of the folder `dir`.
+pub fn classify(name: &str, dir: &Path) -> Part {
+    if TOOL_FOLDERS.contains(&name) {
+        Part::Tool
+    } else if is_hydra_job(name, dir)
+        || is_date_or_time(name)
+        || is_wandb_run(name)
+        || is_uuid(name)
+        || is_hex_id(name)
+    {
+        Part::Generated
+    } else {
+        Part::Named
+    }
+}
+
+/// A Hydra multirun job folder: all digits, with `.hydra/` inside or
+/// `multirun.yaml` in the sweep folder above.
+fn is_hydra_job(name: &str, dir: &Path) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_digit())
+        && (dir.join(".hydra").is_dir()
+            || dir
+                .parent()
+                .is_some_and(|sweep| sweep.join("multirun.yaml").is_file()))
+}
+
+/// Hydra's `${now:%Y-%m-%d}` and `${now:%H-%M-%S}` folders, and the common
+/// `YYYY-MM-DD_HH-MM-SS`, `YYYYMMDD_HHMMSS`, `YYYYMMDD-HHMMSS` stamps.
+fn is_date_or_time(name: &str) -> bool {
+    let shape: String = name
+        .chars()
+        .map(|c| if c.is_ascii_digit() { 'd' } else { c })
+        .collect();
+    matches!(
+        shape.as_str(),
+        "dddd-dd-dd"
+            | "dd-dd-dd"
+            | "dddd-dd-dd_dd-dd-dd"
+            | "dddd-dd-dd_dd-dd"
+            | "dddd-dd-ddTdd-dd-dd"
+            | "dddddddd_dddddd"
+            | "dddddddd-dddddd"
+    )
+}
+
+/// `run-20261201_203001-k3j9x2ab` and `offline-run-…`.
+pub fn is_wandb_run(name: &str) -> bool {
+    let rest = name
+        .strip_prefix("offline-run-")
+        .or_else(|| name.strip_prefix("run-"));
+    let Some(rest) = rest else { return false };
+    let Some((stamp, id)) = rest.split_once('-') else {
+        return false;
+    };
+    is_date_or_time(stamp) && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn is_uuid(name: &str) -> bool {
+    let groups: Vec<&str> = name.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An MLflow run id or a hash: 8 or more hex digits with both a digit and a
+/// letter, so neither a number nor a word (`deadbeef`) is taken for one.
+fn is_hex_id(name: &str) -> bool {
+    name.len() >= 8
+        && name.bytes().all(|b| b.is_ascii_hexdigit())
+        && name.bytes().any(|b| b.is_ascii_digit())
+        && name.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names_are_generated_and_chosen_names_are_not() {
+        let here = Path::new("/nonexistent");
+        for name in [
+            "2026-12-01",
+            "20-30-01",
+            "2026-12-01_20-30-01",
+            "20260212_143022",
+            "run-20261201_203001-k3j9x2ab",
+            "offline-run-20261201_203001-k3j9x2ab",
+            "9f2c4e1a7b3d4c5e8f9a0b1c2d3e4f5a",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ] {
+            assert_eq!(classify(name, here), Part::Generated, "{name}");
+        }
+        for name in [
+            "exp0_baseline",
+            "seed_42",
+            "3",
+            "baseline",
+            "no_span_masking",
+            "deadbeef",
+            "12345678",
+            "run-fast",
+        ] {
+            assert_eq!(classify(name, here), Part::Named, "{name}");
+        }
+        assert_eq!(classify("multirun", here), Part::Tool);
+    }
+}

@@ -1,0 +1,148 @@
+//! What a key names (DESIGN section 10): an evaluation metric, a logger's or
+//! trainer's diagnostic (metadata), a seed, or a run's identity. One list per
+//! question, used by every reader, so `xreport runs` can say why a number was
+//! set aside.
+
+/// Last name parts that are training diagnostics or counters, never results.
+const DIAGNOSTICS: &[&str] = &[
+    "epoch",
+    "step",
+    "global_step",
+    "learning_rate",
+    "lr",
+    "grad_norm",
+    "total_flos",
+];
+
+/// Suffixes of last name parts that are throughput and timing diagnostics.
+const DIAGNOSTIC_SUFFIXES: &[&str] = &["_runtime", "_per_second"];
+
+/// Whether a numeric result key is metadata rather than a metric: logger
+/// internals (`_runtime`, `_wandb.*`: any part starting with `_`), the
+/// diagnostics Trainer and Lightning log (`epoch`, `learning_rate`,
+/// `grad_norm`, `total_flos`, `*_runtime`, `*_samples_per_second`, ...),
+/// counts (`num_*`, `n_*`) and seeds. Metadata stays usable through an
+/// explicit `--metric`.
+pub fn is_metadata(key: &str) -> bool {
+    if key.split(['.', '/']).any(|part| part.starts_with('_')) || is_seed(key) {
+        return true;
+    }
+    let last = last_part(key).to_ascii_lowercase();
+    DIAGNOSTICS.contains(&last.as_str())
+        || last == "runtime"
+        || DIAGNOSTIC_SUFFIXES.iter().any(|s| last.ends_with(s))
+        || last.starts_with("num_")
+        || last.starts_with("n_")
+}
+
+/// Whether a flattened key names the run's seed: `seed`, `*.seed`
+/// (`training.seed`), `random_seed`.
+pub fn is_seed(key: &str) -> bool {
+    let last = last_part(key);
+    last == "seed" || last == "random_seed"
+}
+
+/// Whether a config key identifies a run rather than configures it: output,
+/// log and checkpoint folders, run names and ids, timestamps, hosts, and the
+/// loggers' own sections (`hydra.*`, `wandb.*`, `_wandb`). Such keys differ
+/// between runs of one condition, so they never name a condition.
+pub fn is_run_identity(key: &str) -> bool {
+    let first = key.split(['.', '/']).next().unwrap_or(key);
+    if matches!(first, "hydra" | "wandb") || key.split('.').any(|p| p.starts_with('_')) {
+        return true;
+    }
+    let last = last_part(key).to_ascii_lowercase();
+    const EXACT: &[&str] = &[
+        "dir",
+        "run_name",
+        "run_id",
+        "id",
+        "name_or_path",
+        "timestamp",
+        "date",
+        "time",
+        "datetime",
+        "host",
+        "hostname",
+        "node",
+        "job_id",
+        "resume",
+        "resume_from_checkpoint",
+        "hub_model_id",
+    ];
+    const PARTS: &[&str] = &["dir", "output", "logging", "checkpoint", "ckpt", "slurm"];
+    EXACT.contains(&last.as_str())
+        || last.ends_with("_dir")
+        || last.ends_with("_path") && PARTS.iter().any(|p| last.contains(p))
+        || last.ends_with("_timestamp")
+        || PARTS[1..].iter().any(|p| last.starts_with(p))
+}
+
+fn last_part(key: &str) -> &str {
+    key.rsplit(['.', '/']).next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trainer_and_logger_diagnostics_are_metadata_and_results_are_not() {
+        for key in [
+            "learning_rate",
+            "grad_norm",
+            "epoch",
+            "total_flos",
+            "train_runtime",
+            "eval_samples_per_second",
+            "eval_steps_per_second",
+            "_runtime",
+            "_wandb.runtime",
+            "_step",
+            "num_input_tokens_seen",
+            "n_samples",
+            "config.seed",
+            "train/global_step",
+        ] {
+            assert!(is_metadata(key), "{key}");
+        }
+        for key in [
+            "eval_loss",
+            "eval_accuracy",
+            "train_loss",
+            "loss",
+            "test.wer",
+            "eval/accuracy",
+            "arc_easy.acc_norm",
+            "nll",
+        ] {
+            assert!(!is_metadata(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn output_folders_names_and_times_identify_a_run_but_settings_do_not() {
+        for key in [
+            "output_dir",
+            "training.logging_dir",
+            "run_name",
+            "hydra.run.dir",
+            "wandb.project",
+            "_wandb.cli_version",
+            "checkpoint_path",
+            "trainer.default_root_dir",
+            "timestamp",
+        ] {
+            assert!(is_run_identity(key), "{key}");
+        }
+        for key in [
+            "model",
+            "model.name",
+            "optim.lr",
+            "data.name",
+            "seed_offset",
+        ] {
+            assert!(!is_run_identity(key), "{key}");
+        }
+    }
+}
