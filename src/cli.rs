@@ -33,6 +33,8 @@ pub enum Command {
     Pca(PcaArgs),
     /// The pre-submission checklist: each rule passes, warns or fails with evidence; exit 1 on a failure
     Check(CheckArgs),
+    /// How the inputs were understood: conditions and where each came from, seeds, runs, metrics, what was set aside or skipped
+    Runs(RunsArgs),
     /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
     Aggregate(AggregateArgs),
 }
@@ -136,6 +138,14 @@ pub struct DescribeArgs {
     /// Cut training histories at this step (rows with a larger step are dropped) before any reduction
     #[arg(long, value_name = "N")]
     pub max_step: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

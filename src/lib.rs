@@ -33,6 +33,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Runs(args) => {
+            let inputs = settings::inputs(&args.input)?;
+            let output = settings::output(&args.output)?;
+            if output.format == render::Format::Latex {
+                return Err(error::Error::usage(
+                    "the runs overview prints as text, md, json or csv, not latex",
+                ));
+            }
+            let study = load::load(&inputs.paths, &inputs.load)?;
+            render::emit(&analysis::runs::run(&study), &output)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Compare(args) => {
             let inputs = settings::inputs(&args.input)?;
             let study_file = inputs.study.as_ref();

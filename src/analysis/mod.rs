@@ -13,5 +13,6 @@ pub mod power;
 pub mod reduce;
 pub mod report;
 pub mod roles;
+pub mod runs;
 pub mod summary;
 pub mod test_once;

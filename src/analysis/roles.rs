@@ -65,6 +65,11 @@ pub fn find(study: &Study, name: &str, role: &str) -> Result<String> {
     if study.conditions.iter().any(|c| c == name) {
         return Ok(name.to_string());
     }
+    // `model=a,optim.lr=0.1` for the condition `model=a, optim.lr=0.1`.
+    let spaced = |c: &str| c.replace(", ", ",");
+    if let Some(c) = study.conditions.iter().find(|c| spaced(c) == spaced(name)) {
+        return Ok(c.clone());
+    }
     // A folder path given as a name: match on its last part.
     let trimmed = name.trim_end_matches('/');
     let by_suffix: Vec<&String> = study
@@ -79,12 +84,31 @@ pub fn find(study: &Study, name: &str, role: &str) -> Result<String> {
     }
     Err(Error::usage(format!(
         "the {role} `{name}` is not a condition of these runs; the conditions are: {}",
-        study.conditions.join(", ")
+        listing(study)
     )))
 }
 
-/// The first argument's condition, when it is exactly one.
+/// The first argument's condition when several were given and it is
+/// exactly one; else the condition named as a baseline (DESIGN 10).
 fn infer_baseline(study: &Study) -> Result<String> {
+    if study.per_input.len() <= 1 {
+        let named: Vec<&String> = study
+            .conditions
+            .iter()
+            .filter(|c| is_baseline_name(c))
+            .collect();
+        match named.as_slice() {
+            [one] => return Ok((*one).clone()),
+            [_, _, ..] => {
+                let names: Vec<&str> = named.iter().map(|c| c.as_str()).collect();
+                return Err(Error::usage(format!(
+                    "more than one condition is named as a baseline ({}): name the one with --baseline (or `baseline` in xreport.toml)",
+                    names.join(", ")
+                )));
+            }
+            [] => {}
+        }
+    }
     match study.per_input.first().map(Vec::as_slice) {
         Some([one]) if study.per_input.len() > 1 || study.conditions.len() == 1 => Ok(one.clone()),
         Some(first) if study.per_input.len() > 1 && !first.is_empty() => {
@@ -99,9 +123,31 @@ fn infer_baseline(study: &Study) -> Result<String> {
     }
 }
 
+/// `baseline`, `base`, `control` or `*_baseline`, as the condition's last
+/// path part or as a value of its config keys (`model=baseline`).
+pub fn is_baseline_name(condition: &str) -> bool {
+    let last = condition.rsplit('/').next().unwrap_or(condition);
+    let is_name = |word: &str| {
+        let word = word.trim().to_ascii_lowercase();
+        matches!(word.as_str(), "baseline" | "base" | "control") || word.ends_with("_baseline")
+    };
+    if last.contains('=') {
+        let pairs: Vec<&str> = last.split(", ").collect();
+        pairs.len() == 1 && pairs[0].split_once('=').is_some_and(|(_, v)| is_name(v))
+    } else {
+        is_name(last)
+    }
+}
+
 fn ambiguous(study: &Study) -> Error {
     Error::usage(format!(
         "which condition is the baseline? name it with --baseline (or `baseline` in xreport.toml); the conditions are: {}",
-        study.conditions.join(", ")
+        listing(study)
     ))
+}
+
+/// The conditions for a message, each quoted: names may hold `, `.
+fn listing(study: &Study) -> String {
+    let quoted: Vec<String> = study.conditions.iter().map(|c| format!("`{c}`")).collect();
+    quoted.join(", ")
 }

@@ -234,6 +234,13 @@ pub fn changed_keys(ctx: &Context, condition: &str, reference: &str) -> Option<V
             from: b.get(k).cloned(),
             to: a.get(k).cloned(),
         })
+        .collect::<Vec<Change>>();
+    // A Hydra config group chosen by an override (`model=treatment`) changes
+    // the keys under it (`model.hidden`) as one change.
+    let groups: Vec<String> = changes.iter().map(|c| format!("{}.", c.key)).collect();
+    let changes = changes
+        .into_iter()
+        .filter(|c| !groups.iter().any(|g| c.key.starts_with(g.as_str())))
         .collect();
     Some(changes)
 }

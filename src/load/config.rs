@@ -73,7 +73,51 @@ pub fn read_config(dir: &Path) -> Result<(Vec<String>, Flat)> {
         }
         files.push(name.to_string());
     }
+    if let Some(hyperparameters) = model_card_hyperparameters(&dir.join(MODEL_CARD))? {
+        for (key, value) in hyperparameters {
+            merged.entry(key).or_insert(value);
+        }
+        files.push(MODEL_CARD.to_string());
+    }
     Ok((files, merged))
+}
+
+/// The model card the Hugging Face Trainer writes beside its results.
+pub const MODEL_CARD: &str = "README.md";
+
+/// The "Training hyperparameters" list of a model card written by the
+/// Trainer (tag `generated_from_trainer`): the only place its output folder
+/// records the seed once `training_args.bin` is gone. `None` for any other README.
+fn model_card_hyperparameters(path: &Path) -> Result<Option<Flat>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    if !text.contains("generated_from_trainer") {
+        return Ok(None);
+    }
+    let Some(start) = text.find("### Training hyperparameters") else {
+        return Ok(None);
+    };
+    let mut out = Flat::new();
+    for line in text[start..].lines().skip(1) {
+        if line.starts_with('#') {
+            break;
+        }
+        let Some((key, value)) = line.strip_prefix("- ").and_then(|l| l.split_once(": ")) else {
+            continue;
+        };
+        let value = value.trim();
+        let parsed = match value.parse::<i64>() {
+            Ok(i) => Value::from(i),
+            Err(_) => match value.parse::<f64>() {
+                Ok(f) if f.is_finite() => Value::from(f),
+                _ => Value::from(value),
+            },
+        };
+        out.insert(key.trim().to_string(), parsed);
+    }
+    Ok(Some(out))
 }
 
 /// Hydra overrides (`- model.latent_dim=512`) as `key=value` strings.

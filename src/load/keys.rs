@@ -33,6 +33,8 @@ pub fn is_metadata(key: &str) -> bool {
         || DIAGNOSTIC_SUFFIXES.iter().any(|s| last.ends_with(s))
         || last.starts_with("num_")
         || last.starts_with("n_")
+        || last == "samples"
+        || last.ends_with("_samples")
 }
 
 /// Whether a flattened key names the run's seed: `seed`, `*.seed`
@@ -101,6 +103,8 @@ mod tests {
             "_step",
             "num_input_tokens_seen",
             "n_samples",
+            "eval_samples",
+            "train_samples",
             "config.seed",
             "train/global_step",
         ] {

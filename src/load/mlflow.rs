@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::condition::Source;
 use super::history::Point;
 use super::json::Flat;
 use super::run::Run;
@@ -100,13 +101,23 @@ pub fn load(root: &Path, store: &Path, options: &LoadOptions) -> Result<Study> {
             }
         }
     }
-    study_of(root, store, runs, skipped)
+    study_of(root, store, runs, skipped, options)
 }
 
 /// The study of MLflow runs: conditions in natural order, one run per seed.
-fn study_of(root: &Path, store: &Path, mut runs: Vec<Run>, skipped: Vec<Skipped>) -> Result<Study> {
+fn study_of(
+    root: &Path,
+    store: &Path,
+    mut runs: Vec<Run>,
+    skipped: Vec<Skipped>,
+    options: &LoadOptions,
+) -> Result<Study> {
     if runs.is_empty() {
         return Err(Error::input(store, "the MLflow store holds no usable runs"));
+    }
+    for run in &mut runs {
+        run.condition_source = Source::Experiment;
+        run.set_aside_metadata(options.explicit_metrics.as_ref());
     }
     runs.sort_by(|a, b| {
         natural_cmp(&a.condition, &b.condition).then_with(|| natural_cmp(&a.seed, &b.seed))
@@ -274,7 +285,7 @@ pub fn load_db(root: &Path, db: &Path, options: &LoadOptions) -> Result<Study> {
             ..Run::default()
         });
     }
-    study_of(root, db, runs, skipped)
+    study_of(root, db, runs, skipped, options)
 }
 
 /// One run; `None` when it is in the trash.

@@ -184,6 +184,12 @@ fn read_run(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Res
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
         None if options.allow_unseeded => folder_name(&named),
+        None if is_hydra_job_without_record(&named) => {
+            return Err(Error::input(
+                &named,
+                "a Hydra job without .hydra/ (hydra.output_subdir=null): its overrides and config were not saved, so its seed and condition are unknown; rerun with the default hydra.output_subdir, or write `seed` and the studied keys into its results file",
+            ));
+        }
         None => {
             return Err(Error::input(
                 &named,
@@ -200,6 +206,14 @@ fn read_run(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Res
     }
     run.placement = placement;
     Ok(run)
+}
+
+/// A multirun job folder (`multirun.yaml` above) that kept no `.hydra/`.
+fn is_hydra_job_without_record(dir: &Path) -> bool {
+    !dir.join(".hydra").is_dir()
+        && dir
+            .parent()
+            .is_some_and(|sweep| sweep.join("multirun.yaml").is_file())
 }
 
 /// The folder that names a run. Lightning writes `metrics.csv` and

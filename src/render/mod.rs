@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod format;
+pub mod runs;
 pub mod table;
 pub mod template;
 pub mod text;

@@ -710,7 +710,7 @@ fn check_error(files: &Files, args: &[&str]) -> String {
 fn unknown_baseline_exits_2_naming_the_conditions() {
     let stderr = check_error(&clean(), &["--baseline", "nope"]);
     assert!(
-        stderr.contains("the baseline `nope` is not a condition of these runs; the conditions are: ablations/no_span_masking, exp0_baseline, exp1_span_masking"),
+        stderr.contains("the baseline `nope` is not a condition of these runs; the conditions are: `ablations/no_span_masking`, `exp0_baseline`, `exp1_span_masking`"),
         "{stderr}"
     );
 }

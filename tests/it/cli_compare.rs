@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::common::{assert_golden, reference, xreport};
+use crate::common::{assert_golden, reference, tree, xreport};
 
 const EXAMPLE: [&str; 3] = [
     "examples/speech-ssl/runs/exp0_baseline_hubert",
@@ -506,7 +506,7 @@ fn unknown_baseline_exits_2_listing_the_conditions() {
         "{err}"
     );
     assert!(
-        err.contains("the conditions are: exp0_baseline_hubert, exp1_new_masking, exp1_new_masking@a3f8c1, exp2_bigger_codebook, exp2_bigger_codebook@b71e09"),
+        err.contains("the conditions are: `exp0_baseline_hubert`, `exp1_new_masking`, `exp1_new_masking@a3f8c1`, `exp2_bigger_codebook`, `exp2_bigger_codebook@b71e09`"),
         "{err}"
     );
 }
@@ -542,8 +542,47 @@ fn a_single_condition_exits_2_asking_for_treatments() {
 
 #[test]
 fn an_ambiguous_baseline_exits_2_asking_for_baseline() {
-    let err = usage_error(&["golden/reference/compare_studies/tiny.csv"]);
+    let dir = tree(&[
+        ("runs/a/seed_1/results.json", r#"{"acc": 0.5}"#),
+        ("runs/a/seed_2/results.json", r#"{"acc": 0.6}"#),
+        ("runs/b/seed_1/results.json", r#"{"acc": 0.7}"#),
+        ("runs/b/seed_2/results.json", r#"{"acc": 0.8}"#),
+    ]);
+    let runs = dir.path().join("runs");
+    let err = usage_error(&[runs.to_str().unwrap()]);
     assert!(err.contains("name it with --baseline"), "{err}");
+    assert!(err.contains("the conditions are: `a`, `b`"), "{err}");
+}
+
+#[test]
+fn a_condition_named_base_is_the_default_baseline() {
+    let json = compare_json(&["golden/reference/compare_studies/tiny.csv"]);
+    let baselines: Vec<&str> = json["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["baseline"].as_str().unwrap())
+        .collect();
+    assert!(!baselines.is_empty());
+    assert!(baselines.iter().all(|b| *b == "base"), "{baselines:?}");
+}
+
+#[test]
+fn two_conditions_named_as_baselines_exit_2_naming_both() {
+    let dir = tree(&[
+        ("runs/baseline/seed_1/results.json", r#"{"acc": 0.5}"#),
+        ("runs/baseline/seed_2/results.json", r#"{"acc": 0.6}"#),
+        ("runs/exp0_baseline/seed_1/results.json", r#"{"acc": 0.5}"#),
+        ("runs/exp0_baseline/seed_2/results.json", r#"{"acc": 0.6}"#),
+        ("runs/new/seed_1/results.json", r#"{"acc": 0.7}"#),
+        ("runs/new/seed_2/results.json", r#"{"acc": 0.8}"#),
+    ]);
+    let runs = dir.path().join("runs");
+    let err = usage_error(&[runs.to_str().unwrap()]);
+    assert!(
+        err.contains("more than one condition is named as a baseline (baseline, exp0_baseline)"),
+        "{err}"
+    );
 }
 
 #[test]
