@@ -16,6 +16,7 @@ pub mod table;
 pub mod tensorboard;
 pub mod tidy;
 pub mod tree;
+pub mod wandb;
 pub mod wandb_log;
 
 use std::collections::BTreeMap;
