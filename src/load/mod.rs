@@ -19,6 +19,8 @@ pub mod table;
 pub mod tensorboard;
 pub mod tidy;
 pub mod tree;
+pub mod wandb;
+pub mod wandb_log;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
