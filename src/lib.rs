@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let describe = settings::describe(&args.describe, inputs.study.as_ref())?;
             let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
             let output = settings::output(&args.output)?;
-            let study = load::load(&inputs.paths, &inputs.load)?;
+            let study = load_study(&inputs.paths, &inputs.load)?;
             let report = analysis::summary::run(&study, &metrics, &describe);
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let inference = settings::inference(&args.inference, study_file)?;
             let metrics = settings::metrics(&args.input, study_file)?;
             let output = settings::output(&args.output)?;
-            let study = load::load(&inputs.paths, &inputs.load)?;
+            let study = load_study(&inputs.paths, &inputs.load)?;
             let roles = analysis::roles::resolve(
                 &study,
                 args.baseline.as_deref(),
@@ -82,7 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Some(_) => None,
                 None => Some(settings::output(&args.output)?),
             };
-            let study = load::load(&inputs.paths, &inputs.load)?;
+            let study = load_study(&inputs.paths, &inputs.load)?;
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
             if let Some(image) = image {
                 let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
@@ -103,7 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 output.format = render::Format::Latex;
             }
             analysis::ablation::output_defaults(&mut output, study_file);
-            let study = load::load(&inputs.paths, &inputs.load)?;
+            let study = load_study(&inputs.paths, &inputs.load)?;
             let options = analysis::ablation::AblationOptions {
                 full: args.full.clone(),
                 rows: args.rows.clone(),
@@ -178,7 +178,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         allow_unseeded: args.allow_unseeded,
                         ..Default::default()
                     };
-                    let study = load::load(&args.pilot, &options)?;
+                    let study = load_study(&args.pilot, &options)?;
                     analysis::power::run(
                         analysis::power::Source::Pilot {
                             study: &study,
@@ -215,7 +215,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "the checklist prints as text, md, json or csv, not latex",
                 ));
             }
-            let study = load::load(&inputs.paths, &inputs.load)?;
+            let study = load_study(&inputs.paths, &inputs.load)?;
             let roles = check::RoleArgs {
                 baseline: args.baseline.as_deref(),
                 treatments: &args.treatments,
@@ -255,4 +255,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Load the inputs and tell the user, on standard error, what they should
+/// know about how runs were read (a log cut short); `xreport runs` lists
+/// the same notes in its report.
+fn load_study(paths: &[std::path::PathBuf], options: &load::LoadOptions) -> Result<load::Study> {
+    let study = load::load(paths, options)?;
+    for run in study.runs.iter().chain(&study.repeats) {
+        for note in &run.notes {
+            eprintln!("note: {}: {note}", load::display_path(&run.path));
+        }
+    }
+    Ok(study)
 }

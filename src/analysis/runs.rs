@@ -22,6 +22,14 @@ pub struct RunsReport {
     pub skipped: Vec<Skipped>,
     /// Runs of a seed already counted: not seeds, their spread is nondeterminism.
     pub repeats: Vec<RepeatInfo>,
+    /// How runs were read, where the user should know (a log cut short).
+    pub notes: Vec<RunNote>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunNote {
+    pub path: String,
+    pub note: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,6 +117,17 @@ pub fn run(study: &Study) -> RunsReport {
         conditions,
         metadata_keys: metadata_keys.into_iter().collect(),
         skipped: study.skipped.clone(),
+        notes: study
+            .runs
+            .iter()
+            .chain(&study.repeats)
+            .flat_map(|r| {
+                r.notes.iter().map(|note| RunNote {
+                    path: display_path(&r.path),
+                    note: note.clone(),
+                })
+            })
+            .collect(),
         repeats: study
             .repeats
             .iter()

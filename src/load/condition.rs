@@ -254,8 +254,52 @@ fn settings_of(run: &Run) -> BTreeMap<String, String> {
 /// differ are judged across every run loaded.
 pub fn assign(runs: &mut [Run], group_by: &GroupBy) -> Result<()> {
     if let Some(globs) = &group_by.keys {
-        return assign_by_keys(runs, globs, group_by);
+        assign_by_keys(runs, globs, group_by)?;
+    } else {
+        assign_by_rules(runs)?;
     }
+    check_same_settings(runs)
+}
+
+/// Two runs of one seed in one condition whose names came from configs must
+/// share their settings, else they are not repeats but a key the grouping
+/// left out: merging them would be silent.
+fn check_same_settings(runs: &[Run]) -> Result<()> {
+    let mut seen: BTreeMap<(&str, &str), (&Run, BTreeMap<String, String>)> = BTreeMap::new();
+    for run in runs {
+        if run.condition_source == Source::Folder && !run.placement.from_config {
+            continue;
+        }
+        let mut settings = settings_of(run);
+        settings.retain(|k, _| !keys::is_seed(k) && !keys::is_run_identity(k));
+        let key = (run.condition.as_str(), run.seed.as_str());
+        let Some((first, first_settings)) = seen.get(&key) else {
+            seen.insert(key, (run, settings));
+            continue;
+        };
+        let all: BTreeSet<&String> = settings.keys().chain(first_settings.keys()).collect();
+        if let Some(differs) = all
+            .into_iter()
+            .find(|k| settings.get(*k) != first_settings.get(*k))
+        {
+            let show = |v: Option<&String>| v.cloned().unwrap_or_else(|| "(absent)".into());
+            return Err(Error::input(
+                &run.path,
+                format!(
+                    "seed {} of condition `{}` ran twice with different `{differs}` ({} here, {} in {}): they are not repeats; group by that key too (--group-by {differs},...)",
+                    run.seed,
+                    run.condition,
+                    show(settings.get(differs)),
+                    show(first_settings.get(differs)),
+                    display_path(&first.path)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
     let mut scopes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, run) in runs.iter_mut().enumerate() {
         if run.placement.from_config {

@@ -10,6 +10,7 @@ use globset::GlobSet;
 use super::condition::{Placement, Source};
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
 use super::history;
+use super::wandb;
 use super::json::{self, Flat};
 use super::keys;
 use crate::error::{Error, Result};
@@ -63,12 +64,15 @@ pub struct Run {
     pub condition_keys: BTreeMap<String, String>,
     /// Which argument the run came from.
     pub input: usize,
+    /// What the user should know about how the run was read (a log cut short).
+    pub notes: Vec<String>,
 }
 
 /// Whether `dir` holds results: a results file, JSON under `eval_results/`,
 /// or a training history.
 pub fn has_results(dir: &Path) -> bool {
-    RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
+    wandb::is_run_dir(dir)
+        || RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
         || !results_dir_files(dir).is_empty()
         || history::has_history(dir)
 }
@@ -88,6 +92,9 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Read everything a run folder records. The caller sets condition and seed.
 pub fn read(dir: &Path) -> Result<Run> {
+    if wandb::is_run_dir(dir) {
+        return read_wandb(dir);
+    }
     let mut run = Run {
         path: dir.to_path_buf(),
         ..Run::default()
@@ -112,6 +119,29 @@ pub fn read(dir: &Path) -> Result<Run> {
     if let Some((name, compute)) = config::read_first_json(dir, COMPUTE_FILES)? {
         run.compute_file = Some(name);
         run.compute = compute;
+    }
+    Ok(run)
+}
+
+/// A W&B run folder: its summary is the results, its config the config, its
+/// metadata the environment.
+fn read_wandb(dir: &Path) -> Result<Run> {
+    let read = wandb::read(dir)?;
+    let mut run = Run {
+        path: dir.to_path_buf(),
+        results_files: read.files.clone(),
+        config_files: read.files.clone(),
+        config: read.config,
+        history: read.history,
+        notes: read.notes,
+        ..Run::default()
+    };
+    if !read.metadata.is_empty() {
+        run.env_file = Some("files/wandb-metadata.json".into());
+        run.env = read.metadata;
+    }
+    for (key, value) in read.summary {
+        insert_result(&mut run, key, value);
     }
     Ok(run)
 }

@@ -146,13 +146,9 @@ fn fill_from_log(
     if !has_config {
         run.config = log.config;
     }
+    // Offline runs write a summary file holding only W&B's own keys: the
+    // log's summary is the run's.
     if no_user_summary {
-        if run.files.iter().any(|f| f == SUMMARY) {
-            run.notes.push(format!(
-                "{SUMMARY} holds only W&B's own keys (as offline runs write it): \
-                 the summary is read from {name}"
-            ));
-        }
         run.summary.extend(log.summary);
     }
     if run.history.is_empty() {

@@ -71,6 +71,11 @@ impl Report for RunsReport {
                 .notes
                 .push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
         }
+        for n in &self.notes {
+            table
+                .notes
+                .push(style.escape(&format!("Note: {} — {}", n.path, n.note)));
+        }
         for r in &self.repeats {
             table.notes.push(style.escape(&format!(
                 "Repeat (not a seed): {} of seed {} in {}",
