@@ -6,6 +6,7 @@ pub mod embeddings;
 pub mod history;
 pub mod index;
 pub mod json;
+pub mod lm_eval;
 pub mod mlflow;
 pub mod multitask;
 pub mod npy_curve;
