@@ -9,6 +9,7 @@ pub mod history;
 pub mod index;
 pub mod json;
 pub mod keys;
+pub mod lm_eval;
 pub mod mlflow;
 pub mod multitask;
 pub mod npy_curve;
