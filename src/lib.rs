@@ -26,9 +26,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Summary(args) => {
             let inputs = settings::inputs(&args.input)?;
             let describe = settings::describe(&args.describe, inputs.study.as_ref())?;
-            let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            let mut metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
             let output = settings::output(&args.output)?;
             let study = load_study(&inputs.paths, &inputs.load)?;
+            metrics.learn_directions(&study);
             let report = analysis::summary::run(&study, &metrics, &describe);
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
@@ -50,9 +51,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let study_file = inputs.study.as_ref();
             let describe = settings::describe(&args.describe, study_file)?;
             let inference = settings::inference(&args.inference, study_file)?;
-            let metrics = settings::metrics(&args.input, study_file)?;
+            let mut metrics = settings::metrics(&args.input, study_file)?;
             let output = settings::output(&args.output)?;
             let study = load_study(&inputs.paths, &inputs.load)?;
+            metrics.learn_directions(&study);
             let roles = analysis::roles::resolve(
                 &study,
                 args.baseline.as_deref(),
@@ -73,7 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let inputs = settings::inputs(&args.input)?;
             let describe = settings::curves(&args, inputs.study.as_ref())?;
             let smooth = analysis::curves::check_smooth(args.smooth)?;
-            let metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            let mut metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
             let image = match (&args.output.output, args.output.format) {
                 (Some(path), None) => plot::ImageFormat::of(path).ok(),
                 _ => None,
@@ -83,6 +85,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 None => Some(settings::output(&args.output)?),
             };
             let study = load_study(&inputs.paths, &inputs.load)?;
+            metrics.learn_directions(&study);
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
             if let Some(image) = image {
                 let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
@@ -97,13 +100,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let study_file = inputs.study.as_ref();
             let describe = settings::describe(&args.describe, study_file)?;
             let inference = settings::inference(&args.inference, study_file)?;
-            let metrics = settings::metrics(&args.input, study_file)?;
+            let mut metrics = settings::metrics(&args.input, study_file)?;
             let mut output = settings::output(&args.output)?;
             if args.latex {
                 output.format = render::Format::Latex;
             }
             analysis::ablation::output_defaults(&mut output, study_file);
             let study = load_study(&inputs.paths, &inputs.load)?;
+            metrics.learn_directions(&study);
             let options = analysis::ablation::AblationOptions {
                 full: args.full.clone(),
                 rows: args.rows.clone(),
@@ -207,7 +211,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let study_file = inputs.study.as_ref();
             let describe = settings::describe(&args.describe, study_file)?;
             let inference = settings::inference(&args.inference, study_file)?;
-            let metrics = settings::metrics(&args.input, study_file)?;
+            let mut metrics = settings::metrics(&args.input, study_file)?;
             let check = settings::check(&args, study_file)?;
             let output = settings::output(&args.output)?;
             if output.format == render::Format::Latex {
@@ -216,6 +220,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 ));
             }
             let study = load_study(&inputs.paths, &inputs.load)?;
+            metrics.learn_directions(&study);
             let roles = check::RoleArgs {
                 baseline: args.baseline.as_deref(),
                 treatments: &args.treatments,

@@ -224,6 +224,8 @@ pub struct Metrics {
     lower: GlobSet,
     higher: GlobSet,
     file: std::collections::BTreeMap<String, MetricSection>,
+    /// Directions the results files state (lm-eval's `higher_is_better`).
+    logged: std::collections::BTreeMap<String, Direction>,
 }
 
 fn glob_set(patterns: &[String], flag: &str) -> Result<GlobSet> {
@@ -261,6 +263,7 @@ pub fn metrics(args: &InputArgs, study: Option<&Located>) -> Result<Metrics> {
         lower: glob_set(&args.lower_is_better, "--lower-is-better")?,
         higher: glob_set(&args.higher_is_better, "--higher-is-better")?,
         file,
+        logged: Default::default(),
     })
 }
 
@@ -269,7 +272,22 @@ impl Metrics {
         self.include.as_ref().is_none_or(|g| g.is_match(metric))
     }
 
-    /// Flags first, then the study file, then the name rule.
+    /// Take the directions the loaded results files state.
+    pub fn learn_directions(&mut self, study: &crate::load::Study) {
+        for run in &study.runs {
+            for (metric, higher) in &run.directions {
+                let direction = if *higher {
+                    Direction::Higher
+                } else {
+                    Direction::Lower
+                };
+                self.logged.entry(metric.clone()).or_insert(direction);
+            }
+        }
+    }
+
+    /// Flags first, then the study file, then what the results files state,
+    /// then the name rule.
     pub fn direction(&self, metric: &str) -> Direction {
         if self.lower.is_match(metric) {
             return Direction::Lower;
@@ -280,7 +298,11 @@ impl Metrics {
         match self.file.get(metric).and_then(|m| m.direction.as_deref()) {
             Some("lower") => Direction::Lower,
             Some("higher") => Direction::Higher,
-            _ => Direction::infer(metric),
+            _ => self
+                .logged
+                .get(metric)
+                .copied()
+                .unwrap_or_else(|| Direction::infer(metric)),
         }
     }
 

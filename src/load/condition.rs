@@ -70,8 +70,10 @@ pub struct GroupBy {
     pub text: String,
 }
 
-/// Read the path of the run folder `dir` below `root`.
-pub fn place(root: &Path, dir: &Path) -> Placement {
+/// Read the path of the run folder `dir` below `root`. When `names_condition`,
+/// the folder itself names the condition (an lm-eval model folder holding
+/// one run per results file), else it names the run.
+pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
     let rel = parts_below(root, dir);
     let (mut parts, fallback): (Vec<(String, std::path::PathBuf)>, String) = if rel.is_empty() {
         // A run folder given directly: its parent names its condition.
@@ -104,9 +106,18 @@ pub fn place(root: &Path, dir: &Path) -> Placement {
         parts.pop();
     }
     let mut identity = Vec::new();
+    // A seed folder above the run's own folder (`seed_1/<model>/`): only the
+    // explicit spellings, the deepest one.
+    let seed_at = parts
+        .iter()
+        .rposition(|(name, _)| is_explicit_seed_name(name) && run_name::parse(name).is_some());
     let mut kept = Vec::new();
     let last = parts.len().saturating_sub(1);
     for (i, (name, dir)) in parts.iter().enumerate() {
+        if Some(i) == seed_at && (i < last || names_condition) {
+            placement.seed_name = run_name::parse(name);
+            continue;
+        }
         if generated::classify(name, dir) == Part::Generated {
             identity.push(name.clone());
             continue;
@@ -123,7 +134,7 @@ pub fn place(root: &Path, dir: &Path) -> Placement {
             }
             continue;
         }
-        if i == last {
+        if i == last && !names_condition {
             if let Some(parsed) = run_name::parse(name) {
                 placement.seed_name = Some(parsed);
                 continue;
@@ -143,6 +154,13 @@ pub fn place(root: &Path, dir: &Path) -> Placement {
         placement.identity = Some(identity.join("/"));
     }
     placement
+}
+
+/// `seed_42`, `seed42`, `seed=42` (not the short `s42`, which a condition's
+/// name may start with).
+fn is_explicit_seed_name(name: &str) -> bool {
+    name.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("seed"))
 }
 
 /// `a=1,b=x` as pairs; `None` unless every comma part is `key=value`.
@@ -182,8 +200,12 @@ pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
             found.push((format!("{config_file} `{key}`"), seed));
         }
     }
+    if let Some((source, seed)) = &run.recorded_seed {
+        found.push((source.clone(), seed.clone()));
+    }
     for (key, value) in &run.metadata {
-        if keys::is_seed(key)
+        if run.recorded_seed.is_none()
+            && keys::is_seed(key)
             && let Some(seed) = seed_text(value)
         {
             found.push((format!("the results' `{key}`"), seed));
@@ -265,13 +287,14 @@ pub fn assign(runs: &mut [Run], group_by: &GroupBy) -> Result<()> {
 /// share their settings, else they are not repeats but a key the grouping
 /// left out: merging them would be silent.
 fn check_same_settings(runs: &[Run]) -> Result<()> {
-    let mut seen: BTreeMap<(&str, &str), (&Run, BTreeMap<String, String>)> = BTreeMap::new();
+    type Settings = BTreeMap<String, String>;
+    let mut seen: BTreeMap<(&str, &str), (&Run, Settings)> = BTreeMap::new();
     for run in runs {
         if run.condition_source == Source::Folder && !run.placement.from_config {
             continue;
         }
         let mut settings = settings_of(run);
-        settings.retain(|k, _| !keys::is_seed(k) && !keys::is_run_identity(k));
+        settings.retain(|k, _| !keys::is_seed_like(k) && !keys::is_run_identity(k));
         let key = (run.condition.as_str(), run.seed.as_str());
         let Some((first, first_settings)) = seen.get(&key) else {
             seen.insert(key, (run, settings));
@@ -333,7 +356,7 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
                 };
                 keys
             })
-            .filter(|k| !keys::is_seed(k) && !keys::is_run_identity(k))
+            .filter(|k| !keys::is_seed_like(k) && !keys::is_run_identity(k))
             .collect();
         let varying: Vec<String> = candidates
             .into_iter()
@@ -494,7 +517,7 @@ mod tests {
     use super::*;
 
     fn placed(root: &str, dir: &str) -> Placement {
-        place(Path::new(root), Path::new(dir))
+        place(Path::new(root), Path::new(dir), false)
     }
 
     #[test]

@@ -44,6 +44,13 @@ pub fn is_seed(key: &str) -> bool {
     last == "seed" || last == "random_seed"
 }
 
+/// Whether a key names any seed (`seed`, `data_seed`, lm-eval's
+/// `numpy_seed`): never a condition's key.
+pub fn is_seed_like(key: &str) -> bool {
+    let last = last_part(key).to_ascii_lowercase();
+    last == "seed" || last.ends_with("_seed")
+}
+
 /// Whether a config key identifies a run rather than configures it: output,
 /// log and checkpoint folders, run names and ids, timestamps, hosts, and the
 /// loggers' own sections (`hydra.*`, `wandb.*`, `_wandb`). Such keys differ

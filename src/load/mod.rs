@@ -10,6 +10,7 @@ pub mod index;
 pub mod json;
 pub mod keys;
 pub mod lm_eval;
+pub mod lm_eval_run;
 pub mod mlflow;
 pub mod multitask;
 pub mod npy_curve;

@@ -10,9 +10,9 @@ use globset::GlobSet;
 use super::condition::{Placement, Source};
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
 use super::history;
-use super::wandb;
 use super::json::{self, Flat};
 use super::keys;
+use super::{lm_eval, lm_eval_run, wandb};
 use crate::error::{Error, Result};
 
 /// Results files, in the order they are merged.
@@ -66,12 +66,30 @@ pub struct Run {
     pub input: usize,
     /// What the user should know about how the run was read (a log cut short).
     pub notes: Vec<String>,
+    /// Per-example scores (lm-eval's per-sample logs).
+    pub examples: Vec<Example>,
+    /// Of two evaluations of one seed the newest counts (lm-eval), not the first.
+    pub newest_counts: bool,
+    /// A seed the results file records in a form of its own (lm-eval's
+    /// `--seed` slots), with where it was read.
+    pub recorded_seed: Option<(String, String)>,
+    /// Directions the results file states (lm-eval's `higher_is_better`).
+    pub directions: BTreeMap<String, bool>,
+}
+
+/// One example's score in a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub example: String,
+    pub metric: String,
+    pub value: Option<f64>,
 }
 
 /// Whether `dir` holds results: a results file, JSON under `eval_results/`,
 /// or a training history.
 pub fn has_results(dir: &Path) -> bool {
     wandb::is_run_dir(dir)
+        || !lm_eval_run::results_files(dir).is_empty()
         || RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
         || !results_dir_files(dir).is_empty()
         || history::has_history(dir)
@@ -88,6 +106,15 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The runs of a run folder: one, or one per evaluation of an lm-eval model folder.
+pub fn read_all(dir: &Path) -> Result<Vec<Run>> {
+    if lm_eval_run::results_files(dir).is_empty() {
+        Ok(vec![read(dir)?])
+    } else {
+        lm_eval_run::read(dir)
+    }
 }
 
 /// Read everything a run folder records. The caller sets condition and seed.
@@ -156,7 +183,14 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
     files.extend(results_dir_files(dir));
     let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
     for path in files {
-        let flat = json::flatten(&json::read_object(&path)?);
+        let document = json::read_object(&path)?;
+        if lm_eval::is_results(&document) {
+            return Err(Error::input(
+                &path,
+                "an lm-evaluation-harness results file under the plain results name: rename it results_<timestamp>.json (as current lm-eval names it) so its configuration is not read as metrics",
+            ));
+        }
+        let flat = json::flatten(&document);
         for (key, value) in flat {
             if let Some(first) = origin.get(&key) {
                 if run_value(run, &key) != Some(&value) && !same_number(run, &key, &value) {

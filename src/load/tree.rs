@@ -65,15 +65,15 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
         })
         .collect();
 
-    let read: Vec<(PathBuf, Result<Run>)> = found
+    let read: Vec<(PathBuf, Result<Vec<Run>>)> = found
         .runs
         .par_iter()
-        .map(|dir| (dir.clone(), read_run(root, dir, input, options)))
+        .map(|dir| (dir.clone(), read_runs(root, dir, input, options)))
         .collect();
     let mut runs = Vec::with_capacity(read.len());
     for (dir, result) in read {
         match result {
-            Ok(run) => runs.push(run),
+            Ok(read) => runs.extend(read),
             Err(err) if options.skip_bad => skipped.push(Skipped {
                 path: display_path(&dir),
                 reason: err.to_string(),
@@ -174,13 +174,26 @@ fn looks_like_run(dir: &Path) -> bool {
 
 /// Read one run and place it: what its path says, and its seed from every
 /// source that records one.
-fn read_run(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Run> {
-    let mut run = run::read(dir)?;
+fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Run>> {
+    run::read_all(dir)?
+        .into_iter()
+        .map(|run| place_run(root, dir, run, input, options))
+        .collect()
+}
+
+fn place_run(
+    root: &Path,
+    dir: &Path,
+    mut run: Run,
+    input: usize,
+    options: &LoadOptions,
+) -> Result<Run> {
     run.input = input;
     run.set_aside_metadata(options.explicit_metrics.as_ref());
     condition::check_overrides(&run)?;
     let named = naming_dir(root, dir);
-    let placement = condition::place(root, &named);
+    // An lm-eval model folder names its condition; each results file is a run.
+    let placement = condition::place(root, &named, run.newest_counts);
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
         None if options.allow_unseeded => folder_name(&named),
@@ -319,6 +332,10 @@ fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
                 ),
             ));
         }
+        // lm-eval: the newest evaluation of a seed counts.
+        if group.iter().any(|r| r.newest_counts) {
+            group.reverse();
+        }
         let mut group = group.into_iter();
         if let Some(first) = group.next() {
             counted.push(first);
@@ -342,6 +359,17 @@ pub(crate) fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
                 value: *value,
                 task: None,
                 example: None,
+                step: None,
+            });
+        }
+        for example in &run.examples {
+            builder.push(Row {
+                condition: &run.condition,
+                seed: &run.seed,
+                metric: &example.metric,
+                value: example.value,
+                task: None,
+                example: Some(&example.example),
                 step: None,
             });
         }

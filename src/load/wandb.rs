@@ -349,7 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn each_version_reads_what_it_wrote_and_notes_the_placeholder_summary() {
+    fn each_version_reads_what_it_wrote_and_takes_the_summary_from_the_log() {
         let run = read(&run_dirs("v0_17")[0]).unwrap();
         assert_eq!(
             run.files,
@@ -357,12 +357,8 @@ mod tests {
             "0.17 writes the summary placeholder and the metadata"
         );
         assert_eq!(run.metadata["python"], json!("3.11.7"));
-        assert_eq!(run.notes.len(), 1);
-        assert!(
-            run.notes[0].contains("holds only W&B's own keys"),
-            "{:?}",
-            run.notes
-        );
+        assert!(run.notes.is_empty(), "{:?}", run.notes);
+        assert_eq!(run.summary["eval/accuracy"], json!(0.765625));
         let run = read(&run_dirs("v0_31")[0]).unwrap();
         assert_eq!(
             run.files,
