@@ -3,6 +3,7 @@
 
 pub mod condition;
 pub mod config;
+pub mod diagnose;
 pub mod embeddings;
 pub mod generated;
 pub mod history;

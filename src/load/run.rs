@@ -88,7 +88,7 @@ pub struct Example {
 /// Whether `dir` holds results: a results file, JSON under `eval_results/`,
 /// or a training history.
 pub fn has_results(dir: &Path) -> bool {
-    wandb::is_run_dir(dir)
+    wandb::is_run_dir(dir) && wandb::has_data(dir)
         || !lm_eval_run::results_files(dir).is_empty()
         || RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
         || !results_dir_files(dir).is_empty()

@@ -8,7 +8,10 @@ use rayon::prelude::*;
 use super::config::CONFIG_FILES;
 use super::run::{self, RESULTS_FILES, Run};
 use super::tidy::{Row, TidyBuilder};
-use super::{LoadOptions, Skipped, Study, condition, display_path, index, natural_cmp, run_name};
+use super::{
+    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, natural_cmp, run_name,
+    wandb,
+};
 use crate::error::{Error, Result};
 
 /// Run folders and failed-run folders found under a root.
@@ -48,6 +51,9 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
         discover(root, true)?
     };
     if found.runs.is_empty() && found.failed.is_empty() {
+        if let Some(reason) = diagnose::empty_root(root) {
+            return Err(Error::input(root, reason));
+        }
         return Err(Error::input(
             root,
             format!(
@@ -61,7 +67,7 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
         .iter()
         .map(|path| Skipped {
             path: display_path(path),
-            reason: "no results file: failed or unfinished run".into(),
+            reason: diagnose::failed_run(path),
         })
         .collect();
 
@@ -145,6 +151,12 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
                     runs: vec![sub.clone()],
                     failed: Vec::new(),
                 })
+            } else if wandb::is_run_dir(sub) {
+                // A W&B run without its summary, history or log: failed.
+                Ok(Found {
+                    runs: Vec::new(),
+                    failed: vec![sub.clone()],
+                })
             } else {
                 discover(sub, false)
             }
@@ -170,6 +182,12 @@ fn looks_like_run(dir: &Path) -> bool {
     named_as_seed
         || CONFIG_FILES.iter().any(|name| dir.join(name).is_file())
         || dir.join(".hydra").is_dir()
+        || wandb::is_run_dir(dir)
+        || dir.read_dir().is_ok_and(|mut entries| {
+            entries.any(|e| {
+                e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("checkpoint-"))
+            })
+        })
 }
 
 /// Read one run and place it: what its path says, and its seed from every

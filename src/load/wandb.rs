@@ -50,6 +50,20 @@ pub fn is_run_dir(dir: &Path) -> bool {
     dir.join("files").is_dir() || dir.join(log_name(id)).is_file()
 }
 
+/// Whether a W&B run folder holds anything to read: a summary, a history
+/// file or its `.wandb` log. One without is a failed run, listed as skipped.
+pub fn has_data(dir: &Path) -> bool {
+    let id = dir.file_name().and_then(|n| n.to_str()).and_then(run_id);
+    id.is_some_and(|id| dir.join(log_name(id)).is_file())
+        || dir.join(SUMMARY).is_file()
+        || dir.join(HISTORY).is_file()
+        || ["", "files/"].iter().any(|folder| {
+            history::WANDB_CSVS
+                .iter()
+                .any(|csv| dir.join(format!("{folder}{csv}")).is_file())
+        })
+}
+
 /// The run id from the folder name (`run-20261201_203001-k3j9x2ab` → `k3j9x2ab`).
 pub fn run_id(name: &str) -> Option<&str> {
     let rest = name
