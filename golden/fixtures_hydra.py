@@ -10,6 +10,8 @@ Runs the fake job golden/hydra_app/train.py with hydra-core 1.3.2
   repeat/multirun/2026-12-01/20-34-05/       -m model=baseline,treatment seed=1,1,2,3 (0..7)
   nested_seed/multirun/2026-12-01/20-35-06/  --config-name config_nested, training.seed=1,2,3
   single_run/outputs/2026-12-01/20-40-0N/    plain runs seed=N (N = 1, 2, 3), hydra.run.dir fixed
+  default_group/outputs/2026-12-01/20-5M-0N/ plain runs: seed=N with the default model (no
+                                             model override, M = 0) and model=treatment seed=N (M = 1)
 
 Each case runs with its own folder as the working directory, so the sweep and
 run dirs are the relative paths Hydra's defaults would give (`multirun/<date>/<time>`,
@@ -23,7 +25,8 @@ Also writes tests/fixtures/hydra/expected.json ({case: [job, ...]}, each job
 job printed, checked against its results.json) and versions.json.
 
     pip install --target /tmp/hydra13 hydra-core==1.3.2
-    PYTHONPATH=/tmp/hydra13 python3 golden/fixtures_hydra.py
+    PYTHONPATH=/tmp/hydra13 python3 golden/fixtures_hydra.py            # every case
+    PYTHONPATH=/tmp/hydra13 python3 golden/fixtures_hydra.py CASE...    # only these (expected.json keeps the rest)
 """
 
 import importlib.metadata
@@ -56,6 +59,9 @@ CASES = [
     ("nested_seed", "nested_seed", [(["--config-name", "config_nested", "-m", MB, "training.seed=1,2,3"],
                                      f"multirun/{DATE}/20-35-06")]),
     ("single_run", "single_run", [([f"seed={n}"], f"outputs/{DATE}/20-40-0{n}") for n in (1, 2, 3)]),
+    ("default_group", "default_group",
+     [([f"seed={n}"], f"outputs/{DATE}/20-50-0{n}") for n in (1, 2, 3)]
+     + [(["model=treatment", f"seed={n}"], f"outputs/{DATE}/20-51-0{n}") for n in (1, 2, 3)]),
 ]
 
 
@@ -91,8 +97,12 @@ def run(case, workdir, args, out_rel):
 def main():
     assert hydra.__version__ == "1.3.2", hydra.__version__
     OUT.mkdir(parents=True, exist_ok=True)
-    expected = {}
+    only = set(sys.argv[1:])
+    expected_path = OUT / "expected.json"
+    expected = json.loads(expected_path.read_text()) if only and expected_path.exists() else {}
     for case, workdir, runs in CASES:
+        if only and case not in only:
+            continue
         for _, out_rel in runs:
             target = (OUT / workdir / out_rel) if workdir else (OUT / out_rel)
             shutil.rmtree(target, ignore_errors=True)
@@ -101,7 +111,7 @@ def main():
             jobs += run(case, workdir, args, out_rel)
         expected[case] = jobs
         print(f"{case}: {len(jobs)} jobs", file=sys.stderr)
-    (OUT / "expected.json").write_text(json.dumps(expected, indent=2) + "\n")
+    expected_path.write_text(json.dumps(expected, indent=2) + "\n")
     versions = {
         "hydra-core": hydra.__version__,
         "omegaconf": omegaconf.__version__,

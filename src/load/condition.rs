@@ -259,15 +259,16 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-/// The keys a run can be grouped by, with their values: its config, with the
-/// Hydra overrides on top (a config group such as `model=baseline` is only an
-/// override).
+/// The keys a run can be grouped by, with their values: its config, Hydra's
+/// config-group choices (a group such as `model=baseline` is in no config
+/// key), and the overrides on top.
 fn settings_of(run: &Run) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = run
         .config
         .iter()
         .map(|(k, v)| (k.clone(), value_text(v)))
         .collect();
+    out.extend(run.hydra_choices.iter().cloned());
     out.extend(overrides(run));
     out
 }
@@ -336,7 +337,9 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
         }
     }
     for members in scopes.values() {
-        let hydra = members.iter().all(|&i| !runs[i].overrides.is_empty());
+        let hydra = members
+            .iter()
+            .all(|&i| !runs[i].overrides.is_empty() || !runs[i].hydra_choices.is_empty());
         let settings: Vec<BTreeMap<String, String>> =
             members.iter().map(|&i| settings_of(&runs[i])).collect();
         let candidates: BTreeSet<&String> = members
@@ -348,7 +351,9 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
                     run.overrides
                         .iter()
                         .filter_map(|o| o.split_once('='))
-                        .filter_map(|(k, _)| s.get_key_value(k.trim_start_matches('+')))
+                        .map(|(k, _)| k.trim_start_matches('+'))
+                        .chain(run.hydra_choices.iter().map(|(g, _)| g.as_str()))
+                        .filter_map(|k| s.get_key_value(k))
                         .map(|(k, _)| k)
                         .collect()
                 } else {

@@ -16,6 +16,29 @@ pub const CONFIG_FILES: &[&str] = &[
     "hparams.yaml",
     "params.json",
 ];
+/// Hydra's own settings for a job, with the config groups it chose.
+pub const HYDRA_SETTINGS: &str = ".hydra/hydra.yaml";
+
+/// The config-group choices of a Hydra job (`hydra.runtime.choices`:
+/// `model: baseline`), Hydra's own groups (`hydra/launcher`) left out. A
+/// default group choice is in no override, so this is where a job run
+/// without `model=...` says which model it used.
+pub fn read_hydra_choices(path: &Path) -> Result<Vec<(String, String)>> {
+    let value = read_structured(path)?;
+    let choices = value
+        .pointer("/hydra/runtime/choices")
+        .and_then(Value::as_object);
+    Ok(choices
+        .into_iter()
+        .flatten()
+        .filter(|(group, _)| !group.starts_with("hydra/"))
+        .filter_map(|(group, choice)| match choice {
+            Value::String(s) => Some((group.clone(), s.clone())),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Hydra's record of the command-line overrides of a run.
 pub const HYDRA_OVERRIDES: &str = ".hydra/overrides.yaml";
 /// Environment metadata: library versions, hardware.

@@ -47,6 +47,8 @@ pub struct Run {
     pub config: Flat,
     /// Hydra command-line overrides (`key=value`).
     pub overrides: Vec<String>,
+    /// Hydra's config-group choices (`model` → `baseline`), defaults included.
+    pub hydra_choices: Vec<(String, String)>,
     pub env_file: Option<String>,
     pub env: Flat,
     pub deps_file: Option<String>,
@@ -134,6 +136,10 @@ pub fn read(dir: &Path) -> Result<Run> {
     let overrides = dir.join(HYDRA_OVERRIDES);
     if overrides.is_file() {
         run.overrides = config::read_overrides(&overrides)?;
+    }
+    let hydra = dir.join(config::HYDRA_SETTINGS);
+    if hydra.is_file() {
+        run.hydra_choices = config::read_hydra_choices(&hydra)?;
     }
     if let Some((name, env)) = config::read_first_json(dir, ENV_FILES)? {
         run.env_file = Some(name);

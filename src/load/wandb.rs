@@ -160,6 +160,15 @@ fn fill_from_log(
     if !has_config {
         run.config = log.config;
     }
+    // The W&B group and job type are settings the user chose per run, and
+    // often name the condition (`wandb.init(group="baseline")`).
+    for (key, value) in [("group", log.group), ("job_type", log.job_type)] {
+        if let Some(value) = value {
+            run.config
+                .entry(key.to_string())
+                .or_insert(Value::String(value));
+        }
+    }
     // Offline runs write a summary file holding only W&B's own keys: the
     // log's summary is the run's.
     if no_user_summary {

@@ -49,6 +49,10 @@ const LAST: u8 = 4;
 pub struct LogContents {
     /// The id of the latest `run` record.
     pub run_id: Option<String>,
+    /// The run's W&B group and job type (`wandb.init(group=…, job_type=…)`),
+    /// which users often set to the condition.
+    pub group: Option<String>,
+    pub job_type: Option<String>,
     /// Flattened with `.`; W&B's `{value: …}` wrappers unwrapped, `_wandb` dropped.
     pub config: Flat,
     /// Flattened with `.`, raw JSON values (W&B's own `_wandb.*`, `_runtime` … kept).
@@ -79,6 +83,10 @@ struct RunRecord {
     config: Option<Updates>,
     #[prost(message, optional, tag = "5")]
     summary: Option<Updates>,
+    #[prost(string, tag = "6")]
+    run_group: String,
+    #[prost(string, tag = "7")]
+    job_type: String,
 }
 
 /// `ConfigRecord` and `SummaryRecord` have the same shape.
@@ -308,6 +316,8 @@ fn kind_name(kind: u8) -> &'static str {
 #[derive(Default)]
 struct State {
     run_id: Option<String>,
+    group: Option<String>,
+    job_type: Option<String>,
     config: Map<String, Value>,
     summary: Map<String, Value>,
     history: Vec<Point>,
@@ -319,6 +329,12 @@ impl State {
         if let Some(run) = record.run {
             if !run.run_id.is_empty() {
                 self.run_id = Some(run.run_id);
+            }
+            if !run.run_group.is_empty() {
+                self.group = Some(run.run_group);
+            }
+            if !run.job_type.is_empty() {
+                self.job_type = Some(run.job_type);
             }
             if let Some(config) = run.config {
                 apply_updates(&mut self.config, &config)?;
@@ -370,6 +386,8 @@ impl State {
     fn finish(self, truncated_at: Option<u64>) -> LogContents {
         LogContents {
             run_id: self.run_id,
+            group: self.group,
+            job_type: self.job_type,
             config: config_flat(self.config),
             summary: json::flatten(&Value::Object(self.summary)),
             history: self.history,
@@ -650,6 +668,8 @@ mod tests {
                         vec![],
                     )),
                     summary: None,
+                    run_group: "baseline".into(),
+                    job_type: String::new(),
                 }),
                 ..Record::default()
             },
@@ -675,6 +695,8 @@ mod tests {
         let encoded: Vec<_> = records.iter().map(Message::encode_to_vec).collect();
         let log = parse_ok(&write_log(&encoded));
         assert_eq!(log.run_id.as_deref(), Some("abc"));
+        assert_eq!(log.group.as_deref(), Some("baseline"));
+        assert_eq!(log.job_type, None);
         let keys: Vec<_> = log.config.keys().map(String::as_str).collect();
         assert_eq!(keys, ["optim.lr", "wrapped"]);
         assert_eq!(log.config["optim.lr"], serde_json::json!(0.01));
