@@ -79,6 +79,11 @@ pub fn flatten(value: &Value) -> Flat {
 
 fn flatten_into(value: &Value, prefix: String, out: &mut Flat) {
     match value {
+        // A W&B media reference (`{_type: image-file, width: 28, ...}`) is one
+        // value, not numbers to read as metrics.
+        Value::Object(map) if map.contains_key("_type") && !prefix.is_empty() => {
+            out.insert(prefix, value.clone());
+        }
         Value::Object(map) => {
             for (key, child) in map {
                 let name = if prefix.is_empty() {
@@ -146,6 +151,17 @@ mod tests {
         assert_eq!(flat["test.wer"], serde_json::json!(18.2));
         assert_eq!(flat["test.x.y"], serde_json::json!(1));
         assert_eq!(flat["n"], serde_json::json!("a"));
+    }
+
+    #[test]
+    fn a_wandb_media_reference_stays_one_value() {
+        let v: Value = serde_json::from_str(
+            r#"{"samples": {"_type": "image-file", "width": 28, "path": "media/a.png"}, "acc": 0.5}"#,
+        )
+        .unwrap();
+        let flat = flatten(&v);
+        assert!(flat["samples"].is_object());
+        assert!(!flat.contains_key("samples.width"));
     }
 
     #[test]

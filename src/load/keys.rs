@@ -24,7 +24,12 @@ const DIAGNOSTIC_SUFFIXES: &[&str] = &["_runtime", "_per_second"];
 /// counts (`num_*`, `n_*`) and seeds. Metadata stays usable through an
 /// explicit `--metric`.
 pub fn is_metadata(key: &str) -> bool {
-    if key.split(['.', '/']).any(|part| part.starts_with('_')) || is_seed(key) {
+    let lr_monitor = |part: &str| part == "lr" || part.starts_with("lr-");
+    if key
+        .split(['.', '/'])
+        .any(|part| part.starts_with('_') || lr_monitor(part))
+        || is_seed(key)
+    {
         return true;
     }
     let last = last_part(key).to_ascii_lowercase();
@@ -114,6 +119,8 @@ mod tests {
             "train_samples",
             "config.seed",
             "train/global_step",
+            "lr-Adam",
+            "lr-AdamW/pg1",
         ] {
             assert!(is_metadata(key), "{key}");
         }

@@ -32,6 +32,27 @@ pub fn results_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The plain `results.json` of `dir` when lm-eval wrote it (releases before
+/// 0.4.3 named their results file so): read as one evaluation, not as a
+/// results file whose configuration would become metrics.
+pub fn plain_results(dir: &Path) -> Option<PathBuf> {
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).ok()?;
+    if !(text.contains("\"results\"") && text.contains("\"config\"")) {
+        return None;
+    }
+    let document = super::json::parse(&path, &text).ok()?;
+    lm_eval::is_results(&document).then_some(path)
+}
+
+/// The run of an older lm-eval output folder (see [`plain_results`]).
+pub fn read_plain(path: &Path) -> Result<Run> {
+    let mut run = read_one(path, &BTreeMap::new())?;
+    run.timestamp = None;
+    run.newest_counts = false;
+    Ok(run)
+}
+
 /// Every evaluation in the model folder `dir`, one run each.
 pub fn read(dir: &Path) -> Result<Vec<Run>> {
     let samples = samples_files(dir);
@@ -75,11 +96,12 @@ fn read_one(path: &Path, samples: &BTreeMap<String, Vec<(String, PathBuf)>>) -> 
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let stamp = lm_eval::results_timestamp(name).unwrap_or_default();
+    let timestamp = (!stamp.is_empty()).then(|| stamp.to_string());
     let results = lm_eval::read_results(path)?;
     let mut run = Run {
         path: path.to_path_buf(),
         results_files: vec![name.to_string()],
-        timestamp: Some(stamp.to_string()),
+        timestamp,
         newest_counts: true,
         recorded_seed: results
             .seed

@@ -112,10 +112,12 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The runs of a run folder: one, or one per evaluation of an lm-eval model folder.
 pub fn read_all(dir: &Path) -> Result<Vec<Run>> {
-    if lm_eval_run::results_files(dir).is_empty() {
-        Ok(vec![read(dir)?])
-    } else {
+    if !lm_eval_run::results_files(dir).is_empty() {
         lm_eval_run::read(dir)
+    } else if let Some(path) = lm_eval_run::plain_results(dir) {
+        Ok(vec![lm_eval_run::read_plain(&path)?])
+    } else {
+        Ok(vec![read(dir)?])
     }
 }
 
@@ -193,7 +195,7 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
         if lm_eval::is_results(&document) {
             return Err(Error::input(
                 &path,
-                "an lm-evaluation-harness results file under the plain results name: rename it results_<timestamp>.json (as current lm-eval names it) so its configuration is not read as metrics",
+                "an lm-evaluation-harness results file beside other results files: give each evaluation its own folder",
             ));
         }
         let flat = json::flatten(&document);
