@@ -78,11 +78,11 @@ pub fn repeats(study: &Study, seeds: SeedStyle) -> Vec<Repeat> {
         if same.is_empty() {
             continue;
         }
-        for (metric, value) in &counted.metrics {
-            let mut values = vec![*value];
+        for metric in counted.metric_names() {
+            let mut values = vec![counted.value_of(metric)];
             let mut paths = vec![display_path(&counted.path)];
             for r in &same {
-                values.push(r.metrics.get(metric).copied().flatten());
+                values.push(r.value_of(metric));
                 paths.push(display_path(&r.path));
             }
             let present: Vec<f64> = values.iter().flatten().copied().collect();
@@ -90,7 +90,7 @@ pub fn repeats(study: &Study, seeds: SeedStyle) -> Vec<Repeat> {
             out.push(Repeat {
                 condition: counted.condition.clone(),
                 seed: seeds.id(&counted.seed),
-                metric: metric.clone(),
+                metric: metric.to_string(),
                 paths,
                 values,
                 spread,

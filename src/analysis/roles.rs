@@ -91,23 +91,10 @@ pub fn find(study: &Study, name: &str, role: &str) -> Result<String> {
 /// The first argument's condition when several were given and it is
 /// exactly one; else the condition named as a baseline (DESIGN 10).
 fn infer_baseline(study: &Study) -> Result<String> {
-    if study.per_input.len() <= 1 {
-        let named: Vec<&String> = study
-            .conditions
-            .iter()
-            .filter(|c| is_baseline_name(c))
-            .collect();
-        match named.as_slice() {
-            [one] => return Ok((*one).clone()),
-            [_, _, ..] => {
-                let names: Vec<&str> = named.iter().map(|c| c.as_str()).collect();
-                return Err(Error::usage(format!(
-                    "more than one condition is named as a baseline ({}): name the one with --baseline (or `baseline` in xreport.toml)",
-                    names.join(", ")
-                )));
-            }
-            [] => {}
-        }
+    if study.per_input.len() <= 1
+        && let Some(named) = named_baseline(study.conditions.iter())?
+    {
+        return Ok(named);
     }
     match study.per_input.first().map(Vec::as_slice) {
         Some([one]) if study.per_input.len() > 1 || study.conditions.len() == 1 => Ok(one.clone()),
@@ -123,13 +110,32 @@ fn infer_baseline(study: &Study) -> Result<String> {
     }
 }
 
-/// `baseline`, `base`, `control` or `*_baseline`, as the condition's last
+/// The one condition among `candidates` named as a baseline; `None` when
+/// none is, an error naming them when several are.
+pub fn named_baseline<'a>(candidates: impl Iterator<Item = &'a String>) -> Result<Option<String>> {
+    let named: Vec<&String> = candidates.filter(|c| is_baseline_name(c)).collect();
+    match named.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((*one).clone())),
+        _ => {
+            let names: Vec<&str> = named.iter().map(|c| c.as_str()).collect();
+            Err(Error::usage(format!(
+                "more than one condition is named as a baseline ({}): name the one with --baseline (or `baseline` in xreport.toml)",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// `baseline`, `base`, `control`, or a name with the word `baseline`
+/// (`exp0_baseline`, `exp0_baseline_hubert`), as the condition's last
 /// path part or as a value of its config keys (`model=baseline`).
 pub fn is_baseline_name(condition: &str) -> bool {
     let last = condition.rsplit('/').next().unwrap_or(condition);
     let is_name = |word: &str| {
         let word = word.trim().to_ascii_lowercase();
-        matches!(word.as_str(), "baseline" | "base" | "control") || word.ends_with("_baseline")
+        matches!(word.as_str(), "baseline" | "base" | "control")
+            || word.split(['_', '-']).any(|w| w == "baseline")
     };
     if last.contains('=') {
         let pairs: Vec<&str> = last.split(", ").collect();

@@ -409,10 +409,13 @@ fn resolve_roles(
     };
     let baseline = match args.baseline {
         Some(name) => Some(roles::find(study, name, "baseline")?),
-        None => section
+        None => match section
             .and_then(|s| s.baseline.as_deref())
             .and_then(present)
-            .or_else(|| infer_baseline(study, &ablation_rows)),
+        {
+            Some(name) => Some(name),
+            None => infer_baseline(study, &ablation_rows)?,
+        },
     };
     if baseline.is_none() {
         notes.push(format!(
@@ -466,23 +469,20 @@ fn resolve_roles(
 }
 
 /// The baseline when the inputs say it: the first of several arguments, or
-/// the one condition outside the ablations whose name says "baseline".
-fn infer_baseline(study: &Study, ablation_rows: &[String]) -> Option<String> {
+/// the one condition outside the ablations named as a baseline (the rule of
+/// `xreport compare`); two such names are an error.
+fn infer_baseline(study: &Study, ablation_rows: &[String]) -> Result<Option<String>> {
     if study.per_input.len() > 1
         && let Ok(r) = roles::resolve(study, None, &[], None)
     {
-        return Some(r.baseline);
+        return Ok(Some(r.baseline));
     }
-    let named: Vec<&String> = study
-        .conditions
-        .iter()
-        .filter(|c| !ablation_rows.contains(c) && !c.contains('@'))
-        .filter(|c| c.rsplit('/').next().unwrap_or(c).contains("baseline"))
-        .collect();
-    match named.as_slice() {
-        [one] => Some((*one).clone()),
-        _ => None,
-    }
+    roles::named_baseline(
+        study
+            .conditions
+            .iter()
+            .filter(|c| !ablation_rows.contains(c) && !c.contains('@')),
+    )
 }
 
 /// The metrics a claim is made on: `--metric` globs, else the metrics the

@@ -20,7 +20,7 @@ pub fn failed_run(dir: &Path) -> String {
         );
     }
     if dir.join(".hydra").is_dir() {
-        return "a Hydra job that wrote no results file (it failed, is still running, or saves its results elsewhere): xreport reads results.json, metrics.json or eval_results.json in the job folder".into();
+        return "a Hydra job with no results file: failed or unfinished (xreport reads results.json, metrics.json or eval_results.json in the job folder)".into();
     }
     if has_file(dir, |name| lm_eval::samples_task(name).is_some()) {
         return "lm-eval per-sample logs without their results_<timestamp>.json: the evaluation did not finish, or the results file was not copied".into();

@@ -238,6 +238,30 @@ fn same_number(run: &Run, key: &str, value: &Value) -> bool {
 }
 
 impl Run {
+    /// The run's value of `metric`: its result, or the mean of its
+    /// per-example scores (what a seed's value is, DESIGN section 12).
+    pub fn value_of(&self, metric: &str) -> Option<f64> {
+        if let Some(value) = self.metrics.get(metric) {
+            return *value;
+        }
+        let scores: Vec<f64> = self
+            .examples
+            .iter()
+            .filter(|e| e.metric == metric)
+            .filter_map(|e| e.value)
+            .collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
+
+    /// Every metric the run scored, by result or by examples.
+    pub fn metric_names(&self) -> std::collections::BTreeSet<&str> {
+        self.metrics
+            .keys()
+            .map(String::as_str)
+            .chain(self.examples.iter().map(|e| e.metric.as_str()))
+            .collect()
+    }
+
     /// Set aside the numbers that are metadata by [`keys::is_metadata`]
     /// (diagnostics, counts), unless the user asked for them with `--metric`.
     pub fn set_aside_metadata(&mut self, explicit: Option<&GlobSet>) {

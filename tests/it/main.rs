@@ -16,6 +16,7 @@ mod histories;
 mod latex;
 mod loaders;
 mod pca;
+mod real_runs;
 mod stats_bootstrap;
 mod stats_describe;
 mod stats_inference;
