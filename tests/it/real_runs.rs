@@ -1242,3 +1242,126 @@ fn the_speech_ssl_example_still_reads_as_eight_folder_conditions() {
         assert_eq!(c["source"], "folder", "{}", c["condition"]);
     }
 }
+
+#[test]
+fn a_hydra_run_with_the_default_model_is_named_by_hydras_group_choice() {
+    // `python train.py seed=N` (the default model) beside
+    // `python train.py model=treatment seed=N`: the default run has no model
+    // override; `.hydra/hydra.yaml` records the group choice.
+    let expected = fixture(&format!("{HYDRA}/expected.json"));
+    let mut by_condition: BTreeMap<String, Vec<Job>> = BTreeMap::new();
+    for job in expected["default_group"].as_array().expect("case") {
+        let condition = format!("model={}", job["model"].as_str().expect("model"));
+        by_condition.entry(condition).or_default().push(Job {
+            path: format!("{HYDRA}/{}", job["path"].as_str().expect("path")),
+            seed: job["seed"].as_str().expect("seed").to_string(),
+            acc: num(&job["test.acc"]),
+            loss: num(&job["test.loss"]),
+        });
+    }
+    assert_eq!(
+        by_condition.keys().collect::<Vec<_>>(),
+        ["model=baseline", "model=treatment"]
+    );
+    let json = run_json(&["summary", &format!("{HYDRA}/default_group")]);
+    assert_groups_are(&json, &by_condition);
+    let runs = run(&[
+        "runs",
+        &format!("{HYDRA}/default_group"),
+        "--format",
+        "json",
+    ]);
+    for c in runs["conditions"].as_array().expect("conditions") {
+        assert_eq!(c["source"], "overrides", "{c}");
+        assert_eq!(
+            strs(&Value::Array(
+                c["keys"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(|k| Value::from(k.as_str()))
+                    .collect()
+            )),
+            ["model"]
+        );
+    }
+}
+
+#[test]
+fn an_older_lm_eval_results_json_is_one_evaluation_not_hundreds_of_metrics() {
+    // lm-eval before 0.4.3 named its results file results.json.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for seed in ["1", "2"] {
+        let from = root()
+            .join(LM_EVAL)
+            .join(lm_eval_newest(&format!("seed_{seed}/base-model")));
+        let to = dir.path().join(format!("runs/base/seed_{seed}"));
+        std::fs::create_dir_all(&to).expect("mkdir");
+        std::fs::copy(&from, to.join("results.json")).expect("copy");
+    }
+    let runs = dir.path().join("runs");
+    let json = run_json(&["summary", runs.to_str().unwrap()]);
+    let names = metric_names(&json);
+    assert!(names.contains("xr_mc_a.acc"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|m| !m.starts_with("config") && !m.starts_with("n-")),
+        "{names:?}"
+    );
+    assert_eq!(num(&group(&json, "base", "xr_mc_a.acc")["n"]), 2.0);
+}
+
+#[test]
+fn folders_without_a_run_say_what_they_hold() {
+    let dir = tree(&[
+        ("runs/a/seed_1/results.json", r#"{"acc": 0.5}"#),
+        ("runs/a/seed_2/results.json", r#"{"acc": 0.6}"#),
+        (
+            "runs/a/seed_3/checkpoint-500/trainer_state.json",
+            r#"{"log_history": []}"#,
+        ),
+        (
+            "runs/wandb/run-20261201_203001-abc123/files/requirements.txt",
+            "torch\n",
+        ),
+    ]);
+    let runs = dir.path().join("runs");
+    let json = run(&["runs", runs.to_str().unwrap(), "--format", "json"]);
+    let reasons: Vec<String> = json["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r
+            .contains("seed_3: a Hugging Face Trainer output with checkpoints only")
+            && r.contains("checkpoint-500/trainer_state.json")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains(
+            "run-20261201_203001-abc123: a W&B run with neither files/wandb-summary.json"
+        ) && r.contains("run-<id>.wandb")),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn an_mlflow_artifact_folder_names_the_database_beside_it() {
+    let dir = tree(&[
+        ("mlflow.db", ""),
+        ("mlruns/1/0a1b2c3d4e5f/artifacts/model.txt", "weights"),
+    ]);
+    let err = fails(&["summary", dir.path().join("mlruns").to_str().unwrap()]);
+    assert!(err.contains("an MLflow artifact folder"), "{err}");
+    assert!(err.contains("mlflow.db; pass that file"), "{err}");
+}
