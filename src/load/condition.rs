@@ -40,6 +40,8 @@ pub struct Placement {
     pub identity: Option<String>,
     /// Generated parts stand where a condition or seed would: the config decides.
     pub from_config: bool,
+    /// Where `named` came from: the folders, or a tracking store's experiment.
+    pub source: Source,
 }
 
 /// Where a condition's name came from, for `xreport runs`.
@@ -291,7 +293,7 @@ fn check_same_settings(runs: &[Run]) -> Result<()> {
     type Settings = BTreeMap<String, String>;
     let mut seen: BTreeMap<(&str, &str), (&Run, Settings)> = BTreeMap::new();
     for run in runs {
-        if run.condition_source == Source::Folder && !run.placement.from_config {
+        if !run.placement.from_config && run.condition_source != Source::GroupBy {
             continue;
         }
         let mut settings = settings_of(run);
@@ -333,7 +335,7 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
                 .push(i);
         } else {
             run.condition = folder_condition(&run.placement);
-            run.condition_source = Source::Folder;
+            run.condition_source = run.placement.source.clone();
         }
     }
     for members in scopes.values() {
@@ -385,7 +387,7 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
             let run = &mut runs[i];
             run.condition = name_of(&run.placement, &chosen);
             run.condition_source = if chosen.is_empty() {
-                Source::Folder
+                run.placement.source.clone()
             } else {
                 source.clone()
             };

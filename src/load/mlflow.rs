@@ -15,11 +15,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::condition::Source;
+use super::condition::{Placement, Source};
 use super::history::Point;
 use super::json::Flat;
 use super::run::Run;
-use super::{LoadOptions, Skipped, Study, config, display_path, natural_cmp};
+use super::tree::TreeRuns;
+use super::{LoadOptions, Skipped, config, display_path};
 use crate::error::{Error, Result};
 
 /// The store under `root`: `root` itself when its folders are experiments,
@@ -66,7 +67,7 @@ fn yaml_field(meta: &Value, key: &str) -> Option<String> {
 }
 
 /// Load every live run of the store.
-pub fn load(root: &Path, store: &Path, options: &LoadOptions) -> Result<Study> {
+pub fn load(root: &Path, store: &Path, input: usize, options: &LoadOptions) -> Result<TreeRuns> {
     let mut runs = Vec::new();
     let mut skipped = Vec::new();
     for exp in subdirs(store) {
@@ -101,51 +102,49 @@ pub fn load(root: &Path, store: &Path, options: &LoadOptions) -> Result<Study> {
             }
         }
     }
-    study_of(root, store, runs, skipped, options)
+    runs_of(root, store, runs, skipped, input, options)
 }
 
-/// The study of MLflow runs: conditions in natural order, one run per seed.
-fn study_of(
+/// The runs of a store, placed for [`super::condition::assign`]: the
+/// experiment (or a `condition` param) names the condition, the run id
+/// identifies the run, so params that differ between runs of one experiment
+/// (a sweep logged into one experiment) name conditions too.
+fn runs_of(
     root: &Path,
     store: &Path,
     mut runs: Vec<Run>,
     skipped: Vec<Skipped>,
+    input: usize,
     options: &LoadOptions,
-) -> Result<Study> {
+) -> Result<TreeRuns> {
     if runs.is_empty() {
         return Err(Error::input(store, "the MLflow store holds no usable runs"));
     }
     for run in &mut runs {
-        run.condition_source = Source::Experiment;
+        let explicit =
+            matches!(run.config.get("condition"), Some(Value::String(c)) if !c.is_empty());
+        // MLflow's own `Default` experiment names nothing the user chose.
+        let named = if run.condition == "Default" && !explicit {
+            String::new()
+        } else {
+            run.condition.clone()
+        };
+        run.placement = Placement {
+            named,
+            fallback: run.condition.clone(),
+            identity: run.timestamp.clone(),
+            from_config: !explicit,
+            source: Source::Experiment,
+            ..Placement::default()
+        };
+        run.input = input;
         run.set_aside_metadata(options.explicit_metrics.as_ref());
     }
-    runs.sort_by(|a, b| {
-        natural_cmp(&a.condition, &b.condition).then_with(|| natural_cmp(&a.seed, &b.seed))
-    });
-    for pair in runs.windows(2) {
-        if pair[0].condition == pair[1].condition && pair[0].seed == pair[1].seed {
-            return Err(Error::input(
-                &pair[1].path,
-                format!(
-                    "seed {} of condition `{}` is also run {}: each seed needs one run",
-                    pair[1].seed,
-                    pair[1].condition,
-                    display_path(&pair[0].path)
-                ),
-            ));
-        }
-    }
-    let mut conditions: Vec<String> = runs.iter().map(|r| r.condition.clone()).collect();
-    conditions.dedup();
-    Ok(Study {
-        results: super::tree::tidy_frame(&runs),
+    Ok(TreeRuns {
+        root: root.to_path_buf(),
+        input,
         runs,
-        repeats: Vec::new(),
         skipped,
-        per_input: vec![conditions.clone()],
-        conditions,
-        labels: Default::default(),
-        roots: vec![root.to_path_buf()],
     })
 }
 
@@ -186,7 +185,7 @@ pub fn find_db(path: &Path) -> Option<PathBuf> {
 }
 
 /// Every live run of an MLflow SQLite tracking database, opened read-only.
-pub fn load_db(root: &Path, db: &Path, options: &LoadOptions) -> Result<Study> {
+pub fn load_db(root: &Path, db: &Path, input: usize, options: &LoadOptions) -> Result<TreeRuns> {
     use rusqlite::{Connection, OpenFlags};
     let sql_error =
         |e: rusqlite::Error| Error::input(db, format!("cannot read the MLflow database: {e}"));
@@ -277,6 +276,7 @@ pub fn load_db(root: &Path, db: &Path, options: &LoadOptions) -> Result<Study> {
             .map_err(sql_error)?;
         runs.push(Run {
             path: where_,
+            timestamp: Some(run_id.clone()),
             condition,
             seed,
             config_files: vec!["params".into()],
@@ -285,7 +285,7 @@ pub fn load_db(root: &Path, db: &Path, options: &LoadOptions) -> Result<Study> {
             ..Run::default()
         });
     }
-    study_of(root, db, runs, skipped, options)
+    runs_of(root, db, runs, skipped, input, options)
 }
 
 /// One run; `None` when it is in the trash.
@@ -309,6 +309,7 @@ fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Optio
     }
     Ok(Some(Run {
         path: dir.to_path_buf(),
+        timestamp: Some(fallback.clone()),
         condition,
         seed,
         config_files: vec!["params/".into()],

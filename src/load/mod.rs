@@ -157,9 +157,9 @@ fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loade
             Scan::default()
         };
         if let Some(store) = store {
-            mlflow::load(path, &store, options)?
+            return Ok(Loaded::Tree(mlflow::load(path, &store, input, options)?));
         } else if let Some(db) = mlflow::find_db(path) {
-            mlflow::load_db(path, &db, options)?
+            return Ok(Loaded::Tree(mlflow::load_db(path, &db, input, options)?));
         } else if !found.rl_csvs.is_empty() {
             rl_csv::load(path, &found.rl_csvs)?
         } else if !found.npy_curves.is_empty() && !found.runs {
@@ -171,7 +171,8 @@ fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loade
         let folder = path.parent().unwrap_or(path);
         rl_csv::load(folder, std::slice::from_ref(path))?
     } else if let Some(db) = mlflow::find_db(path) {
-        mlflow::load_db(path.parent().unwrap_or(path), &db, options)?
+        let root = path.parent().unwrap_or(path);
+        return Ok(Loaded::Tree(mlflow::load_db(root, &db, input, options)?));
     } else if npy_curve::name_parts(path).is_some() {
         npy_curve::load_file(path)?
     } else {

@@ -1365,3 +1365,31 @@ fn an_mlflow_artifact_folder_names_the_database_beside_it() {
     assert!(err.contains("an MLflow artifact folder"), "{err}");
     assert!(err.contains("mlflow.db; pass that file"), "{err}");
 }
+
+#[test]
+fn an_mlflow_sweep_logged_into_the_default_experiment_is_split_by_its_params() {
+    let expected = fixture("tests/fixtures/mlflow_sweep/expected.json");
+    let json = run_json(&[
+        "summary",
+        "tests/fixtures/mlflow_sweep/mlruns",
+        "--metric",
+        "test/acc",
+    ]);
+    assert_eq!(conditions(&json), ["model=baseline", "model=treatment"]);
+    for model in ["baseline", "treatment"] {
+        let g = group(&json, &format!("model={model}"), "test/acc");
+        assert_eq!(seed_ids(&g["seeds"]), ["1", "2", "3"]);
+        let want: Vec<f64> = ["1", "2", "3"]
+            .iter()
+            .map(|s| num(&expected[model][*s]))
+            .collect();
+        assert_eq!(nums(&g["values"]), want, "{model}");
+    }
+    let runs = run(&[
+        "runs",
+        "tests/fixtures/mlflow_sweep/mlruns",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(runs["conditions"][0]["source"], "config");
+}
