@@ -80,7 +80,10 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
     let (mut parts, fallback): (Vec<(String, std::path::PathBuf)>, String) = if rel.is_empty() {
         // A run folder given directly: its parent names its condition.
         let own = folder_name(dir);
-        let parent = dir.parent().map(folder_name).unwrap_or_else(|| own.clone());
+        let parent = dir
+            .parent()
+            .map(fallback_name)
+            .unwrap_or_else(|| own.clone());
         (vec![(own, dir.to_path_buf())], parent)
     } else {
         let mut path = root.to_path_buf();
@@ -91,7 +94,7 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
                 (name, path.clone())
             })
             .collect();
-        (parts, folder_name(root))
+        (parts, fallback_name(root))
     };
     parts.retain(|(name, dir)| generated::classify(name, dir) != Part::Tool);
     let mut placement = Placement {
@@ -108,6 +111,10 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
         parts.pop();
     }
     let mut identity = Vec::new();
+    let mut sweep_member = tail
+        .iter()
+        .zip(generated_dirs(root, dir, tail.len()))
+        .any(|(name, dir)| generated::is_run_part(name, &dir));
     // A seed folder above the run's own folder (`seed_1/<model>/`): only the
     // explicit spellings, the deepest one.
     let seed_at = parts
@@ -121,6 +128,7 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
             continue;
         }
         if generated::classify(name, dir) == Part::Generated {
+            sweep_member |= generated::is_run_part(name, dir);
             identity.push(name.clone());
             continue;
         }
@@ -150,8 +158,12 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
     }
     placement.named = kept.join("/");
     identity.extend(tail);
+    // The config names the condition when generated parts stand where its
+    // name would be, or when the run is one of a sweep (a Hydra job, a W&B
+    // run) below a named folder; a date folder below a condition is a copy.
+    let seeded = placement.seed_name.is_some() || placement.seed_pair.is_some();
     placement.from_config =
-        !identity.is_empty() && placement.seed_name.is_none() && placement.seed_pair.is_none();
+        !identity.is_empty() && !seeded && (placement.named.is_empty() || sweep_member);
     if !identity.is_empty() {
         placement.identity = Some(identity.join("/"));
     }
@@ -163,6 +175,37 @@ pub fn place(root: &Path, dir: &Path, names_condition: bool) -> Placement {
 fn is_explicit_seed_name(name: &str) -> bool {
     name.get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("seed"))
+}
+
+/// The folders of the last `n` parts of `dir` (the generated tail).
+fn generated_dirs(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = dir
+        .ancestors()
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .take(n)
+        .map(Path::to_path_buf)
+        .collect();
+    dirs.reverse();
+    dirs
+}
+
+/// The name a folder lends a condition: its own, or, for a tool's or a
+/// generated folder (`wandb/`, `multirun/2026-12-01/20-30-01`), the first
+/// folder above it that the user named.
+fn fallback_name(root: &Path) -> String {
+    let mut at = root.to_path_buf();
+    for _ in 0..6 {
+        let name = folder_name(&at);
+        let absolute = std::fs::canonicalize(&at).unwrap_or_else(|_| at.clone());
+        if generated::classify(&name, &absolute) == Part::Named {
+            return name;
+        }
+        match absolute.parent() {
+            Some(parent) => at = parent.to_path_buf(),
+            None => break,
+        }
+    }
+    folder_name(root)
 }
 
 /// `a=1,b=x` as pairs; `None` unless every comma part is `key=value`.
@@ -182,16 +225,21 @@ fn override_pairs(name: &str) -> Option<Vec<(String, String)>> {
 /// Hydra override, the config's seed keys, the results' seed. Sources that
 /// disagree are an error naming each.
 pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
-    let mut found: Vec<(String, String)> = Vec::new();
+    // The seed the run was started with: its folder name, an override, a
+    // top-level config key, the results. A nested `data.seed` is often a
+    // fixed split seed beside it, so nested keys count only when no
+    // top-level source says anything.
+    let mut primary: Vec<(String, String)> = Vec::new();
+    let mut nested: Vec<(String, String)> = Vec::new();
     if let Some(name) = &placement.seed_name {
-        found.push(("the folder name".into(), name.seed.clone()));
+        primary.push(("the folder name".into(), name.seed.clone()));
     }
     if let Some(seed) = &placement.seed_pair {
-        found.push(("the folder name".into(), seed.clone()));
+        primary.push(("the folder name".into(), seed.clone()));
     }
     for (key, value) in overrides(run) {
         if keys::is_seed(&key) {
-            found.push((format!("override `{key}={value}`"), value));
+            primary.push((format!("override `{key}={value}`"), value));
         }
     }
     let config_file = run.config_files.last().cloned().unwrap_or_default();
@@ -199,20 +247,26 @@ pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
         if keys::is_seed(key)
             && let Some(seed) = seed_text(value)
         {
-            found.push((format!("{config_file} `{key}`"), seed));
+            let found = (format!("{config_file} `{key}`"), seed);
+            if key.contains('.') {
+                nested.push(found);
+            } else {
+                primary.push(found);
+            }
         }
     }
     if let Some((source, seed)) = &run.recorded_seed {
-        found.push((source.clone(), seed.clone()));
+        primary.push((source.clone(), seed.clone()));
     }
     for (key, value) in &run.metadata {
         if run.recorded_seed.is_none()
             && keys::is_seed(key)
             && let Some(seed) = seed_text(value)
         {
-            found.push((format!("the results' `{key}`"), seed));
+            primary.push((format!("the results' `{key}`"), seed));
         }
     }
+    let found = if primary.is_empty() { nested } else { primary };
     let distinct: BTreeSet<&String> = found.iter().map(|(_, seed)| seed).collect();
     if distinct.len() > 1 {
         let said: Vec<String> = found
@@ -222,7 +276,7 @@ pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
         return Err(Error::input(
             &run.path,
             format!(
-                "the run's seed sources disagree: {}; make them agree (or fix the folder name)",
+                "the run's seed sources disagree: {}; one run has one seed: fix the one that is wrong",
                 said.join(", ")
             ),
         ));
@@ -280,6 +334,12 @@ fn settings_of(run: &Run) -> BTreeMap<String, String> {
 pub fn assign(runs: &mut [Run], group_by: &GroupBy) -> Result<()> {
     if let Some(globs) = &group_by.keys {
         assign_by_keys(runs, globs, group_by)?;
+    } else if group_by.path {
+        // `--group-by path`: the folder rule for every run.
+        for run in runs.iter_mut() {
+            run.condition = folder_condition(&run.placement);
+            run.condition_source = Source::GroupBy;
+        }
     } else {
         assign_by_rules(runs)?;
     }
@@ -350,12 +410,11 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
             .flat_map(|(&i, s)| {
                 let run = &runs[i];
                 let keys: Vec<&String> = if hydra {
-                    run.overrides
-                        .iter()
-                        .filter_map(|o| o.split_once('='))
-                        .map(|(k, _)| k.trim_start_matches('+'))
-                        .chain(run.hydra_choices.iter().map(|(g, _)| g.as_str()))
-                        .filter_map(|k| s.get_key_value(k))
+                    overrides(run)
+                        .into_iter()
+                        .map(|(k, _)| k)
+                        .chain(run.hydra_choices.iter().map(|(g, _)| g.clone()))
+                        .filter_map(|k| s.get_key_value(&k))
                         .map(|(k, _)| k)
                         .collect()
                 } else {
@@ -370,9 +429,15 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
             .filter(|key| {
                 let values: Vec<Option<&String>> = settings.iter().map(|s| s.get(*key)).collect();
                 let distinct: BTreeSet<&Option<&String>> = values.iter().collect();
-                distinct.len() > 1 && !identifies_each_run(&values)
+                distinct.len() > 1
             })
             .cloned()
+            .collect();
+        let seeds: Vec<&str> = members.iter().map(|&i| runs[i].seed.as_str()).collect();
+        let per_run = per_run_keys(&varying, &settings, &seeds);
+        let varying: Vec<String> = varying
+            .into_iter()
+            .filter(|k| !per_run.contains(k))
             .collect();
         let source = if hydra {
             Source::Overrides
@@ -397,19 +462,36 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
     Ok(())
 }
 
-/// Values unique to every run that look like paths or generated ids: run
-/// names and folders the identity list did not catch.
-fn identifies_each_run(values: &[Option<&String>]) -> bool {
-    let present: Vec<&String> = values.iter().flatten().copied().collect();
-    let distinct: BTreeSet<&&String> = present.iter().collect();
-    present.len() == values.len()
-        && distinct.len() == present.len()
-        && present.len() > 2
-        && present.iter().all(|v| {
-            v.contains('/')
-                || v.contains('\\')
-                || generated::classify(v, Path::new("")) == Part::Generated
+/// Keys that take a different value in every run while other varying keys
+/// still group the runs into conditions with distinct seeds: run names,
+/// start times, ports. Taking one as a condition would give every run a
+/// condition of its own (n = 1), the outcome DESIGN 10 exists to prevent.
+fn per_run_keys(
+    varying: &[String],
+    settings: &[BTreeMap<String, String>],
+    seeds: &[&str],
+) -> BTreeSet<String> {
+    let unique: BTreeSet<&String> = varying
+        .iter()
+        .filter(|key| {
+            let values: Vec<Option<&String>> = settings.iter().map(|s| s.get(*key)).collect();
+            let distinct: BTreeSet<&Option<&String>> = values.iter().collect();
+            values.len() > 1 && distinct.len() == values.len()
         })
+        .collect();
+    let rest: Vec<&String> = varying.iter().filter(|k| !unique.contains(k)).collect();
+    if unique.is_empty() || rest.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut by_condition: BTreeMap<Vec<Option<&String>>, BTreeSet<&str>> = BTreeMap::new();
+    for (s, seed) in settings.iter().zip(seeds) {
+        let key: Vec<Option<&String>> = rest.iter().map(|k| s.get(*k)).collect();
+        if !by_condition.entry(key).or_default().insert(seed) {
+            // Two runs of one seed would share a condition: the keys are needed.
+            return BTreeSet::new();
+        }
+    }
+    unique.into_iter().cloned().collect()
 }
 
 fn assign_by_keys(runs: &mut [Run], globs: &GlobSet, group_by: &GroupBy) -> Result<()> {
@@ -537,11 +619,23 @@ mod tests {
 
     #[test]
     fn hydra_date_and_time_folders_leave_the_condition_to_the_config() {
-        let p = placed("multirun", "multirun/2026-12-01/20-30-01/3");
-        // `3` is a job only with .hydra/ inside; here the date and time decide.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project/multirun");
+        let job = root.join("2026-12-01/20-30-01/3");
+        std::fs::create_dir_all(job.join(".hydra")).unwrap();
+        let p = place(&root, &job, false);
         assert!(p.from_config);
         assert_eq!(p.named, "");
-        assert_eq!(p.fallback, "multirun");
+        assert_eq!(p.identity.as_deref(), Some("2026-12-01/20-30-01/3"));
+        // `multirun` is Hydra's folder: the name falls back to the project's.
+        assert_eq!(p.fallback, "project");
+    }
+
+    #[test]
+    fn a_date_folder_below_a_named_condition_is_a_copy_not_a_sweep() {
+        let p = placed("runs", "runs/baseline/20261201_203001");
+        assert_eq!(p.named, "baseline");
+        assert!(!p.from_config);
     }
 
     #[test]

@@ -19,16 +19,17 @@ pub enum Part {
 /// Folders tools create with a fixed name above their runs.
 const TOOL_FOLDERS: &[&str] = &["multirun", "outputs", "wandb", "mlruns", "lightning_logs"];
 
+/// Whether a generated part identifies one run of a sweep (a Hydra job, a W&B
+/// run, an id), rather than only when it ran (a date or time folder).
+pub fn is_run_part(name: &str, dir: &Path) -> bool {
+    is_hydra_job(name, dir) || is_wandb_run(name) || is_uuid(name) || is_hex_id(name)
+}
+
 /// Classify the path part `name`, the last component of the folder `dir`.
 pub fn classify(name: &str, dir: &Path) -> Part {
     if TOOL_FOLDERS.contains(&name) {
         Part::Tool
-    } else if is_hydra_job(name, dir)
-        || is_date_or_time(name)
-        || is_wandb_run(name)
-        || is_uuid(name)
-        || is_hex_id(name)
-    {
+    } else if is_run_part(name, dir) || is_date_or_time(name) || is_tensorboard_run(name) {
         Part::Generated
     } else {
         Part::Named
@@ -37,7 +38,7 @@ pub fn classify(name: &str, dir: &Path) -> Part {
 
 /// A Hydra multirun job folder: all digits, with `.hydra/` inside or
 /// `multirun.yaml` in the sweep folder above.
-fn is_hydra_job(name: &str, dir: &Path) -> bool {
+pub fn is_hydra_job(name: &str, dir: &Path) -> bool {
     !name.is_empty()
         && name.bytes().all(|b| b.is_ascii_digit())
         && (dir.join(".hydra").is_dir()
@@ -65,16 +66,22 @@ fn is_date_or_time(name: &str) -> bool {
     )
 }
 
-/// `run-20261201_203001-k3j9x2ab` and `offline-run-…`.
+/// `run-20261201_203001-k3j9x2ab` and `offline-run-…` (W&B's own rule).
 pub fn is_wandb_run(name: &str) -> bool {
-    let rest = name
-        .strip_prefix("offline-run-")
-        .or_else(|| name.strip_prefix("run-"));
-    let Some(rest) = rest else { return false };
-    let Some((stamp, id)) = rest.split_once('-') else {
-        return false;
-    };
-    is_date_or_time(stamp) && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    super::wandb::run_id(name).is_some()
+}
+
+/// The folder a TensorBoard writer names by time and host, as the Hugging
+/// Face Trainer does below `runs/`: `Dec01_20-30-01_host`.
+fn is_tensorboard_run(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() > 16
+        && b[0].is_ascii_uppercase()
+        && b[1..3].iter().all(u8::is_ascii_lowercase)
+        && is_date_or_time(&name[6..14])
+        && b[3..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b'_'
+        && b[14] == b'_'
 }
 
 fn is_uuid(name: &str) -> bool {
@@ -110,6 +117,7 @@ mod tests {
             "offline-run-20261201_203001-k3j9x2ab",
             "9f2c4e1a7b3d4c5e8f9a0b1c2d3e4f5a",
             "123e4567-e89b-12d3-a456-426614174000",
+            "Dec01_20-30-01_gpu-node-3",
         ] {
             assert_eq!(classify(name, here), Part::Generated, "{name}");
         }

@@ -25,11 +25,7 @@ const DIAGNOSTIC_SUFFIXES: &[&str] = &["_runtime", "_per_second"];
 /// explicit `--metric`.
 pub fn is_metadata(key: &str) -> bool {
     let lr_monitor = |part: &str| part == "lr" || part.starts_with("lr-");
-    if key
-        .split(['.', '/'])
-        .any(|part| part.starts_with('_') || lr_monitor(part))
-        || is_seed(key)
-    {
+    if is_logger_internal(key) || key.split(['.', '/']).any(lr_monitor) || is_seed(key) {
         return true;
     }
     let last = last_part(key).to_ascii_lowercase();
@@ -40,6 +36,11 @@ pub fn is_metadata(key: &str) -> bool {
         || last.starts_with("n_")
         || last == "samples"
         || last.ends_with("_samples")
+}
+
+/// A logger's own key (`_runtime`, `_wandb.runtime`): a name part starts with `_`.
+pub fn is_logger_internal(key: &str) -> bool {
+    key.split(['.', '/']).any(|part| part.starts_with('_'))
 }
 
 /// Whether a flattened key names the run's seed: `seed`, `*.seed`
@@ -83,13 +84,42 @@ pub fn is_run_identity(key: &str) -> bool {
         "resume",
         "resume_from_checkpoint",
         "hub_model_id",
+        "port",
+        "master_port",
+        "master_addr",
+        "pid",
+        "start_time",
+        "started",
+        "git_sha",
+        "git_hash",
+        "git_commit",
+        "commit",
+        "device",
+        "devices",
     ];
-    const PARTS: &[&str] = &["dir", "output", "logging", "checkpoint", "ckpt", "slurm"];
+    // Whole words only: `output_dir` is a folder, `output_dim` a setting.
+    let words: Vec<&str> = last.split(['_', '-']).collect();
+    let places = [
+        "output",
+        "logging",
+        "log",
+        "checkpoint",
+        "ckpt",
+        "save",
+        "cache",
+        "work",
+    ];
+    let is_place = |w: &str| places.contains(&w);
     EXACT.contains(&last.as_str())
-        || last.ends_with("_dir")
-        || last.ends_with("_path") && PARTS.iter().any(|p| last.contains(p))
+        || last.starts_with("slurm")
         || last.ends_with("_timestamp")
-        || PARTS[1..].iter().any(|p| last.starts_with(p))
+        || (words.len() >= 2
+            && matches!(
+                *words.last().unwrap_or(&""),
+                "dir" | "path" | "file" | "root"
+            )
+            && words.iter().any(|w| is_place(w) || *w == "run"))
+        || last.ends_with("_dir")
 }
 
 fn last_part(key: &str) -> &str {

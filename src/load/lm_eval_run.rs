@@ -4,7 +4,7 @@
 //! per-sample log of the same evaluation gives per-example scores (section 12)
 //! in place of a metric's aggregate, when their mean is that aggregate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -56,10 +56,42 @@ pub fn read_plain(path: &Path) -> Result<Run> {
 /// Every evaluation in the model folder `dir`, one run each.
 pub fn read(dir: &Path) -> Result<Vec<Run>> {
     let samples = samples_files(dir);
-    results_files(dir)
-        .into_iter()
-        .map(|path| read_one(&path, &samples))
-        .collect()
+    let mut runs: Vec<Run> = Vec::new();
+    for path in results_files(dir) {
+        let run = read_one(&path, &samples)?;
+        // Tasks evaluated one call at a time (`--tasks hellaswag`, then
+        // `--tasks arc_easy`) are one evaluation of the model and seed.
+        match runs.iter_mut().find(|r| complements(r, &run)) {
+            Some(earlier) => absorb(earlier, run),
+            None => runs.push(run),
+        }
+    }
+    Ok(runs)
+}
+
+/// Whether `later` evaluates other tasks than `earlier`, with the same seed
+/// and settings: its metrics are new, none repeated.
+fn complements(earlier: &Run, later: &Run) -> bool {
+    let scored = |r: &Run| -> BTreeSet<String> {
+        r.metrics
+            .keys()
+            .cloned()
+            .chain(r.examples.iter().map(|e| e.metric.clone()))
+            .collect()
+    };
+    earlier.recorded_seed.as_ref().map(|s| &s.1) == later.recorded_seed.as_ref().map(|s| &s.1)
+        && earlier.config == later.config
+        && scored(earlier).is_disjoint(&scored(later))
+}
+
+fn absorb(earlier: &mut Run, later: Run) {
+    earlier.metrics.extend(later.metrics);
+    earlier.examples.extend(later.examples);
+    earlier.directions.extend(later.directions);
+    earlier.metadata.extend(later.metadata);
+    earlier.results_files.extend(later.results_files);
+    earlier.notes.extend(later.notes);
+    earlier.timestamp = later.timestamp.max(earlier.timestamp.take());
 }
 
 /// `samples_<task>_<timestamp>.jsonl` of a folder, by timestamp.

@@ -148,6 +148,13 @@ fn runs_of(
     })
 }
 
+/// A run's place among repeats of its seed: its start time (milliseconds,
+/// zero-padded so that text order is time order), then its id; the earliest
+/// counts (DESIGN 2).
+fn started(start_time: Option<i64>, run_id: &str) -> String {
+    format!("{:020}-{run_id}", start_time.unwrap_or(i64::MAX))
+}
+
 /// The condition and seed of a run from its params (see the module docs).
 fn place(
     params: &Flat,
@@ -211,20 +218,27 @@ pub fn load_db(root: &Path, db: &Path, input: usize, options: &LoadOptions) -> R
     }
     let mut statement = conn
         .prepare(
-            "SELECT r.run_uuid, r.lifecycle_stage, e.name, e.lifecycle_stage \
+            "SELECT r.run_uuid, r.lifecycle_stage, e.name, e.lifecycle_stage, r.start_time \
              FROM runs r JOIN experiments e ON r.experiment_id = e.experiment_id \
              ORDER BY e.name, r.run_uuid",
         )
         .map_err(sql_error)?;
-    let listed: Vec<(String, Option<String>, String, Option<String>)> = statement
+    type Listed = (String, Option<String>, String, Option<String>, Option<i64>);
+    let listed: Vec<Listed> = statement
         .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })
         .and_then(|rows| rows.collect())
         .map_err(sql_error)?;
     let mut runs = Vec::new();
     let mut skipped = Vec::new();
-    for (run_id, stage, experiment, experiment_stage) in listed {
+    for (run_id, stage, experiment, experiment_stage, start_time) in listed {
         let where_ = db.join(&run_id);
         if stage.as_deref() == Some("deleted") || experiment_stage.as_deref() == Some("deleted") {
             skipped.push(Skipped {
@@ -276,7 +290,7 @@ pub fn load_db(root: &Path, db: &Path, input: usize, options: &LoadOptions) -> R
             .map_err(sql_error)?;
         runs.push(Run {
             path: where_,
-            timestamp: Some(run_id.clone()),
+            timestamp: Some(started(start_time, &run_id)),
             condition,
             seed,
             config_files: vec!["params".into()],
@@ -309,7 +323,10 @@ fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Optio
     }
     Ok(Some(Run {
         path: dir.to_path_buf(),
-        timestamp: Some(fallback.clone()),
+        timestamp: Some(started(
+            yaml_field(&meta, "start_time").and_then(|t| t.parse().ok()),
+            &fallback,
+        )),
         condition,
         seed,
         config_files: vec!["params/".into()],

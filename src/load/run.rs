@@ -165,7 +165,12 @@ fn read_wandb(dir: &Path) -> Result<Run> {
     let mut run = Run {
         path: dir.to_path_buf(),
         results_files: read.files.clone(),
-        config_files: read.files.clone(),
+        config_files: read
+            .files
+            .iter()
+            .filter(|f| f.ends_with("config.yaml") || f.ends_with(".wandb"))
+            .cloned()
+            .collect(),
         config: read.config,
         history: read.history,
         notes: read.notes,
@@ -286,7 +291,7 @@ impl Run {
 /// seed, and keys starting with `_` (logger internals such as W&B's `_runtime`)
 /// are metadata.
 pub(crate) fn insert_result(run: &mut Run, key: String, value: Value) {
-    let is_metadata_key = key.split('.').any(|p| p.starts_with('_')) || keys::is_seed(&key);
+    let is_metadata_key = keys::is_logger_internal(&key) || keys::is_seed(&key);
     match value {
         Value::Number(n) if !is_metadata_key => {
             run.metrics

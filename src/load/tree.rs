@@ -71,7 +71,7 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
         })
         .collect();
 
-    let read: Vec<(PathBuf, Result<Vec<Run>>)> = found
+    let read: Vec<(PathBuf, Result<Vec<Placed>>)> = found
         .runs
         .par_iter()
         .map(|dir| (dir.clone(), read_runs(root, dir, input, options)))
@@ -79,7 +79,14 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
     let mut runs = Vec::with_capacity(read.len());
     for (dir, result) in read {
         match result {
-            Ok(read) => runs.extend(read),
+            Ok(read) => {
+                for placed in read {
+                    match placed {
+                        Placed::Run(run) => runs.push(*run),
+                        Placed::Empty(skip) => skipped.push(skip),
+                    }
+                }
+            }
             Err(err) if options.skip_bad => skipped.push(Skipped {
                 path: display_path(&dir),
                 reason: err.to_string(),
@@ -87,6 +94,7 @@ pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<Tre
             Err(err) => return Err(err),
         }
     }
+    let runs = latest_wandb_parts(runs, &mut skipped);
     if runs.is_empty() {
         return Err(Error::input(
             root,
@@ -192,11 +200,71 @@ fn looks_like_run(dir: &Path) -> bool {
 
 /// Read one run and place it: what its path says, and its seed from every
 /// source that records one.
-fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Run>> {
+/// A run read and placed, or one that holds no value at all (a W&B run
+/// killed before it logged, a results file of text only): skipped and
+/// listed like a failed run.
+enum Placed {
+    Run(Box<Run>),
+    Empty(Skipped),
+}
+
+fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Placed>> {
     run::read_all(dir)?
         .into_iter()
-        .map(|run| place_run(root, dir, run, input, options))
+        .map(|run| {
+            if run.metrics.is_empty() && run.history.is_empty() && run.examples.is_empty() {
+                let mut reason = "no metric values: a failed or unfinished run".to_string();
+                for note in &run.notes {
+                    reason.push_str("; ");
+                    reason.push_str(note);
+                }
+                return Ok(Placed::Empty(Skipped {
+                    path: display_path(&run.path),
+                    reason,
+                }));
+            }
+            Ok(Placed::Run(Box::new(place_run(
+                root, dir, run, input, options,
+            )?)))
+        })
         .collect()
+}
+
+/// A resumed W&B run writes a new folder with the same run id; the newest
+/// folder holds the run (its summary is the whole run's), the earlier ones are
+/// listed as skipped.
+fn latest_wandb_parts(runs: Vec<Run>, skipped: &mut Vec<Skipped>) -> Vec<Run> {
+    let id_of = |run: &Run| {
+        let name = run.path.file_name()?.to_str()?;
+        wandb::run_id(name).map(|id| {
+            (
+                id.to_string(),
+                name.trim_start_matches("offline-").to_string(),
+            )
+        })
+    };
+    let mut newest: BTreeMap<String, String> = BTreeMap::new();
+    for (id, stamp) in runs.iter().filter_map(id_of) {
+        let entry = newest.entry(id).or_insert_with(|| stamp.clone());
+        if stamp > *entry {
+            *entry = stamp;
+        }
+    }
+    let mut kept = Vec::with_capacity(runs.len());
+    for run in runs {
+        match id_of(&run) {
+            Some((id, stamp)) if newest.get(&id).is_some_and(|n| *n != stamp) => {
+                skipped.push(Skipped {
+                    path: display_path(&run.path),
+                    reason: format!(
+                        "an earlier part of the resumed W&B run {id}: its newest folder is read"
+                    ),
+                });
+            }
+            _ => kept.push(run),
+        }
+    }
+    kept
 }
 
 fn place_run(
@@ -211,7 +279,10 @@ fn place_run(
     condition::check_overrides(&run)?;
     let named = naming_dir(root, dir);
     // An lm-eval model folder names its condition; each results file is a run.
-    let placement = condition::place(root, &named, run.newest_counts);
+    let mut placement = condition::place(root, &named, run.newest_counts);
+    // An lm-eval model folder is the condition "when configs do not say
+    // more": evaluations whose settings differ (a revision) are told apart.
+    placement.from_config |= run.newest_counts;
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
         None if options.allow_unseeded => folder_name(&named),
@@ -241,10 +312,11 @@ fn place_run(
 
 /// A multirun job folder (`multirun.yaml` above) that kept no `.hydra/`.
 fn is_hydra_job_without_record(dir: &Path) -> bool {
-    !dir.join(".hydra").is_dir()
-        && dir
-            .parent()
-            .is_some_and(|sweep| sweep.join("multirun.yaml").is_file())
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    !dir.join(".hydra").is_dir() && super::generated::is_hydra_job(&name, dir)
 }
 
 /// The folder that names a run. Lightning writes `metrics.csv` and
@@ -256,11 +328,24 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
         n.strip_prefix("version_")
             .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
     });
-    let Some(parent) = dir.parent().filter(|_| is_version) else {
+    // The Hugging Face Trainer writes TensorBoard events to
+    // `<output_dir>/runs/<Mon><DD>_<HH-MM-SS>_<host>/`: the run is `<output_dir>`.
+    let is_trainer_events = name(dir).is_some_and(|n| {
+        super::generated::classify(&n, dir) == super::generated::Part::Generated
+            && run_name::parse(&n).is_none()
+    });
+    let container = if is_version {
+        "lightning_logs"
+    } else if is_trainer_events {
+        "runs"
+    } else {
+        return dir.to_path_buf();
+    };
+    let Some(parent) = dir.parent() else {
         return dir.to_path_buf();
     };
     match parent.parent() {
-        Some(run) if name(parent).as_deref() == Some("lightning_logs") && run.starts_with(root) => {
+        Some(run) if name(parent).as_deref() == Some(container) && run.starts_with(root) => {
             run.to_path_buf()
         }
         _ => dir.to_path_buf(),

@@ -1393,3 +1393,164 @@ fn an_mlflow_sweep_logged_into_the_default_experiment_is_split_by_its_params() {
     ]);
     assert_eq!(runs["conditions"][0]["source"], "config");
 }
+
+#[test]
+fn a_later_mlflow_rerun_of_a_seed_is_a_repeat_and_the_earliest_run_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("mlruns");
+    copy_dir(&root().join("tests/fixtures/mlflow_sweep/mlruns"), &store);
+    let expected = fixture("tests/fixtures/mlflow_sweep/expected.json");
+    // Copy baseline seed 1 as a later run with another value.
+    let experiment = store.join("0");
+    let original = std::fs::read_dir(&experiment)
+        .expect("experiment")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            std::fs::read_to_string(p.join("params/model")).is_ok_and(|m| m.trim() == "baseline")
+                && std::fs::read_to_string(p.join("params/seed")).is_ok_and(|s| s.trim() == "1")
+        })
+        .expect("baseline seed 1");
+    let rerun = experiment.join("0000aaaa93bf4c2598d4934ab16987e1");
+    copy_dir(&original, &rerun);
+    let meta = std::fs::read_to_string(rerun.join("meta.yaml")).expect("meta");
+    let meta: String = meta
+        .lines()
+        .map(|l| {
+            if l.starts_with("start_time:") {
+                "start_time: 9796178053929".to_string()
+            } else if l.starts_with("run_id:") {
+                "run_id: 0000aaaa93bf4c2598d4934ab16987e1".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(rerun.join("meta.yaml"), meta).expect("meta");
+    std::fs::write(rerun.join("metrics/test/acc"), "9796178053929 0.125 0\n").expect("metric");
+    let json = run_json(&["summary", store.to_str().unwrap(), "--metric", "test/acc"]);
+    let g = group(&json, "model=baseline", "test/acc");
+    assert_eq!(nums(&g["values"])[0], num(&expected["baseline"]["1"]));
+    let runs = run(&["runs", store.to_str().unwrap(), "--format", "json"]);
+    let repeats = runs["repeats"].as_array().expect("repeats");
+    assert_eq!(repeats.len(), 1, "{repeats:?}");
+    assert!(
+        repeats[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("0000aaaa93bf4c2598d4934ab16987e1"),
+        "{repeats:?}"
+    );
+}
+
+#[test]
+fn a_resumed_wandb_run_is_read_from_its_newest_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wandb = dir.path().join("wandb");
+    copy_dir(&root().join(format!("{WANDB}/v0_31/wandb")), &wandb);
+    let first = std::fs::read_dir(&wandb)
+        .expect("wandb")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with("-basel001"))
+        })
+        .expect("basel001");
+    let resumed = wandb.join("offline-run-20271231_235959-basel001");
+    copy_dir(&first, &resumed);
+    let runs = run(&["runs", wandb.to_str().unwrap(), "--format", "json"]);
+    let skipped: Vec<String> = runs["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["an earlier part of the resumed W&B run basel001: its newest folder is read"]
+    );
+    let baseline = runs["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["condition"] == "model=baseline")
+        .expect("baseline");
+    assert_eq!(baseline["seeds"].as_array().unwrap().len(), 3);
+    assert!(
+        strs(&baseline["runs"])
+            .iter()
+            .any(|p| p.ends_with("offline-run-20271231_235959-basel001")),
+        "{baseline}"
+    );
+}
+
+#[test]
+fn a_fixed_nested_data_seed_beside_the_run_seed_is_not_a_second_seed() {
+    let mut files = Vec::new();
+    for (model, base) in [("baseline", 0.5), ("treatment", 0.6)] {
+        for seed in 1..=3 {
+            files.push((
+                format!("runs/{model}/run_{seed}/config.yaml"),
+                format!("seed: {seed}\ndata:\n  seed: 1234\nmodel: {model}\n"),
+            ));
+            files.push((
+                format!("runs/{model}/run_{seed}/results.json"),
+                format!(r#"{{"acc": {}}}"#, base + seed as f64 / 64.0),
+            ));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let dir = tree(&pairs);
+    let json = run_json(&["summary", dir.path().join("runs").to_str().unwrap()]);
+    for model in ["baseline", "treatment"] {
+        assert_eq!(
+            seed_ids(&group(&json, model, "acc")["seeds"]),
+            ["1", "2", "3"]
+        );
+    }
+}
+
+#[test]
+fn a_config_key_unique_to_every_run_does_not_make_every_run_a_condition() {
+    // Runs in timestamped folders, their configs naming the run (exp_name)
+    // and its start: the model is the condition, the rest identify runs.
+    let mut files = Vec::new();
+    for (i, (model, seed)) in [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("b", 2), ("b", 3)]
+        .into_iter()
+        .enumerate()
+    {
+        let folder = format!("runs/20261201_2030{i:02}");
+        files.push((
+            format!("{folder}/config.json"),
+            format!(
+                r#"{{"model": "{model}", "seed": {seed}, "exp_name": "{model}_seed{seed}", "master_port": {}}}"#,
+                29500 + i
+            ),
+        ));
+        files.push((
+            format!("{folder}/results.json"),
+            format!(r#"{{"acc": 0.{i}}}"#),
+        ));
+    }
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let dir = tree(&pairs);
+    let runs = run(&[
+        "runs",
+        dir.path().join("runs").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let names: Vec<&str> = runs["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["condition"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["model=a", "model=b"]);
+}
