@@ -1554,3 +1554,27 @@ fn a_config_key_unique_to_every_run_does_not_make_every_run_a_condition() {
         .collect();
     assert_eq!(names, ["model=a", "model=b"]);
 }
+
+#[test]
+fn results_one_level_below_a_seed_folder_in_a_timestamped_folder_are_that_seed() {
+    let dir = tree(&[
+        (
+            "runs/exp/seed_1/20261201_203001/results.json",
+            r#"{"acc": 0.5}"#,
+        ),
+        (
+            "runs/exp/seed_2/20261201_203502/results.json",
+            r#"{"acc": 0.625}"#,
+        ),
+        (
+            "runs/exp/seed_2/20261202_090000/results.json",
+            r#"{"acc": 0.75}"#,
+        ),
+    ]);
+    let json = run_json(&["summary", dir.path().join("runs").to_str().unwrap()]);
+    let g = group(&json, "exp", "acc");
+    assert_eq!(seed_ids(&g["seeds"]), ["1", "2"]);
+    // The earliest copy of seed 2 counts; the later one is a repeat.
+    assert_eq!(nums(&g["values"]), [0.5, 0.625]);
+    assert_eq!(json["repeats"].as_array().map(Vec::len), Some(1));
+}
