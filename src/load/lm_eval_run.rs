@@ -32,20 +32,8 @@ pub fn results_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The plain `results.json` of `dir` when lm-eval wrote it (releases before
-/// 0.4.3 named their results file so): read as one evaluation, not as a
-/// results file whose configuration would become metrics.
-pub fn plain_results(dir: &Path) -> Option<PathBuf> {
-    let path = dir.join("results.json");
-    let text = std::fs::read_to_string(&path).ok()?;
-    if !(text.contains("\"results\"") && text.contains("\"config\"")) {
-        return None;
-    }
-    let document = super::json::parse(&path, &text).ok()?;
-    lm_eval::is_results(&document).then_some(path)
-}
-
-/// The run of an older lm-eval output folder (see [`plain_results`]).
+/// The run of an lm-eval results file named `results.json`, as releases
+/// before 0.4.3 named it.
 pub fn read_plain(path: &Path) -> Result<Run> {
     let mut run = read_one(path, &BTreeMap::new())?;
     run.timestamp = None;

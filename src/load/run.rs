@@ -112,12 +112,10 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The runs of a run folder: one, or one per evaluation of an lm-eval model folder.
 pub fn read_all(dir: &Path) -> Result<Vec<Run>> {
-    if !lm_eval_run::results_files(dir).is_empty() {
-        lm_eval_run::read(dir)
-    } else if let Some(path) = lm_eval_run::plain_results(dir) {
-        Ok(vec![lm_eval_run::read_plain(&path)?])
-    } else {
+    if lm_eval_run::results_files(dir).is_empty() {
         Ok(vec![read(dir)?])
+    } else {
+        lm_eval_run::read(dir)
     }
 }
 
@@ -130,7 +128,9 @@ pub fn read(dir: &Path) -> Result<Run> {
         path: dir.to_path_buf(),
         ..Run::default()
     };
-    read_results(dir, &mut run)?;
+    if let Some(lm_eval) = read_results(dir, &mut run)? {
+        return lm_eval_run::read_plain(&lm_eval);
+    }
     run.history = history::read(dir)?;
     let (config_files, config) = config::read_config(dir)?;
     run.config_files = config_files;
@@ -186,8 +186,10 @@ fn read_wandb(dir: &Path) -> Result<Run> {
     Ok(run)
 }
 
-/// Merge every results file; the same key with two different values is an error.
-fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
+/// Merge every results file; the same key with two different values is an
+/// error. A lone `results.json` that lm-eval wrote (before 0.4.3) is
+/// returned instead, to be read as an evaluation.
+fn read_results(dir: &Path, run: &mut Run) -> Result<Option<PathBuf>> {
     let mut files: Vec<PathBuf> = RESULTS_FILES
         .iter()
         .map(|name| dir.join(name))
@@ -195,9 +197,13 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
         .collect();
     files.extend(results_dir_files(dir));
     let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let lone = files.len() == 1;
     for path in files {
         let document = json::read_object(&path)?;
         if lm_eval::is_results(&document) {
+            if lone {
+                return Ok(Some(path));
+            }
             return Err(Error::input(
                 &path,
                 "an lm-evaluation-harness results file beside other results files: give each evaluation its own folder",
@@ -227,7 +233,7 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<()> {
             .unwrap_or_else(|_| super::display_path(&path));
         run.results_files.push(name);
     }
-    Ok(())
+    Ok(None)
 }
 
 fn run_value<'a>(run: &'a Run, key: &str) -> Option<&'a Value> {
