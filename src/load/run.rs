@@ -91,6 +91,7 @@ pub struct Example {
 /// or a training history.
 pub fn has_results(dir: &Path) -> bool {
     wandb::is_run_dir(dir) && wandb::has_data(dir)
+        || wandb::run_of_files(dir).is_some_and(wandb::has_data)
         || !lm_eval_run::results_files(dir).is_empty()
         || RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
         || !results_dir_files(dir).is_empty()
@@ -123,6 +124,12 @@ pub fn read_all(dir: &Path) -> Result<Vec<Run>> {
 pub fn read(dir: &Path) -> Result<Run> {
     if wandb::is_run_dir(dir) {
         return read_wandb(dir);
+    }
+    // `wandb/run-…/files/` given directly: the run is the folder above.
+    if let Some(run_dir) = wandb::run_of_files(dir) {
+        let mut run = read_wandb(run_dir)?;
+        run.path = dir.to_path_buf();
+        return Ok(run);
     }
     let mut run = Run {
         path: dir.to_path_buf(),

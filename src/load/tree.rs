@@ -319,10 +319,14 @@ fn is_hydra_job_without_record(dir: &Path) -> bool {
     !dir.join(".hydra").is_dir() && super::generated::is_hydra_job(&name, dir)
 }
 
-/// The folder that names a run. Lightning writes `metrics.csv` and
+/// The folder that names a run. A W&B run's `files/` given directly is its
+/// run folder's. Lightning writes `metrics.csv` and
 /// `hparams.yaml` to `<run>/lightning_logs/version_<N>/`: the run is `<run>`
 /// (`runs/cond/seed_1/lightning_logs/version_0` is seed 1 of `cond`).
 fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
+    if let Some(run) = wandb::run_of_files(dir) {
+        return run.to_path_buf();
+    }
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
     let is_version = name(dir).is_some_and(|n| {
         n.strip_prefix("version_")

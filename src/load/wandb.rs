@@ -50,6 +50,13 @@ pub fn is_run_dir(dir: &Path) -> bool {
     dir.join("files").is_dir() || dir.join(log_name(id)).is_file()
 }
 
+/// The W&B run folder of `dir` when `dir` is that run's `files/` folder
+/// (DESIGN 10: "a run is `files/` under `wandb/run-*`"), given directly.
+pub fn run_of_files(dir: &Path) -> Option<&Path> {
+    dir.parent()
+        .filter(|run| dir.file_name().is_some_and(|n| n == "files") && is_run_dir(run))
+}
+
 /// Whether a W&B run folder holds anything to read: a summary, a history
 /// file or its `.wandb` log. One without is a failed run, listed as skipped.
 pub fn has_data(dir: &Path) -> bool {

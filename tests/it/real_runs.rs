@@ -1578,3 +1578,28 @@ fn results_one_level_below_a_seed_folder_in_a_timestamped_folder_are_that_seed()
     assert_eq!(nums(&g["values"]), [0.5, 0.625]);
     assert_eq!(json["repeats"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn a_wandb_runs_files_folder_given_directly_is_that_run() {
+    let expected = wandb_expected("v0_31");
+    let run_dir = std::fs::read_dir(root().join(format!("{WANDB}/v0_31/wandb")))
+        .expect("wandb")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with("-basel001"))
+        })
+        .expect("basel001");
+    let files = run_dir.join("files");
+    let json = run_json(&["summary", files.to_str().unwrap(), "--metric", "eval/*"]);
+    let groups = json["groups"].as_array().expect("groups");
+    let accuracy = groups
+        .iter()
+        .find(|g| g["metric"] == "eval/accuracy")
+        .expect("eval/accuracy");
+    assert_eq!(seed_ids(&accuracy["seeds"]), ["1"]);
+    assert_eq!(
+        nums(&accuracy["values"]),
+        [num(&expected["basel001"]["eval/accuracy"])]
+    );
+}
