@@ -58,14 +58,20 @@ fn budget_of(ctx: &Context, condition: &str) -> BTreeMap<String, f64> {
                 values.entry(key.clone()).or_default().push(v);
             }
         }
-        // Training length recorded as a result (`train.steps`, `global_step`).
-        for (key, value) in &run.metrics {
+        // Training length recorded as a result (`train.steps`, `global_step`;
+        // the trainer's counters are set aside as metadata, not metrics).
+        let recorded = run
+            .metrics
+            .iter()
+            .map(|(k, v)| (k, *v))
+            .chain(run.metadata.iter().map(|(k, v)| (k, v.as_f64())));
+        for (key, value) in recorded {
             let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
             if let Some(v) = value
                 && (is_budget_key(key)
                     || matches!(last.as_str(), "steps" | "global_step" | "epoch"))
             {
-                values.entry(key.clone()).or_default().push(*v);
+                values.entry(key.clone()).or_default().push(v);
             }
         }
         if let Some(h) = gpu_hours(run) {

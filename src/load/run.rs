@@ -286,7 +286,11 @@ impl Run {
         let keep = |key: &str| !keys::is_metadata(key) || explicit.is_some_and(|g| g.is_match(key));
         let aside: Vec<String> = self.metrics.keys().filter(|k| !keep(k)).cloned().collect();
         for key in aside {
-            self.metrics.remove(&key);
+            // Kept as metadata: the checklist reads budgets and runtimes there.
+            if let Some(value) = self.metrics.remove(&key) {
+                let value = value.map(Value::from).unwrap_or(Value::Null);
+                self.metadata.entry(key.clone()).or_insert(value);
+            }
             self.set_aside.insert(key);
         }
         let set_aside = &mut self.set_aside;

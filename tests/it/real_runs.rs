@@ -1603,3 +1603,31 @@ fn a_wandb_runs_files_folder_given_directly_is_that_run() {
         [num(&expected["basel001"]["eval/accuracy"])]
     );
 }
+
+#[test]
+fn the_trainers_runtime_set_aside_as_metadata_still_counts_as_compute() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut seconds = 0.0;
+    for condition in ["baseline", "warmup"] {
+        copy_dir(
+            &root().join(format!("{HF}/{condition}")),
+            &dir.path().join(format!("runs/{condition}")),
+        );
+        for seed in 1..=3 {
+            let all = fixture(&format!("{HF}/{condition}/seed_{seed}/all_results.json"));
+            seconds += num(&all["train_runtime"]);
+        }
+    }
+    let out = xreport()
+        .current_dir(dir.path())
+        .args(["check", "runs", "--format", "json", "--resamples", "1000"])
+        .output()
+        .expect("xreport runs");
+    let json = lossless(&String::from_utf8_lossy(&out.stdout));
+    let hours = num(&json["compute"]["gpu_hours"]);
+    assert!(
+        (hours - seconds / 3600.0).abs() < 1e-6,
+        "{hours} vs {}",
+        seconds / 3600.0
+    );
+}
