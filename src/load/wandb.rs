@@ -186,8 +186,8 @@ fn fill_from_log(
     }
     if let Some(offset) = log.truncated_at {
         run.notes.push(format!(
-            "{name} is cut short at byte {offset} (the run was killed or is still \
-             running): read the records before it"
+            "{name} is cut short: what follows byte {offset} is an incomplete record \
+             (the run was killed or is still running); the records before it are read"
         ));
     }
     run.files.push(name);
@@ -426,7 +426,7 @@ mod tests {
         assert!(!steps.is_empty() && steps.len() < 6, "{steps:?}");
         assert_eq!(run.notes.len(), 1);
         assert!(
-            run.notes[0].starts_with("run-basel001.wandb is cut short at byte "),
+            run.notes[0].starts_with("run-basel001.wandb is cut short: what follows byte "),
             "{:?}",
             run.notes
         );

@@ -715,7 +715,9 @@ fn a_wandb_log_cut_short_is_read_up_to_the_cut_with_a_note_naming_the_byte() {
         .find(|l| l.starts_with("note:") && l.contains("run-basel001.wandb"))
         .unwrap_or_else(|| panic!("no note on the cut log: {stderr}"));
     assert!(
-        note.contains(&format!("cut short at byte {record}")),
+        note.contains(&format!(
+            "cut short: what follows byte {record} is an incomplete record"
+        )),
         "{note}"
     );
     // The other runs are untouched.
