@@ -19,6 +19,9 @@ pub struct RunsReport {
     /// Keys read but set aside as metadata (diagnostics, counts, logger
     /// internals, lm-eval configuration); `--metric KEY` reads one as a metric.
     pub metadata_keys: Vec<String>,
+    /// Per run, the numbers set aside as metadata (diagnostics, counts):
+    /// runs that set aside the same keys are listed together.
+    pub set_aside: Vec<SetAside>,
     pub skipped: Vec<Skipped>,
     /// Runs of a seed already counted: not seeds, their spread is nondeterminism.
     pub repeats: Vec<RepeatInfo>,
@@ -45,6 +48,12 @@ pub struct ConditionInfo {
     /// The run folders counted as seeds (none for a table).
     pub runs: Vec<String>,
     pub metrics: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SetAside {
+    pub keys: Vec<String>,
+    pub runs: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,8 +120,22 @@ pub fn run(study: &Study) -> RunsReport {
         .chain(&study.repeats)
         .flat_map(|r| r.set_aside.iter().chain(r.metadata.keys()).cloned())
         .collect();
+    let mut by_keys: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for run in study.runs.iter().chain(&study.repeats) {
+        if !run.set_aside.is_empty() {
+            let keys: Vec<String> = run.set_aside.iter().cloned().collect();
+            by_keys
+                .entry(keys)
+                .or_default()
+                .push(display_path(&run.path));
+        }
+    }
     RunsReport {
         xreport_version: VERSION,
+        set_aside: by_keys
+            .into_iter()
+            .map(|(keys, runs)| SetAside { keys, runs })
+            .collect(),
         schema: "xreport.runs/1",
         conditions,
         metadata_keys: metadata_keys.into_iter().collect(),

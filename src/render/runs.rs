@@ -12,6 +12,15 @@ use crate::settings::Output;
 /// Metadata keys listed by name in the notes; the JSON has all of them.
 const LISTED_KEYS: usize = 20;
 
+/// Up to [`LISTED_KEYS`] keys, then `…`; the JSON has all of them.
+fn listed(keys: &[String]) -> String {
+    let mut shown: Vec<&str> = keys.iter().take(LISTED_KEYS).map(String::as_str).collect();
+    if keys.len() > LISTED_KEYS {
+        shown.push("…");
+    }
+    shown.join(", ")
+}
+
 impl Report for RunsReport {
     fn kind(&self) -> &'static str {
         "runs"
@@ -50,20 +59,30 @@ impl Report for RunsReport {
                 style.escape(&c.metrics.join(", ")),
             ]);
         }
-        if !self.metadata_keys.is_empty() {
-            let mut shown: Vec<&str> = self
-                .metadata_keys
-                .iter()
-                .take(LISTED_KEYS)
-                .map(String::as_str)
-                .collect();
-            if self.metadata_keys.len() > LISTED_KEYS {
-                shown.push("…");
-            }
+        for group in &self.set_aside {
+            let example = group.runs.first().map(String::as_str).unwrap_or_default();
+            let runs = match group.runs.len() {
+                1 => example.to_string(),
+                n => format!("{n} runs ({example}, …)"),
+            };
             table.notes.push(style.escape(&format!(
-                "Read as metadata, not metrics ({} keys; --metric KEY reads a numeric one as a metric): {}",
-                self.metadata_keys.len(),
-                shown.join(", ")
+                "Numbers set aside as metadata in {runs}; --metric KEY reads one as a metric: {}",
+                listed(&group.keys)
+            )));
+        }
+        let numeric: std::collections::BTreeSet<&String> =
+            self.set_aside.iter().flat_map(|g| &g.keys).collect();
+        let other: Vec<String> = self
+            .metadata_keys
+            .iter()
+            .filter(|k| !numeric.contains(k))
+            .cloned()
+            .collect();
+        if !other.is_empty() {
+            table.notes.push(style.escape(&format!(
+                "Other metadata ({} keys: text, lists, logger and tool settings): {}",
+                other.len(),
+                listed(&other)
             )));
         }
         for s in &self.skipped {

@@ -1633,3 +1633,27 @@ fn the_trainers_runtime_set_aside_as_metadata_still_counts_as_compute() {
         seconds / 3600.0
     );
 }
+
+#[test]
+fn runs_lists_per_run_the_numbers_set_aside_as_metadata() {
+    let runs = run(&["runs", HF, "--format", "json"]);
+    let groups = runs["set_aside"].as_array().expect("set_aside");
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    let keys = strs(&groups[0]["keys"]);
+    for key in [
+        "learning_rate",
+        "grad_norm",
+        "epoch",
+        "train_runtime",
+        "eval_samples",
+    ] {
+        assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+    }
+    assert_eq!(strs(&groups[0]["runs"]).len(), 7);
+    let text = xreport().args(["runs", HF]).assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(
+        text.contains("Numbers set aside as metadata in 7 runs"),
+        "{text}"
+    );
+}
