@@ -6,10 +6,12 @@
 //! and date/time folders, W&B run folders, ids) identify the run, a seed
 //! folder (`seed_42_a3f8c1_20260212_143022`) gives seed, override set and
 //! repeat stamp, and the other parts name the condition. When generated parts
-//! stand where a condition's name or seed would be, the condition comes from
-//! the config instead: the Hydra overrides, or else the config keys whose
-//! values differ across the runs, minus seeds and run-identity keys.
-//! `--group-by` (or the study file's `group_by`) names the keys instead.
+//! stand where a condition's name or seed would be (or the run is one job of
+//! a sweep below a named folder), the condition comes from the config: the
+//! Hydra overrides and group choices, or else the config keys whose values
+//! differ across the runs, minus seeds, run-identity keys and keys unique to
+//! every run. `--group-by` (or the study file's `group_by`) names the keys
+//! instead. MLflow runs and lm-eval evaluations are placed here too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
