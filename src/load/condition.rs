@@ -179,6 +179,11 @@ fn is_explicit_seed_name(name: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("seed"))
 }
 
+/// A Hydra job: it recorded overrides or config-group choices.
+fn is_hydra(run: &Run) -> bool {
+    !run.overrides.is_empty() || !run.hydra_choices.is_empty()
+}
+
 /// The folders of the last `n` parts of `dir` (the generated tail).
 fn generated_dirs(root: &Path, dir: &Path, n: usize) -> Vec<std::path::PathBuf> {
     let mut dirs: Vec<std::path::PathBuf> = dir
@@ -348,19 +353,61 @@ pub fn assign(runs: &mut [Run], group_by: &GroupBy) -> Result<()> {
     check_same_settings(runs)
 }
 
+/// One config-named condition from several arguments: the same study split
+/// over sweeps (same settings, other seeds) is one condition, its runs moved
+/// to the first argument; different studies that happen to share a name
+/// (a Hydra sweep and W&B runs, both `model=baseline`) are told apart by
+/// the folder name of their argument (`multirun/model=baseline`,
+/// `wandb/model=baseline`). Folder-named conditions are left to the
+/// merge, which refuses a condition from two arguments.
+pub fn separate_inputs(runs: &mut [Run], roots: &BTreeMap<usize, std::path::PathBuf>) {
+    let mut inputs: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for run in runs.iter() {
+        if run.placement.from_config || run.condition_source == Source::GroupBy {
+            inputs
+                .entry(run.condition.clone())
+                .or_default()
+                .insert(run.input);
+        }
+    }
+    for (condition, from) in inputs.into_iter().filter(|(_, f)| f.len() > 1) {
+        let members: Vec<usize> = (0..runs.len())
+            .filter(|&i| runs[i].condition == condition)
+            .collect();
+        let studied = |run: &Run| {
+            let mut s = settings_of(run);
+            s.retain(|k, _| !keys::is_seed_like(k) && !keys::is_run_identity(k));
+            s
+        };
+        let first = studied(&runs[members[0]]);
+        let same_settings = members.iter().all(|&i| studied(&runs[i]) == first);
+        let mut seeds = BTreeSet::new();
+        let distinct_seeds = members.iter().all(|&i| seeds.insert(runs[i].seed.clone()));
+        let first_input = from.iter().next().copied().unwrap_or_default();
+        for &i in &members {
+            if same_settings && distinct_seeds {
+                runs[i].input = first_input;
+            } else if let Some(root) = roots.get(&runs[i].input) {
+                runs[i].condition = format!("{}/{condition}", folder_name(root));
+            }
+        }
+    }
+}
+
 /// Two runs of one seed in one condition whose names came from configs must
 /// share their settings, else they are not repeats but a key the grouping
 /// left out: merging them would be silent.
 fn check_same_settings(runs: &[Run]) -> Result<()> {
     type Settings = BTreeMap<String, String>;
-    let mut seen: BTreeMap<(&str, &str), (&Run, Settings)> = BTreeMap::new();
+    // Per argument: one condition from two arguments is the merge's error.
+    let mut seen: BTreeMap<(usize, &str, &str), (&Run, Settings)> = BTreeMap::new();
     for run in runs {
         if !run.placement.from_config && run.condition_source != Source::GroupBy {
             continue;
         }
         let mut settings = settings_of(run);
         settings.retain(|k, _| !keys::is_seed_like(k) && !keys::is_run_identity(k));
-        let key = (run.condition.as_str(), run.seed.as_str());
+        let key = (run.input, run.condition.as_str(), run.seed.as_str());
         let Some((first, first_settings)) = seen.get(&key) else {
             seen.insert(key, (run, settings));
             continue;
@@ -401,32 +448,34 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
         }
     }
     for members in scopes.values() {
-        let hydra = members
-            .iter()
-            .all(|&i| !runs[i].overrides.is_empty() || !runs[i].hydra_choices.is_empty());
         let settings: Vec<BTreeMap<String, String>> =
             members.iter().map(|&i| settings_of(&runs[i])).collect();
-        let candidates: BTreeSet<&String> = members
+        // Per run the keys that may name its condition: a Hydra job's
+        // overrides and group choices, another run's config keys. Judged per
+        // run, so a Hydra sweep loaded beside W&B runs is still named by its
+        // overrides.
+        let candidates: Vec<BTreeSet<String>> = members
             .iter()
             .zip(&settings)
-            .flat_map(|(&i, s)| {
+            .map(|(&i, s)| {
                 let run = &runs[i];
-                let keys: Vec<&String> = if hydra {
+                let keys: Vec<String> = if is_hydra(run) {
                     overrides(run)
                         .into_iter()
                         .map(|(k, _)| k)
                         .chain(run.hydra_choices.iter().map(|(g, _)| g.clone()))
-                        .filter_map(|k| s.get_key_value(&k))
-                        .map(|(k, _)| k)
+                        .filter(|k| s.contains_key(k))
                         .collect()
                 } else {
-                    s.keys().collect()
+                    s.keys().cloned().collect()
                 };
-                keys
+                keys.into_iter()
+                    .filter(|k| !keys::is_seed_like(k) && !keys::is_run_identity(k))
+                    .collect()
             })
-            .filter(|k| !keys::is_seed_like(k) && !keys::is_run_identity(k))
             .collect();
-        let varying: Vec<String> = candidates
+        let all: BTreeSet<&String> = candidates.iter().flatten().collect();
+        let varying: Vec<String> = all
             .into_iter()
             .filter(|key| {
                 let values: Vec<Option<&String>> = settings.iter().map(|s| s.get(*key)).collect();
@@ -441,22 +490,20 @@ fn assign_by_rules(runs: &mut [Run]) -> Result<()> {
             .into_iter()
             .filter(|k| !per_run.contains(k))
             .collect();
-        let source = if hydra {
-            Source::Overrides
-        } else {
-            Source::Config
-        };
-        for (&i, s) in members.iter().zip(&settings) {
+        for ((&i, s), own) in members.iter().zip(&settings).zip(&candidates) {
             let chosen: BTreeMap<String, String> = varying
                 .iter()
+                .filter(|k| own.contains(*k))
                 .filter_map(|k| s.get(k).map(|v| (k.clone(), v.clone())))
                 .collect();
             let run = &mut runs[i];
             run.condition = name_of(&run.placement, &chosen);
             run.condition_source = if chosen.is_empty() {
                 run.placement.source.clone()
+            } else if is_hydra(run) {
+                Source::Overrides
             } else {
-                source.clone()
+                Source::Config
             };
             run.condition_keys = chosen;
         }

@@ -120,6 +120,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
     // Conditions of run trees are decided across every argument at once.
     let mut runs: Vec<Run> = trees.iter_mut().flat_map(|t| t.runs.drain(..)).collect();
     condition::assign(&mut runs, &options.group_by)?;
+    let roots: BTreeMap<usize, PathBuf> = trees.iter().map(|t| (t.input, t.root.clone())).collect();
+    condition::separate_inputs(&mut runs, &roots);
     for run in runs {
         let tree = trees
             .iter_mut()

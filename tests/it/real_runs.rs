@@ -1657,3 +1657,53 @@ fn runs_lists_per_run_the_numbers_set_aside_as_metadata() {
         "{text}"
     );
 }
+
+#[test]
+fn a_hydra_sweep_and_wandb_runs_given_together_keep_their_own_conditions() {
+    let runs = run(&[
+        "runs",
+        &format!("{HYDRA}/multirun"),
+        &format!("{WANDB}/v0_31/wandb"),
+        "--format",
+        "json",
+    ]);
+    let names: Vec<&str> = runs["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["condition"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "multirun/model=baseline",
+            "multirun/model=treatment",
+            "wandb/model=baseline",
+            "wandb/model=treatment"
+        ]
+    );
+    let sources: Vec<&str> = runs["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["overrides", "overrides", "config", "config"]);
+}
+
+#[test]
+fn one_study_split_over_two_output_folders_is_one_study() {
+    // lm-eval run once per seed into its own --output_path.
+    let json = run_json(&[
+        "summary",
+        &format!("{LM_EVAL}/seed_1"),
+        &format!("{LM_EVAL}/seed_2"),
+        "--metric",
+        "xr_mc_a.acc",
+    ]);
+    assert_eq!(conditions(&json), ["base-model", "tuned-model"]);
+    assert_eq!(
+        seed_ids(&group(&json, "base-model", "xr_mc_a.acc")["seeds"]),
+        ["1", "2"]
+    );
+}
