@@ -292,6 +292,12 @@ fn place_run(
                 "a Hydra job without .hydra/ (hydra.output_subdir=null): its overrides and config were not saved, so its seed and condition are unknown; rerun with the default hydra.output_subdir, or write `seed` and the studied keys into its results file",
             ));
         }
+        None if run.newest_counts => {
+            return Err(Error::input(
+                &run.path,
+                "unknown seed: this lm-eval results file records no random_seed, numpy_seed or torch_seed in its config; run the harness with --seed N, put the output under a seed_<N> folder, or pass --allow-unseeded",
+            ));
+        }
         None => {
             return Err(Error::input(
                 &named,

@@ -1707,3 +1707,24 @@ fn one_study_split_over_two_output_folders_is_one_study() {
         ["1", "2"]
     );
 }
+
+#[test]
+fn an_lm_eval_results_file_without_seeds_exits_2_naming_the_file_and_the_flag() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = root()
+        .join(LM_EVAL)
+        .join(lm_eval_newest("seed_1/base-model"));
+    let text = std::fs::read_to_string(&from).expect("results");
+    let mut doc: Value = serde_json::from_str(&text).expect("json");
+    let config = doc["config"].as_object_mut().expect("config");
+    for slot in ["random_seed", "numpy_seed", "torch_seed", "fewshot_seed"] {
+        config.remove(slot);
+    }
+    let folder = dir.path().join("out/base-model");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    let file = folder.join(from.file_name().unwrap());
+    std::fs::write(&file, doc.to_string()).expect("write");
+    let err = fails(&["summary", dir.path().join("out").to_str().unwrap()]);
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    assert!(err.contains("--seed N"), "{err}");
+}
