@@ -28,8 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let describe = settings::describe(&args.describe, inputs.study.as_ref())?;
             let mut metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
             let output = settings::output(&args.output)?;
-            let study = load_study(&inputs.paths, &inputs.load)?;
-            metrics.learn_directions(&study);
+            let study = load_measured(&inputs, &mut metrics)?;
             let report = analysis::summary::run(&study, &metrics, &describe);
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
@@ -53,8 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let inference = settings::inference(&args.inference, study_file)?;
             let mut metrics = settings::metrics(&args.input, study_file)?;
             let output = settings::output(&args.output)?;
-            let study = load_study(&inputs.paths, &inputs.load)?;
-            metrics.learn_directions(&study);
+            let study = load_measured(&inputs, &mut metrics)?;
             let roles = analysis::roles::resolve(
                 &study,
                 args.baseline.as_deref(),
@@ -84,8 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Some(_) => None,
                 None => Some(settings::output(&args.output)?),
             };
-            let study = load_study(&inputs.paths, &inputs.load)?;
-            metrics.learn_directions(&study);
+            let study = load_measured(&inputs, &mut metrics)?;
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
             if let Some(image) = image {
                 let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
@@ -106,8 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 output.format = render::Format::Latex;
             }
             analysis::ablation::output_defaults(&mut output, study_file);
-            let study = load_study(&inputs.paths, &inputs.load)?;
-            metrics.learn_directions(&study);
+            let study = load_measured(&inputs, &mut metrics)?;
             let options = analysis::ablation::AblationOptions {
                 full: args.full.clone(),
                 rows: args.rows.clone(),
@@ -219,8 +215,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "the checklist prints as text, md, json or csv, not latex",
                 ));
             }
-            let study = load_study(&inputs.paths, &inputs.load)?;
-            metrics.learn_directions(&study);
+            let study = load_measured(&inputs, &mut metrics)?;
             let roles = check::RoleArgs {
                 baseline: args.baseline.as_deref(),
                 treatments: &args.treatments,
@@ -260,6 +255,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Load the inputs of a command that reports metrics, and take the
+/// directions the results files state (lm-eval's `higher_is_better`).
+fn load_measured(
+    inputs: &settings::Inputs,
+    metrics: &mut settings::Metrics,
+) -> Result<load::Study> {
+    let study = load_study(&inputs.paths, &inputs.load)?;
+    metrics.learn_directions(&study);
+    Ok(study)
 }
 
 /// Load the inputs and tell the user, on standard error, what they should

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::report::{SeedStyle, VERSION};
 use crate::load::condition::Source;
-use crate::load::{Skipped, Study, display_path, natural_cmp, tidy};
+use crate::load::{Run, Skipped, Study, display_path, natural_cmp, tidy};
 
 #[derive(Debug, Serialize)]
 pub struct RunsReport {
@@ -71,15 +71,15 @@ pub fn run(study: &Study) -> RunsReport {
         seeds.entry(row.condition).or_default().insert(row.seed);
         metrics.entry(row.condition).or_default().insert(row.metric);
     }
+    let mut runs_of: BTreeMap<&str, Vec<&Run>> = BTreeMap::new();
+    for run in &study.runs {
+        runs_of.entry(run.condition.as_str()).or_default().push(run);
+    }
     let conditions = study
         .conditions
         .iter()
         .map(|condition| {
-            let runs: Vec<_> = study
-                .runs
-                .iter()
-                .filter(|r| &r.condition == condition)
-                .collect();
+            let runs = runs_of.remove(condition.as_str()).unwrap_or_default();
             let source = match runs.first().map(|r| &r.condition_source) {
                 None => "table",
                 Some(Source::Folder) => "folder",

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Context, Finding, Level, Rule, list, plural};
 use crate::load::keys::is_seed as is_seed_key;
-use crate::load::{Run, display_path};
+use crate::load::{Run, condition, display_path};
 
 const LOGGED: Rule = Rule {
     id: "config.logged",
@@ -156,16 +156,9 @@ pub fn normalise(text: &str) -> String {
 /// A run's config with its Hydra overrides applied (`key=value`, `+key=value`).
 pub fn effective_config(run: &Run) -> BTreeMap<String, Value> {
     let mut config = run.config.clone();
-    for item in &run.overrides {
-        let item = item.trim_start_matches('+');
-        if item.starts_with('~') {
-            continue;
-        }
-        if let Some((key, value)) = item.split_once('=') {
-            let value = serde_yaml_ng::from_str::<serde_json::Value>(value)
-                .unwrap_or_else(|_| Value::String(value.to_string()));
-            config.entry(key.to_string()).or_insert(value);
-        }
+    for (key, text) in condition::overrides(run) {
+        let value = condition::override_value(&text).unwrap_or(Value::String(text));
+        config.entry(key).or_insert(value);
     }
     config
 }

@@ -203,10 +203,11 @@ fn fallback_name(root: &Path) -> String {
     let mut at = root.to_path_buf();
     for _ in 0..6 {
         let name = folder_name(&at);
-        let absolute = std::fs::canonicalize(&at).unwrap_or_else(|_| at.clone());
-        if generated::classify(&name, &absolute) == Part::Named {
+        if generated::classify(&name, &at) == Part::Named {
             return name;
         }
+        // Climb through the file system: a relative root has no parent text.
+        let absolute = std::fs::canonicalize(&at).unwrap_or_else(|_| at.clone());
         match absolute.parent() {
             Some(parent) => at = parent.to_path_buf(),
             None => break,
@@ -312,6 +313,14 @@ pub fn overrides(run: &Run) -> Vec<(String, String)> {
         .filter_map(|o| o.split_once('='))
         .map(|(k, v)| (k.trim_start_matches('+').to_string(), v.to_string()))
         .collect()
+}
+
+/// An override's value as Hydra reads it (YAML: `0.01` a number, `[1, 2]` a
+/// list); `None` when it is not YAML.
+pub fn override_value(text: &str) -> Option<Value> {
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+        .ok()
+        .and_then(|v| serde_json::to_value(v).ok())
 }
 
 /// A config value as it appears in a condition's name.
@@ -618,12 +627,8 @@ pub fn check_overrides(run: &Run) -> Result<()> {
         let Some(recorded) = run.config.get(&key) else {
             continue;
         };
-        let said: Value = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
-            .ok()
-            .and_then(|v| serde_json::to_value(v).ok())
-        {
-            Some(v) => v,
-            None => continue,
+        let Some(said) = override_value(&text) else {
+            continue;
         };
         let agree = match (&said, recorded) {
             (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),

@@ -113,13 +113,10 @@ pub fn is_run_identity(key: &str) -> bool {
     EXACT.contains(&last.as_str())
         || last.starts_with("slurm")
         || last.ends_with("_timestamp")
-        || (words.len() >= 2
-            && matches!(
-                *words.last().unwrap_or(&""),
-                "dir" | "path" | "file" | "root"
-            )
-            && words.iter().any(|w| is_place(w) || *w == "run"))
         || last.ends_with("_dir")
+        || (words.len() >= 2
+            && matches!(*words.last().unwrap_or(&""), "path" | "file" | "root")
+            && words.iter().any(|w| is_place(w) || *w == "run"))
 }
 
 fn last_part(key: &str) -> &str {

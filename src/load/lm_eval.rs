@@ -21,6 +21,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::condition::seed_text;
 use super::json::{self, Flat};
 use crate::error::{Error, Result};
 
@@ -317,14 +318,6 @@ fn seed(config: &Map<String, Value>) -> Option<String> {
         .map(|t| t.as_deref().unwrap_or("None"))
         .collect();
     Some(joined.join(","))
-}
-
-fn seed_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
 }
 
 /// One per-example score from a samples log.

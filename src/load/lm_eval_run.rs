@@ -41,11 +41,12 @@ pub fn read_plain(path: &Path) -> Result<Run> {
     Ok(run)
 }
 
-/// Every evaluation in the model folder `dir`, one run each.
-pub fn read(dir: &Path) -> Result<Vec<Run>> {
+/// Every evaluation in the model folder `dir` (its [`results_files`]), one
+/// run each.
+pub fn read(dir: &Path, evaluations: Vec<PathBuf>) -> Result<Vec<Run>> {
     let samples = samples_files(dir);
     let mut runs: Vec<Run> = Vec::new();
-    for path in results_files(dir) {
+    for path in evaluations {
         let run = read_one(&path, &samples)?;
         // Tasks evaluated one call at a time (`--tasks hellaswag`, then
         // `--tasks arc_easy`) are one evaluation of the model and seed.

@@ -113,10 +113,11 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The runs of a run folder: one, or one per evaluation of an lm-eval model folder.
 pub fn read_all(dir: &Path) -> Result<Vec<Run>> {
-    if lm_eval_run::results_files(dir).is_empty() {
+    let evaluations = lm_eval_run::results_files(dir);
+    if evaluations.is_empty() {
         Ok(vec![read(dir)?])
     } else {
-        lm_eval_run::read(dir)
+        lm_eval_run::read(dir, evaluations)
     }
 }
 
@@ -272,7 +273,7 @@ impl Run {
     }
 
     /// Every metric the run scored, by result or by examples.
-    pub fn metric_names(&self) -> std::collections::BTreeSet<&str> {
+    pub fn metric_names(&self) -> BTreeSet<&str> {
         self.metrics
             .keys()
             .map(String::as_str)

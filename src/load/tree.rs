@@ -198,8 +198,6 @@ fn looks_like_run(dir: &Path) -> bool {
         })
 }
 
-/// Read one run and place it: what its path says, and its seed from every
-/// source that records one.
 /// A run read and placed, or one that holds no value at all (a W&B run
 /// killed before it logged, a results file of text only): skipped and
 /// listed like a failed run.
@@ -208,6 +206,7 @@ enum Placed {
     Empty(Skipped),
 }
 
+/// Read the runs of a run folder and place each.
 fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Placed>> {
     run::read_all(dir)?
         .into_iter()
@@ -267,6 +266,8 @@ fn latest_wandb_parts(runs: Vec<Run>, skipped: &mut Vec<Skipped>) -> Vec<Run> {
     kept
 }
 
+/// Place one run: what its path says, and its seed from every source that
+/// records one.
 fn place_run(
     root: &Path,
     dir: &Path,
@@ -278,10 +279,10 @@ fn place_run(
     run.set_aside_metadata(options.explicit_metrics.as_ref());
     condition::check_overrides(&run)?;
     let named = naming_dir(root, dir);
-    // An lm-eval model folder names its condition; each results file is a run.
+    // An lm-eval model folder names its condition (each results file is a
+    // run) "when configs do not say more": evaluations whose settings differ
+    // (a revision) are told apart.
     let mut placement = condition::place(root, &named, run.newest_counts);
-    // An lm-eval model folder is the condition "when configs do not say
-    // more": evaluations whose settings differ (a revision) are told apart.
     placement.from_config |= run.newest_counts;
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
