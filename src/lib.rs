@@ -231,24 +231,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Aggregate(args) => {
-            let options = settings::aggregate(&args)?;
+            let settings = settings::aggregate(&args)?;
             let output = settings::output(&args.output)?;
             let (methods, skipped) = load::multitask::read_inputs(
-                &options.inputs.paths,
-                &options.inputs.load,
-                options.metric.as_deref(),
-                &options.explicit,
+                &settings.inputs.paths,
+                &settings.inputs.load,
+                settings.metric.as_deref(),
+                &settings.explicit,
             )?;
-            let reference = if options.normalize.is_empty() {
+            let reference = if settings.normalize.is_empty() {
                 None
             } else {
                 Some(load::multitask::read_reference(
-                    &options.normalize,
-                    &options.inputs.load.columns.task,
+                    &settings.normalize,
+                    &settings.inputs.load.columns.task,
                 )?)
             };
-            let report = analysis::aggregate::run(methods, skipped, reference.as_ref(), &options)?;
-            if let Some(path) = &options.profile {
+            let report =
+                analysis::aggregate::run(methods, skipped, reference.as_ref(), &settings.options)?;
+            if let Some(path) = &settings.profile {
                 analysis::aggregate::write_profile(&report, path)?;
             }
             render::emit(&report, &output)?;
@@ -261,7 +262,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// directions the results files state (lm-eval's `higher_is_better`).
 fn load_measured(
     inputs: &settings::Inputs,
-    metrics: &mut settings::Metrics,
+    metrics: &mut analysis::options::Metrics,
 ) -> Result<load::Study> {
     let study = load_study(&inputs.paths, &inputs.load)?;
     metrics.learn_directions(&study);

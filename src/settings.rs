@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::analysis::direction::Direction;
+use crate::analysis::aggregate::AggregateOptions;
+use crate::analysis::options::{Describe, Family, Inference, Metrics};
 use crate::analysis::reduce::{Reduce, Rule};
-use clap::ValueEnum;
+use crate::check::CheckOptions;
 
 use crate::cli::{
     AlternativeArg, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg, FormatArg,
@@ -17,11 +18,11 @@ use crate::error::{Error, Result};
 use crate::load::LoadOptions;
 use crate::load::condition::GroupBy;
 use crate::load::table::ColumnNames;
-use crate::render::Format;
+use crate::render::{Format, Output};
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
 use crate::stats::inference::{Alternative, TestKind};
-use crate::study_file::{self, Located, MetricSection};
+use crate::study_file::{self, Located};
 
 /// Where the inputs are and how to read them.
 #[derive(Debug)]
@@ -101,18 +102,6 @@ fn group_by(flag: Option<&str>, study: Option<&Located>) -> Result<GroupBy> {
     })
 }
 
-/// Descriptive and bootstrap settings.
-#[derive(Debug, Clone)]
-pub struct Describe {
-    pub confidence: f64,
-    pub resamples: usize,
-    pub ci_method: CiMethod,
-    pub seed: u64,
-    pub ddof: usize,
-    /// How training histories become one value per seed.
-    pub reduce: Reduce,
-}
-
 pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
     let file = study.map(|s| &s.file.stats);
     let confidence = args
@@ -137,19 +126,7 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
         Some(CiMethodArg::Percentile) => CiMethod::Percentile,
         Some(CiMethodArg::Basic) => CiMethod::Basic,
         Some(CiMethodArg::Bca) => CiMethod::Bca,
-        None => match file.and_then(|f| f.ci_method.as_deref()) {
-            None | Some("bca") => CiMethod::Bca,
-            Some("percentile") => CiMethod::Percentile,
-            Some("basic") => CiMethod::Basic,
-            Some(other) => {
-                return Err(study_value_error(
-                    study,
-                    "stats.ci_method",
-                    other,
-                    "percentile, basic, bca",
-                ));
-            }
-        },
+        None => file.and_then(|f| f.ci_method).unwrap_or(CiMethod::Bca),
     };
     let ddof = args
         .ddof
@@ -217,17 +194,6 @@ pub fn study_value_error(study: Option<&Located>, key: &str, value: &str, expect
     )
 }
 
-/// Metric selection, directions, labels and digits.
-#[derive(Debug)]
-pub struct Metrics {
-    include: Option<GlobSet>,
-    lower: GlobSet,
-    higher: GlobSet,
-    file: std::collections::BTreeMap<String, MetricSection>,
-    /// Directions the results files state (lm-eval's `higher_is_better`).
-    logged: std::collections::BTreeMap<String, Direction>,
-}
-
 fn glob_set(patterns: &[String], flag: &str) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
@@ -240,95 +206,19 @@ fn glob_set(patterns: &[String], flag: &str) -> Result<GlobSet> {
         .map_err(|e| Error::usage(format!("{flag}: {e}")))
 }
 
+/// `--metric`, the direction flags and the study file's metric sections.
 pub fn metrics(args: &InputArgs, study: Option<&Located>) -> Result<Metrics> {
-    let file = study.map(|s| s.file.metrics.clone()).unwrap_or_default();
-    for (name, section) in &file {
-        if let Some(direction) = &section.direction
-            && !matches!(direction.as_str(), "lower" | "higher")
-        {
-            return Err(study_value_error(
-                study,
-                &format!("metrics.\"{name}\".direction"),
-                direction,
-                "lower, higher",
-            ));
-        }
-    }
-    Ok(Metrics {
-        include: if args.metrics.is_empty() {
-            None
-        } else {
-            Some(glob_set(&args.metrics, "--metric")?)
-        },
-        lower: glob_set(&args.lower_is_better, "--lower-is-better")?,
-        higher: glob_set(&args.higher_is_better, "--higher-is-better")?,
-        file,
-        logged: Default::default(),
-    })
-}
-
-impl Metrics {
-    pub fn includes(&self, metric: &str) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(metric))
-    }
-
-    /// Take the directions the loaded results files state.
-    pub fn learn_directions(&mut self, study: &crate::load::Study) {
-        for run in &study.runs {
-            for (metric, higher) in &run.directions {
-                let direction = if *higher {
-                    Direction::Higher
-                } else {
-                    Direction::Lower
-                };
-                self.logged.entry(metric.clone()).or_insert(direction);
-            }
-        }
-    }
-
-    /// Flags first, then the study file, then what the results files state,
-    /// then the name rule.
-    pub fn direction(&self, metric: &str) -> Direction {
-        if self.lower.is_match(metric) {
-            return Direction::Lower;
-        }
-        if self.higher.is_match(metric) {
-            return Direction::Higher;
-        }
-        match self.file.get(metric).and_then(|m| m.direction.as_deref()) {
-            Some("lower") => Direction::Lower,
-            Some("higher") => Direction::Higher,
-            _ => self
-                .logged
-                .get(metric)
-                .copied()
-                .unwrap_or_else(|| Direction::infer(metric)),
-        }
-    }
-
-    /// The label shown in table headers.
-    pub fn label(&self, metric: &str) -> String {
-        self.file
-            .get(metric)
-            .and_then(|m| m.label.clone())
-            .unwrap_or_else(|| metric.to_string())
-    }
-
-    pub fn digits(&self, metric: &str) -> Option<usize> {
-        self.file.get(metric).and_then(|m| m.digits)
-    }
-}
-
-/// Where and how to write the output.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub format: Format,
-    pub path: Option<PathBuf>,
-    pub digits: Option<usize>,
-    pub template: Option<PathBuf>,
-    pub caption: Option<String>,
-    pub label: Option<String>,
-    pub fragment: bool,
+    let include = if args.metrics.is_empty() {
+        None
+    } else {
+        Some(glob_set(&args.metrics, "--metric")?)
+    };
+    Ok(Metrics::new(
+        include,
+        glob_set(&args.lower_is_better, "--lower-is-better")?,
+        glob_set(&args.higher_is_better, "--higher-is-better")?,
+        study.map(|s| s.file.metrics.clone()).unwrap_or_default(),
+    ))
 }
 
 pub fn output(args: &OutputArgs) -> Result<Output> {
@@ -359,60 +249,6 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
     })
 }
 
-/// Hypothesis test, correction and power settings.
-#[derive(Debug, Clone)]
-pub struct Inference {
-    pub alpha: f64,
-    pub test: TestKind,
-    pub alternative: Alternative,
-    pub correction: Correction,
-    pub family: Family,
-    pub target_power: f64,
-    pub max_seeds: usize,
-}
-
-/// Which comparisons are corrected together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    /// The treatments compared on one metric.
-    Metric,
-    /// Every comparison in the call.
-    All,
-}
-
-impl Family {
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Metric => "metric",
-            Family::All => "all",
-        }
-    }
-}
-
-/// A flag value, else the study file's (parsed with the flag's own names), else a default.
-fn pick<T: ValueEnum + Clone>(
-    flag: Option<T>,
-    file_value: Option<&str>,
-    key: &str,
-    study: Option<&Located>,
-    default: T,
-) -> Result<T> {
-    if let Some(v) = flag {
-        return Ok(v);
-    }
-    let Some(text) = file_value else {
-        return Ok(default);
-    };
-    T::from_str(text, true).map_err(|_| {
-        let names: Vec<String> = T::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
-            .collect();
-        study_value_error(study, key, text, &names.join(", "))
-    })
-}
-
 pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Inference> {
     let file = study.map(|s| &s.file.stats);
     let alpha = args.alpha.or(file.and_then(|f| f.alpha)).unwrap_or(0.05);
@@ -437,62 +273,40 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
     if max_seeds < 2 {
         return Err(Error::usage("--max-seeds must be at least 2"));
     }
-    let test = pick(
-        args.test,
-        file.and_then(|f| f.test.as_deref()),
-        "stats.test",
-        study,
-        TestArg::Welch,
-    )?;
-    let alternative = pick(
-        args.alternative,
-        file.and_then(|f| f.alternative.as_deref()),
-        "stats.alternative",
-        study,
-        AlternativeArg::TwoSided,
-    )?;
-    let correction = pick(
-        args.correction,
-        file.and_then(|f| f.correction.as_deref()),
-        "stats.correction",
-        study,
-        CorrectionArg::Holm,
-    )?;
-    let family = pick(
-        args.family,
-        file.and_then(|f| f.family.as_deref()),
-        "stats.family",
-        study,
-        FamilyArg::Metric,
-    )?;
     Ok(Inference {
         alpha,
-        test: match test {
-            TestArg::Welch => TestKind::Welch,
-            TestArg::Student => TestKind::Student,
-            TestArg::Paired => TestKind::Paired,
-            TestArg::Mannwhitney => TestKind::MannWhitney,
-            TestArg::Permutation => TestKind::Permutation,
+        test: match args.test {
+            Some(TestArg::Welch) => TestKind::Welch,
+            Some(TestArg::Student) => TestKind::Student,
+            Some(TestArg::Paired) => TestKind::Paired,
+            Some(TestArg::Mannwhitney) => TestKind::MannWhitney,
+            Some(TestArg::Permutation) => TestKind::Permutation,
+            None => file.and_then(|f| f.test).unwrap_or(TestKind::Welch),
         },
-        alternative: match alternative {
-            AlternativeArg::TwoSided => Alternative::TwoSided,
-            AlternativeArg::Greater => Alternative::Greater,
-            AlternativeArg::Less => Alternative::Less,
+        alternative: match args.alternative {
+            Some(AlternativeArg::TwoSided) => Alternative::TwoSided,
+            Some(AlternativeArg::Greater) => Alternative::Greater,
+            Some(AlternativeArg::Less) => Alternative::Less,
+            None => file
+                .and_then(|f| f.alternative)
+                .unwrap_or(Alternative::TwoSided),
         },
-        correction: match correction {
-            CorrectionArg::Holm => Correction::Holm,
-            CorrectionArg::Bonferroni => Correction::Bonferroni,
-            CorrectionArg::Sidak => Correction::Sidak,
-            CorrectionArg::HolmSidak => Correction::HolmSidak,
-            CorrectionArg::Hochberg => Correction::Hochberg,
-            CorrectionArg::Hommel => Correction::Hommel,
-            CorrectionArg::Bh => Correction::Bh,
-            CorrectionArg::By => Correction::By,
-            CorrectionArg::None => Correction::None,
+        correction: match args.correction {
+            Some(CorrectionArg::Holm) => Correction::Holm,
+            Some(CorrectionArg::Bonferroni) => Correction::Bonferroni,
+            Some(CorrectionArg::Sidak) => Correction::Sidak,
+            Some(CorrectionArg::HolmSidak) => Correction::HolmSidak,
+            Some(CorrectionArg::Hochberg) => Correction::Hochberg,
+            Some(CorrectionArg::Hommel) => Correction::Hommel,
+            Some(CorrectionArg::Bh) => Correction::Bh,
+            Some(CorrectionArg::By) => Correction::By,
+            Some(CorrectionArg::None) => Correction::None,
+            None => file.and_then(|f| f.correction).unwrap_or(Correction::Holm),
         },
-        family: match family {
-            FamilyArg::Metric => Family::Metric,
-            FamilyArg::All => Family::All,
+        family: match args.family {
+            Some(FamilyArg::Metric) => Family::Metric,
+            Some(FamilyArg::All) => Family::All,
+            None => file.and_then(|f| f.family).unwrap_or(Family::Metric),
         },
         target_power,
         max_seeds,
@@ -516,20 +330,7 @@ pub fn power(args: &crate::cli::PowerArgs, study: Option<&Located>) -> Result<In
 }
 
 /// `xreport check`'s thresholds and lists: flags, then `[check]` of the study file, then defaults.
-#[derive(Debug, Clone)]
-pub struct Check {
-    pub min_seeds: usize,
-    pub max_cv: f64,
-    pub strict: bool,
-    /// Config keys (globs) left out of config comparisons.
-    pub ignore_keys: Vec<String>,
-    /// Method components, each needing an ablation row; `None`: the changed config keys.
-    pub components: Option<Vec<String>>,
-    /// Manual items: id → done.
-    pub manual: std::collections::BTreeMap<String, bool>,
-}
-
-pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<Check> {
+pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<CheckOptions> {
     let file = study.map(|s| &s.file.check);
     let min_seeds = args
         .min_seeds
@@ -556,7 +357,7 @@ pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<Check> {
     } else {
         Some(args.components.clone())
     };
-    Ok(Check {
+    Ok(CheckOptions {
         min_seeds,
         max_cv,
         strict: args.strict,
@@ -566,24 +367,19 @@ pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<Check> {
     })
 }
 
-/// `xreport aggregate`'s resolved settings.
+/// `xreport aggregate`'s resolved settings: what to read, and how to aggregate.
 #[derive(Debug)]
-pub struct AggregateOptions {
+pub struct AggregateSettings {
     pub inputs: Inputs,
-    /// Bootstrap and std settings; the interval method is percentile or basic.
-    pub describe: Describe,
     pub normalize: Vec<PathBuf>,
-    pub metrics: Vec<crate::stats::aggregate::Aggregate>,
-    pub gamma: f64,
-    pub threshold: f64,
-    pub prob_improvement: Option<String>,
     /// Where to draw the performance profiles.
     pub profile: Option<PathBuf>,
     pub metric: Option<String>,
     pub explicit: crate::load::multitask::ExplicitColumns,
+    pub options: AggregateOptions,
 }
 
-pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
+pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> {
     use crate::cli::AggregateMetricArg;
     use crate::stats::aggregate::Aggregate;
     let input_args = InputArgs {
@@ -605,11 +401,11 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
     };
     let inputs = inputs(&input_args)?;
     let study = inputs.study.as_ref();
-    let file_method = study.and_then(|s| s.file.stats.ci_method.as_deref());
+    let file_method = study.and_then(|s| s.file.stats.ci_method);
     // rliable's intervals are percentile intervals; BCa is not defined for a
     // stratified bootstrap here, so the default differs from the other commands.
     let mut describe_args = args.describe.clone();
-    if describe_args.ci_method.is_none() && file_method.is_none_or(|m| m == "bca") {
+    if describe_args.ci_method.is_none() && file_method.is_none_or(|m| m == CiMethod::Bca) {
         describe_args.ci_method = Some(CiMethodArg::Percentile);
     }
     let describe = describe(&describe_args, study)?;
@@ -648,7 +444,7 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
             Aggregate::OptimalityGap,
         ];
     }
-    Ok(AggregateOptions {
+    Ok(AggregateSettings {
         explicit: crate::load::multitask::ExplicitColumns {
             task: args.task_col.is_some(),
             seed: args.seed_col.is_some(),
@@ -656,13 +452,16 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateOptions> {
             condition: args.condition_col.is_some(),
         },
         inputs,
-        describe,
         normalize: args.normalize.clone(),
-        metrics,
-        gamma,
-        threshold,
-        prob_improvement: args.prob_improvement.clone(),
         profile: args.profile.clone(),
         metric: args.metric.clone(),
+        options: AggregateOptions {
+            describe,
+            metrics,
+            gamma,
+            threshold,
+            prob_improvement: args.prob_improvement.clone(),
+            profiles: args.profile.is_some(),
+        },
     })
 }

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::analysis::options::{Family, MetricSpec};
 use crate::error::{Error, Result};
+use crate::stats::bootstrap::CiMethod;
+use crate::stats::correction::Correction;
+use crate::stats::inference::{Alternative, TestKind};
 
 pub const FILE_NAME: &str = "xreport.toml";
 
@@ -22,7 +26,7 @@ pub struct StudyFile {
     #[serde(default)]
     pub stats: StatsSection,
     #[serde(default)]
-    pub metrics: BTreeMap<String, MetricSection>,
+    pub metrics: BTreeMap<String, MetricSpec>,
     #[serde(default)]
     pub ablation: AblationSection,
     #[serde(default)]
@@ -51,24 +55,16 @@ impl GroupByKeys {
 pub struct StatsSection {
     pub alpha: Option<f64>,
     pub confidence: Option<f64>,
-    pub correction: Option<String>,
-    pub family: Option<String>,
-    pub test: Option<String>,
-    pub alternative: Option<String>,
-    pub ci_method: Option<String>,
+    pub correction: Option<Correction>,
+    pub family: Option<Family>,
+    pub test: Option<TestKind>,
+    pub alternative: Option<Alternative>,
+    pub ci_method: Option<CiMethod>,
     pub resamples: Option<usize>,
     pub seed: Option<u64>,
     pub target_power: Option<f64>,
     pub max_seeds: Option<usize>,
     pub ddof: Option<usize>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricSection {
-    pub label: Option<String>,
-    pub direction: Option<String>,
-    pub digits: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]

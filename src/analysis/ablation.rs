@@ -8,15 +8,16 @@ use serde_json::{Value, json};
 use super::compare::{self, Comparison, Settings, Verdict};
 use super::direction::Direction;
 use super::groups::{self, SeedValues};
+use super::options::{Describe, Inference, Metrics};
 use super::report::{self, MetricInfo, SeedStyle};
 use super::roles::{self, Roles};
 use super::summary::{self, GroupStats};
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
-use crate::settings::{Describe, Inference, Metrics, Output};
 use crate::study_file::Located;
 
 /// Where the ablation rows come from.

@@ -7,13 +7,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::options::Describe;
 use crate::error::{Error, Result};
 use crate::load::multitask::{MethodScores, Reference};
 use crate::load::{Skipped, natural_cmp};
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
-use crate::settings::{AggregateOptions, Output};
 use crate::stats::aggregate::{self as agg, StratifiedConfig};
 use crate::stats::{describe, rng};
 
@@ -125,6 +126,19 @@ pub struct PerTask {
     pub raw_std: Option<f64>,
 }
 
+/// What the aggregates are computed with.
+#[derive(Debug)]
+pub struct AggregateOptions {
+    /// Bootstrap and std settings; the interval method is percentile or basic.
+    pub describe: Describe,
+    pub metrics: Vec<agg::Aggregate>,
+    pub gamma: f64,
+    pub threshold: f64,
+    pub prob_improvement: Option<String>,
+    /// Whether to compute performance profiles.
+    pub profiles: bool,
+}
+
 /// Check the methods, normalise them and compute the report.
 pub fn run(
     mut methods: Vec<MethodScores>,
@@ -180,9 +194,9 @@ pub fn run(
         Some(name) => prob_improvements(&methods, name, &task_names, &cfg),
         None => Vec::new(),
     };
-    let profiles = match &options.profile {
-        Some(_) => profiles(&methods, &task_names, &cfg),
-        None => Vec::new(),
+    let profiles = match options.profiles {
+        true => profiles(&methods, &task_names, &cfg),
+        false => Vec::new(),
     };
     let mut per_task = Vec::new();
     for (m, r) in methods.iter().zip(&raw) {

@@ -14,14 +14,15 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::groups::{self, Observation};
+use super::options::{Describe, Metrics};
 use super::reduce::{self, Series};
 use super::report::{self, MetricInfo};
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
-use crate::settings::{Describe, Metrics, Output};
 use crate::stats::bootstrap::{self, BootstrapConfig};
 use crate::stats::{describe, rng};
 

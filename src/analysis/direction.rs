@@ -1,9 +1,9 @@
 //! Which way is better for a metric (DESIGN section 4, "Direction").
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Whether lower or higher values of a metric are better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Lower,

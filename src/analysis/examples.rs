@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::options::{Describe, Inference};
 use crate::load::{Study, tidy};
-use crate::settings::{Describe, Inference};
 use crate::stats::inference::{self, PermutationConfig, TestKind};
 use crate::stats::{bootstrap, describe, rng};
 

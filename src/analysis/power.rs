@@ -6,15 +6,16 @@ use serde_json::{Value, json};
 
 use super::direction::Direction;
 use super::groups;
+use super::options::Inference;
 use super::reduce::Reduce;
 use super::report;
 use super::roles;
 use crate::error::{Error, Result};
 use crate::load::Study;
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
-use crate::settings::{Inference, Output};
 use crate::stats::describe;
 use crate::stats::power::{self, SeedsNeeded};
 

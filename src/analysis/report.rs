@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::direction::Direction;
+use super::options::Metrics;
 use crate::load::{Run, Study, display_path};
-use crate::settings::Metrics;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

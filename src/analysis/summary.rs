@@ -6,12 +6,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::groups::{self, SeedValues};
+use super::options::{Describe, Metrics};
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use crate::load::{Skipped, Study};
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::{self, Style};
 use crate::render::table::{self, Table};
-use crate::settings::{Describe, Metrics, Output};
 use crate::stats::bootstrap::{self, BootstrapConfig, Interval};
 use crate::stats::{describe, rng};
 

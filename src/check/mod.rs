@@ -9,6 +9,7 @@ mod compare;
 mod config;
 mod env;
 mod manual;
+mod options;
 mod runs;
 mod seeds;
 
@@ -20,15 +21,17 @@ use serde_json::{Value, json};
 use crate::analysis::ablation::{self, AblationOptions, AblationReport};
 use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_groups};
 use crate::analysis::groups::{self, SeedValues};
+use crate::analysis::options::{Describe, Inference, Metrics};
 use crate::analysis::report::{self, SeedStyle};
 use crate::analysis::roles::{self, Roles};
 use crate::error::Result;
 use crate::load::{Run, Skipped, Study};
+use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::Style;
 use crate::render::table::{self, Table};
-use crate::settings::{Check, Describe, Inference, Metrics, Output};
 use crate::study_file::Located;
+pub use options::CheckOptions;
 
 /// What a rule concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -183,7 +186,7 @@ impl CheckReport {
 /// Everything the rules read.
 pub struct Context<'a> {
     pub study: &'a Study,
-    pub check: &'a Check,
+    pub check: &'a CheckOptions,
     pub roles: CheckRoles,
     /// Per-seed values of every condition × metric.
     pub groups: Vec<SeedValues>,
@@ -283,7 +286,7 @@ pub fn run(
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
-    check: &Check,
+    check: &CheckOptions,
 ) -> Result<CheckReport> {
     let groups = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let stats = CompareSettings::of(describe, inference, &groups);

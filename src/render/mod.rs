@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod format;
+pub mod output;
 pub mod runs;
 pub mod table;
 pub mod template;
@@ -14,32 +15,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::settings::Output;
+pub use output::{Format, Output};
 pub use table::Table;
-
-/// The output formats of every table-producing command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Markdown,
-    Latex,
-    Json,
-    Csv,
-}
-
-impl Format {
-    /// The format a file name asks for.
-    pub fn from_extension(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            "tex" | "latex" => Some(Format::Latex),
-            "json" => Some(Format::Json),
-            "csv" => Some(Format::Csv),
-            _ => None,
-        }
-    }
-}
 
 /// What a command hands to [`emit`]: its report (the JSON) and how to show it.
 pub trait Report: Serialize {

@@ -3,11 +3,11 @@
 
 use serde_json::json;
 
+use super::Output;
 use super::Report;
 use super::format::Style;
 use super::table::{self, Table};
 use crate::analysis::runs::RunsReport;
-use crate::settings::Output;
 
 /// Metadata keys listed by name in the notes; the JSON has all of them.
 const LISTED_KEYS: usize = 20;

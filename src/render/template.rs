@@ -12,9 +12,9 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::Output;
 use super::table::Table;
 use crate::error::{Error, Result};
-use crate::settings::Output;
 
 const MARKDOWN: &str = include_str!("../../templates/table.md.tera");
 const LATEX: &str = include_str!("../../templates/table.tex.tera");

@@ -8,7 +8,7 @@
 //! A difference of independent means reuses each group's replicates
 //! ([`mean_diff_ci_of_replicates`]), so a group is resampled once per command.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::function::erf::{erfc, erfc_inv};
 
 use crate::stats::describe;
@@ -25,7 +25,7 @@ const DEGENERATE_NOTE: &str =
     "all values are equal: no variation to resample, the interval is the point itself";
 
 /// How a bootstrap interval is formed from the replicates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CiMethod {
     /// Quantiles α/2 and 1 − α/2 of the replicates.

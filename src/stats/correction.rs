@@ -1,10 +1,10 @@
 //! Multiple-comparison corrections with the semantics of statsmodels
 //! `multipletests`: the same adjusted p-values (`[1]`) and decisions (`[0]`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A multiple-comparison correction (`--correction`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Correction {
     /// Holm's step-down Bonferroni (the default); statsmodels "holm".

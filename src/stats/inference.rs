@@ -9,7 +9,7 @@
 //! variance in either group (DESIGN §4).
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
 use crate::stats::describe::{mean, t_quantile, variance};
@@ -17,7 +17,7 @@ use crate::stats::nct::{normal_cdf, t_sf};
 use crate::stats::rng;
 
 /// Which hypothesis test compares the two groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestKind {
     /// Welch's unequal-variance t-test (the default).
@@ -46,7 +46,7 @@ impl TestKind {
 }
 
 /// The alternative hypothesis, in terms of treatment − baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Alternative {
     /// The groups differ in either direction.

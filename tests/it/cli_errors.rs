@@ -203,3 +203,39 @@ fn unknown_study_file_key_exits_2_naming_the_key() {
         "{err}"
     );
 }
+
+#[test]
+fn unknown_study_file_value_exits_2_naming_the_line_and_the_choices() {
+    let dir = tree(&[
+        (
+            "xreport.toml",
+            "[stats]\nalpha = 0.05\ncorrection = \"holmes\"\n\n[metrics.acc]\ndirection = \"up\"\n",
+        ),
+        ("runs/a/seed_1/results.json", r#"{"acc": 1}"#),
+    ]);
+    let out = xreport()
+        .current_dir(dir.path())
+        .arg("summary")
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("xreport.toml:line 3") && err.contains("holmes") && err.contains("`holm`"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("xreport.toml"),
+        "[metrics.acc]\ndirection = \"up\"\n",
+    )
+    .unwrap();
+    let out = xreport()
+        .current_dir(dir.path())
+        .arg("summary")
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("xreport.toml:line 2") && err.contains("`up`") && err.contains("`higher`"),
+        "{err}"
+    );
+}

@@ -1,0 +1,143 @@
+//! What the statistics of a report depend on, resolved from flags and the
+//! study file by `settings`: bootstrap and std settings, the hypothesis
+//! test and its correction, and per metric its selection, direction and label.
+
+use std::collections::BTreeMap;
+
+use globset::GlobSet;
+use serde::{Deserialize, Serialize};
+
+use super::direction::Direction;
+use super::reduce::Reduce;
+use crate::stats::bootstrap::CiMethod;
+use crate::stats::correction::Correction;
+use crate::stats::inference::{Alternative, TestKind};
+
+/// Descriptive and bootstrap settings.
+#[derive(Debug, Clone)]
+pub struct Describe {
+    pub confidence: f64,
+    pub resamples: usize,
+    pub ci_method: CiMethod,
+    pub seed: u64,
+    pub ddof: usize,
+    /// How training histories become one value per seed.
+    pub reduce: Reduce,
+}
+
+/// Hypothesis test, correction and power settings.
+#[derive(Debug, Clone)]
+pub struct Inference {
+    pub alpha: f64,
+    pub test: TestKind,
+    pub alternative: Alternative,
+    pub correction: Correction,
+    pub family: Family,
+    pub target_power: f64,
+    pub max_seeds: usize,
+}
+
+/// Which comparisons are corrected together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// The treatments compared on one metric.
+    Metric,
+    /// Every comparison in the call.
+    All,
+}
+
+impl Family {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Metric => "metric",
+            Family::All => "all",
+        }
+    }
+}
+
+/// What the study file says of one metric (`[metrics."name"]`).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSpec {
+    pub label: Option<String>,
+    pub direction: Option<Direction>,
+    pub digits: Option<usize>,
+}
+
+/// Metric selection, directions and labels.
+#[derive(Debug)]
+pub struct Metrics {
+    include: Option<GlobSet>,
+    lower: GlobSet,
+    higher: GlobSet,
+    specs: BTreeMap<String, MetricSpec>,
+    /// Directions the results files state (lm-eval's `higher_is_better`).
+    logged: BTreeMap<String, Direction>,
+}
+
+impl Metrics {
+    /// `include`: `--metric` globs (`None`: every metric); `lower`/`higher`:
+    /// the direction flags; `specs`: the study file's metric sections.
+    pub fn new(
+        include: Option<GlobSet>,
+        lower: GlobSet,
+        higher: GlobSet,
+        specs: BTreeMap<String, MetricSpec>,
+    ) -> Metrics {
+        Metrics {
+            include,
+            lower,
+            higher,
+            specs,
+            logged: BTreeMap::new(),
+        }
+    }
+
+    pub fn includes(&self, metric: &str) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(metric))
+    }
+
+    /// Take the directions the loaded results files state.
+    pub fn learn_directions(&mut self, study: &crate::load::Study) {
+        for run in &study.runs {
+            for (metric, higher) in &run.directions {
+                let direction = if *higher {
+                    Direction::Higher
+                } else {
+                    Direction::Lower
+                };
+                self.logged.entry(metric.clone()).or_insert(direction);
+            }
+        }
+    }
+
+    /// Flags first, then the study file, then what the results files state,
+    /// then the name rule.
+    pub fn direction(&self, metric: &str) -> Direction {
+        if self.lower.is_match(metric) {
+            return Direction::Lower;
+        }
+        if self.higher.is_match(metric) {
+            return Direction::Higher;
+        }
+        self.specs
+            .get(metric)
+            .and_then(|m| m.direction)
+            .or_else(|| self.logged.get(metric).copied())
+            .unwrap_or_else(|| Direction::infer(metric))
+    }
+
+    /// The label shown in table headers.
+    pub fn label(&self, metric: &str) -> String {
+        self.specs
+            .get(metric)
+            .and_then(|m| m.label.clone())
+            .unwrap_or_else(|| metric.to_string())
+    }
+
+    pub fn digits(&self, metric: &str) -> Option<usize> {
+        self.specs.get(metric).and_then(|m| m.digits)
+    }
+}
