@@ -102,13 +102,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if args.latex {
                 output.format = render::Format::Latex;
             }
+            output.siunitx = args.siunitx;
             analysis::ablation::output_defaults(&mut output, study_file);
             let study = load_measured(&inputs, &mut metrics)?;
             let options = analysis::ablation::AblationOptions {
                 full: args.full.clone(),
                 rows: args.rows.clone(),
                 sort_impact: args.sort == cli::SortArg::Impact,
-                siunitx: args.siunitx,
             };
             let report = analysis::ablation::run(
                 &study, &options, study_file, &metrics, &describe, &inference,

@@ -246,6 +246,7 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
         caption: args.caption.clone(),
         label: args.label.clone(),
         fragment: args.fragment,
+        siunitx: false,
     })
 }
 

@@ -3,7 +3,6 @@
 //! rows, the importance order, and the components that do not earn their place.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::compare::{self, Comparison, Settings, Verdict};
 use super::direction::Direction;
@@ -11,13 +10,10 @@ use super::groups::{self, SeedValues};
 use super::options::{Describe, Inference, Metrics};
 use super::report::{self, MetricInfo, SeedStyle};
 use super::roles::{self, Roles};
-use super::summary::{self, GroupStats};
+use super::summary::GroupStats;
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
 use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
 use crate::study_file::Located;
 
 /// Where the ablation rows come from.
@@ -29,8 +25,6 @@ pub struct AblationOptions {
     pub rows: Vec<String>,
     /// Sort rows by impact instead of the given order.
     pub sort_impact: bool,
-    /// LaTeX `S` columns (siunitx).
-    pub siunitx: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,8 +45,6 @@ pub struct AblationReport {
     pub importance: Vec<String>,
     /// Components whose removal is within noise on every metric.
     pub not_earning: Vec<String>,
-    #[serde(skip)]
-    siunitx: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -239,7 +231,6 @@ pub fn run(
         comparisons,
         importance,
         not_earning,
-        siunitx: options.siunitx,
     })
 }
 
@@ -271,174 +262,27 @@ fn importance_order(
 }
 
 impl AblationReport {
-    fn group(&self, condition: &str, metric: &str) -> Option<(usize, &GroupStats)> {
+    /// The statistics of `condition` on `metric`, with their index in `groups`.
+    pub fn group_of(&self, condition: &str, metric: &str) -> Option<(usize, &GroupStats)> {
         self.groups
             .iter()
             .enumerate()
             .find(|(_, g)| g.condition == condition && g.metric == metric)
     }
 
-    fn comparison(&self, condition: &str, metric: &str) -> Option<&Comparison> {
+    /// The comparison of the row `condition` with the full model on `metric`.
+    pub fn comparison_of(&self, condition: &str, metric: &str) -> Option<&Comparison> {
         self.comparisons
             .iter()
             .find(|c| c.treatment == condition && c.metric == metric)
     }
 
-    fn label_of<'a>(&'a self, condition: &'a str) -> &'a str {
+    /// The row label of `condition`.
+    pub fn label_of<'a>(&'a self, condition: &'a str) -> &'a str {
         self.rows
             .iter()
             .find(|r| r.condition == condition)
             .map_or(condition, |r| r.label.as_str())
-    }
-}
-
-impl Report for AblationReport {
-    fn kind(&self) -> &'static str {
-        "ablation"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let siunitx = self.siunitx && style == Style::Latex;
-        // siunitx S columns take non-numbers in braces.
-        let text = |s: String| if siunitx { format!("{{{s}}}") } else { s };
-        let mut columns = vec![table::left("Configuration")];
-        for info in &self.metrics {
-            columns.push(table::right(text(format!(
-                "{} {}",
-                style.escape(&info.label),
-                style.arrow(info.direction == Direction::Lower)
-            ))));
-            columns.push(table::right(text(style.escape("Δ"))));
-        }
-        let mut table = Table::new(columns);
-        if siunitx {
-            // Bold must reach siunitx's math font: text-series-to-math (siunitx v3).
-            let numeric = "S[separate-uncertainty=true, table-align-uncertainty=true, reset-text-series=false, text-series-to-math=true, propagate-math-font=true]";
-            table.spec = std::iter::once("l".to_string())
-                .chain(
-                    self.metrics
-                        .iter()
-                        .flat_map(|_| [numeric.to_string(), "l".to_string()]),
-                )
-                .collect();
-        }
-        let best = summary::best_means(&self.groups, &self.metrics);
-        for (r, row) in self.rows.iter().enumerate() {
-            let mut cells = vec![style.escape(&row.label)];
-            for info in &self.metrics {
-                let full_std = self.group(&self.full, &info.name).and_then(|(_, g)| g.std);
-                let d = format::decimals(full_std, output.digits);
-                let Some((i, g)) = self.group(&row.condition, &info.name) else {
-                    cells.push(text(format::UNDEFINED.into()));
-                    cells.push(text(format::UNDEFINED.into()));
-                    continue;
-                };
-                let mut cell = style.mean_std(g.mean, g.std, d);
-                if siunitx {
-                    cell = cell.replace("$\\pm$", "\\pm");
-                }
-                if best.contains(&i) {
-                    cell = if siunitx {
-                        format!("\\bfseries {cell}")
-                    } else {
-                        style.bold(&cell)
-                    };
-                }
-                if siunitx && g.std.is_none() {
-                    cell = text(cell);
-                }
-                cells.push(cell);
-                let delta = match (r, self.comparison(&row.condition, &info.name)) {
-                    (0, _) | (_, None) => format::UNDEFINED.to_string(),
-                    (_, Some(c)) => {
-                        let mut s = c.diff.map_or_else(
-                            || format::UNDEFINED.to_string(),
-                            |v| format::signed(v, d),
-                        );
-                        if c.significant {
-                            s.push_str(style.dagger());
-                        }
-                        s
-                    }
-                };
-                cells.push(if siunitx { text(delta) } else { delta });
-            }
-            table.rows.push(cells);
-        }
-        table.rules_after = vec![0];
-        let seeds: Vec<(String, usize)> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let n = self
-                    .groups
-                    .iter()
-                    .filter(|g| g.condition == r.condition)
-                    .map(|g| g.n)
-                    .max();
-                (r.label.clone(), n.unwrap_or(0))
-            })
-            .collect();
-        let caption = output.caption.clone().unwrap_or_else(|| {
-            format!(
-                "Ablation of {}: mean ± std over seeds; Δ = configuration − full model.",
-                self.full
-            )
-        });
-        table.caption = Some(style.escape(&caption));
-        table.label = output.label.clone().or_else(|| Some("tab:ablation".into()));
-        table.fragment = output.fragment;
-        table.notes.push(style.escape(&compare::method_note(
-            &self.settings,
-            &seeds,
-            "ablation rows",
-        )));
-        if !self.not_earning.is_empty() {
-            let names: Vec<&str> = self.not_earning.iter().map(|c| self.label_of(c)).collect();
-            table.notes.push(style.escape(&format!(
-                "Not earning their place (removal within noise on every metric): {}.",
-                names.join(", ")
-            )));
-        }
-        for c in &self.comparisons {
-            for note in &c.notes {
-                table.notes.push(style.escape(&format!(
-                    "{} / {}: {note}",
-                    self.label_of(&c.treatment),
-                    c.metric
-                )));
-            }
-        }
-        for s in &self.skipped {
-            table
-                .notes
-                .push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
-        }
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        let mut out = Vec::new();
-        for row in &self.rows {
-            for info in &self.metrics {
-                let g = self.group(&row.condition, &info.name).map(|(_, g)| g);
-                let c = self.comparison(&row.condition, &info.name);
-                out.push(json!({
-                    "condition": row.condition,
-                    "label": row.label,
-                    "metric": info.name,
-                    "n": g.map(|g| g.n),
-                    "mean": g.and_then(|g| g.mean),
-                    "std": g.and_then(|g| g.std),
-                    "diff": c.and_then(|c| c.diff),
-                    "p_value": c.and_then(|c| c.p_value),
-                    "p_adjusted": c.and_then(|c| c.p_adjusted),
-                    "significant": c.map(|c| c.significant),
-                    "verdict": c.map(|c| c.verdict.name()),
-                }));
-            }
-        }
-        out
     }
 }
 

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::direction::Direction;
 use super::examples::{ExampleComparison, ExampleScores};
@@ -17,12 +16,10 @@ use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use super::roles::Roles;
 use super::summary::{self, DescribeSettings, GroupStats};
 use crate::load::{Skipped, Study};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
-use crate::stats::bootstrap;
-use crate::stats::inference::{self, PermutationConfig, TestKind};
+use crate::render::format;
+use crate::stats::bootstrap::{self, CiMethod};
+use crate::stats::correction::Correction;
+use crate::stats::inference::{self, Alternative, PermutationConfig, TestKind};
 use crate::stats::power::{self, SeedsNeeded};
 use crate::stats::{correction, describe, effect, rng};
 
@@ -36,7 +33,8 @@ pub struct CompareReport {
     pub groups: Vec<GroupStats>,
     pub comparisons: Vec<Comparison>,
     pub repeats: Vec<Repeat>,
-    #[serde(skip)]
+    /// Condition → the label the tables print, where they differ.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
 }
 
@@ -44,11 +42,11 @@ pub struct CompareReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Settings {
     pub alpha: f64,
-    pub correction: &'static str,
-    pub family: &'static str,
-    pub test: &'static str,
-    pub alternative: &'static str,
-    pub ci_method: &'static str,
+    pub correction: Correction,
+    pub family: Family,
+    pub test: TestKind,
+    pub alternative: Alternative,
+    pub ci_method: CiMethod,
     pub confidence: f64,
     pub resamples: usize,
     pub seed: u64,
@@ -68,10 +66,10 @@ impl Settings {
         let d = DescribeSettings::of(describe, groups);
         Settings {
             alpha: inference.alpha,
-            correction: inference.correction.name(),
-            family: inference.family.name(),
-            test: inference.test.name(),
-            alternative: inference.alternative.name(),
+            correction: inference.correction,
+            family: inference.family,
+            test: inference.test,
+            alternative: inference.alternative,
             ci_method: d.ci_method,
             confidence: d.confidence,
             resamples: d.resamples,
@@ -84,7 +82,8 @@ impl Settings {
         }
     }
 
-    fn describe(&self) -> DescribeSettings {
+    /// The descriptive part, as `xreport summary` states it.
+    pub fn describe(&self) -> DescribeSettings {
         DescribeSettings {
             ci_method: self.ci_method,
             confidence: self.confidence,
@@ -158,9 +157,6 @@ pub struct Comparison {
     pub examples: Option<ExampleComparison>,
     pub notes: Vec<String>,
 }
-
-/// How the footnote names the test when every comparison is over examples.
-const EXAMPLES_TEST: &str = "paired-examples";
 
 /// The unit a comparison's interval and test are over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -414,8 +410,8 @@ fn compare_pair(
         Some(SeedsNeeded::Exactly(n)) => Some(n),
         Some(SeedsNeeded::MoreThan(n)) => {
             notes.push(format!(
-                "more than {n} seeds per group needed for {:.0}% power",
-                inference.target_power * 100.0
+                "more than {n} seeds per group needed for {}% power",
+                format::percent(inference.target_power)
             ));
             None
         }
@@ -529,232 +525,5 @@ fn verdict(c: &Comparison, direction: Direction) -> Verdict {
         Verdict::WithinNoise
     } else {
         Verdict::NoEvidence
-    }
-}
-
-/// The footnote every comparison table carries: test, α, correction, family
-/// and seeds per condition.
-/// `compared` names what the family's members are ("treatments", "ablation rows").
-pub fn method_note(settings: &Settings, seeds: &[(String, usize)], compared: &str) -> String {
-    let test = match settings.test {
-        "welch" => "Welch's t-test",
-        "student" => "Student's t-test",
-        "paired" => "paired t-test",
-        EXAMPLES_TEST => "paired t-test over test examples",
-        "mannwhitney" => "Mann–Whitney U test",
-        _ => "permutation test",
-    };
-    let family = match settings.family {
-        "metric" => format!("the {compared} of each metric"),
-        _ => "every comparison in the table".to_string(),
-    };
-    let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    format!(
-        "† significant after correction. Test: {test} ({}), α = {}, {} correction across {family} (family: {}). Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
-        settings.alternative,
-        settings.alpha,
-        settings.correction,
-        settings.family,
-        settings.confidence * 100.0,
-        settings.ci_method,
-        seeds.join(", ")
-    )
-}
-
-/// Seeds per condition, in table order.
-pub fn seeds_per_condition(groups: &[GroupStats]) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for g in groups {
-        match out.iter_mut().find(|(c, _)| *c == g.condition) {
-            Some(entry) => entry.1 = entry.1.max(g.n),
-            None => out.push((g.condition.clone(), g.n)),
-        }
-    }
-    out
-}
-
-impl Report for CompareReport {
-    fn kind(&self) -> &'static str {
-        "compare"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let pm = if style == Style::Latex {
-            "$\\pm$"
-        } else {
-            "±"
-        };
-        let mut table = Table::new(vec![
-            table::left("Metric"),
-            table::left("Condition"),
-            table::right("n"),
-            table::right(format!("Mean {pm} std")),
-            table::right(style.escape("Δ")),
-            table::right(style.escape(&format!("{}% CI of Δ", self.settings.confidence * 100.0))),
-            table::right("p"),
-            table::right(format!("p ({})", self.settings.correction)),
-            table::right("Hedges' g"),
-            table::right("P(better)"),
-            table::right("Power"),
-            table::right(style.escape(&format!(
-                "Seeds for {:.0}%",
-                self.settings.target_power * 100.0
-            ))),
-            table::left("Verdict"),
-        ]);
-        let best = summary::best_means(&self.groups, &self.metrics);
-        let label = |c: &str| style.escape(self.labels.get(c).map_or(c, String::as_str));
-        for info in &self.metrics {
-            let metric_cell = format!(
-                "{} {}",
-                style.escape(&info.label),
-                style.arrow(info.direction == Direction::Lower)
-            );
-            let group = |condition: &str| {
-                self.groups
-                    .iter()
-                    .enumerate()
-                    .find(|(_, g)| g.condition == condition && g.metric == info.name)
-            };
-            let rows: Vec<&Comparison> = self
-                .comparisons
-                .iter()
-                .filter(|c| c.metric == info.name)
-                .collect();
-            let Some(first) = rows.first() else { continue };
-            let Some((bi, base)) = group(&first.baseline) else {
-                continue;
-            };
-            let d = format::decimals(base.std, output.digits);
-            let mean_cell = |i: usize, g: &GroupStats| {
-                let cell = style.mean_std(g.mean, g.std, d);
-                if best.contains(&i) {
-                    style.bold(&cell)
-                } else {
-                    cell
-                }
-            };
-            let mut baseline_row = vec![
-                metric_cell.clone(),
-                format!("{} (baseline)", label(&base.condition)),
-                base.n.to_string(),
-                mean_cell(bi, base),
-            ];
-            baseline_row.extend(std::iter::repeat_n(format::UNDEFINED.to_string(), 8));
-            baseline_row.push(String::new());
-            table.rows.push(baseline_row);
-            for c in rows {
-                let Some((ti, treat)) = group(&c.treatment) else {
-                    continue;
-                };
-                let mut diff = c
-                    .diff
-                    .map_or_else(|| format::UNDEFINED.to_string(), |v| format::signed(v, d));
-                if c.significant {
-                    diff.push_str(style.dagger());
-                }
-                let verdict = if c.underpowered && c.verdict != Verdict::Undefined {
-                    format!("{} (underpowered)", c.verdict.name())
-                } else {
-                    c.verdict.name().to_string()
-                };
-                table.rows.push(vec![
-                    String::new(),
-                    label(&c.treatment),
-                    treat.n.to_string(),
-                    mean_cell(ti, treat),
-                    diff,
-                    format::interval(c.diff_ci, d),
-                    style.escape(&format::p_value(c.p_value)),
-                    style.escape(&format::p_value(c.p_adjusted)),
-                    format::opt(c.hedges_g, 2),
-                    format::opt(c.prob_improvement, 2),
-                    format::opt(c.power, 2),
-                    match (c.seeds_needed, c.power) {
-                        (Some(n), _) => n.to_string(),
-                        (None, Some(_)) => style.escape(&format!("> {}", self.settings.max_seeds)),
-                        (None, None) => format::UNDEFINED.to_string(),
-                    },
-                    verdict,
-                ]);
-            }
-            table.rules_after.push(table.rows.len() - 1);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        // With one seed per condition every row is tested over its examples.
-        let mut settings = self.settings.clone();
-        if !self.comparisons.is_empty() && self.comparisons.iter().all(|c| c.unit == Unit::Examples)
-        {
-            settings.test = EXAMPLES_TEST;
-        }
-        table.notes = vec![
-            style.escape(&method_note(
-                &settings,
-                &seeds_per_condition(&self.groups)
-                    .into_iter()
-                    .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))
-                    .collect::<Vec<_>>(),
-                "treatments",
-            )),
-        ];
-        table.notes.extend(summary::common_notes(
-            style,
-            &self.settings.describe(),
-            &self.skipped,
-            &self.repeats,
-        ));
-        for c in &self.comparisons {
-            for note in &c.notes {
-                table.notes.push(style.escape(&format!(
-                    "{} vs {} / {}: {note}",
-                    c.treatment, c.baseline, c.metric
-                )));
-            }
-        }
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.comparisons
-            .iter()
-            .map(|c| {
-                json!({
-                    "baseline": c.baseline,
-                    "treatment": c.treatment,
-                    "metric": c.metric,
-                    "n_baseline": c.n_baseline,
-                    "n_treatment": c.n_treatment,
-                    "mean_baseline": c.mean_baseline,
-                    "mean_treatment": c.mean_treatment,
-                    "std_baseline": c.std_baseline,
-                    "std_treatment": c.std_treatment,
-                    "diff": c.diff,
-                    "diff_ci_lo": c.diff_ci.map(|v| v[0]),
-                    "diff_ci_hi": c.diff_ci.map(|v| v[1]),
-                    "diff_t_ci_lo": c.diff_t_ci.map(|v| v[0]),
-                    "diff_t_ci_hi": c.diff_t_ci.map(|v| v[1]),
-                    "statistic": c.statistic,
-                    "df": c.df,
-                    "p_value": c.p_value,
-                    "p_adjusted": c.p_adjusted,
-                    "significant": c.significant,
-                    "hedges_g": c.hedges_g,
-                    "cohens_d": c.cohens_d,
-                    "prob_improvement": c.prob_improvement,
-                    "power": c.power,
-                    "seeds_needed": c.seeds_needed,
-                    "verdict": c.verdict.name(),
-                    "underpowered": c.underpowered,
-                    "unit": c.unit,
-                    "n_examples": c.examples.as_ref().map(|e| e.n),
-                    "examples_diff": c.examples.as_ref().map(|e| e.diff),
-                    "examples_diff_ci_lo": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[0]),
-                    "examples_diff_ci_hi": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[1]),
-                    "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
-                })
-            })
-            .collect()
     }
 }

@@ -11,7 +11,6 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::groups::{self, Observation};
 use super::options::{Describe, Metrics};
@@ -19,11 +18,7 @@ use super::reduce::{self, Series};
 use super::report::{self, MetricInfo};
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
-use crate::stats::bootstrap::{self, BootstrapConfig};
+use crate::stats::bootstrap::{self, BootstrapConfig, CiMethod};
 use crate::stats::{describe, rng};
 
 #[derive(Debug, Serialize)]
@@ -36,13 +31,14 @@ pub struct CurvesReport {
     pub curves: Vec<Curve>,
     /// Steps dropped by alignment, metrics without histories.
     pub notes: Vec<String>,
-    #[serde(skip)]
+    /// Condition → the label the tables print, where they differ.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CurveSettings {
-    pub ci_method: &'static str,
+    pub ci_method: CiMethod,
     pub confidence: f64,
     pub resamples: usize,
     pub seed: u64,
@@ -140,7 +136,7 @@ pub fn run(
         schema: "xreport.curves/1",
         skipped: study.skipped.clone(),
         settings: CurveSettings {
-            ci_method: settings.ci_method.name(),
+            ci_method: settings.ci_method,
             confidence: settings.confidence,
             resamples: settings.resamples,
             seed: settings.seed,
@@ -218,98 +214,6 @@ fn curve(
         },
         note,
     )
-}
-
-impl CurvesReport {
-    /// The caption of the plot and tables: what the band is, and the smoothing.
-    pub fn caption(&self) -> String {
-        self.caption_parts().join("; ")
-    }
-
-    /// The caption in parts, one per line of the plot's footer. ASCII only,
-    /// so the LaTeX caption compiles with pdflatex's default input encoding.
-    pub fn caption_parts(&self) -> Vec<String> {
-        let mut parts = vec![format!(
-            "Mean over seeds with a {}% {} bootstrap CI ({} resamples, seed {})",
-            self.settings.confidence * 100.0,
-            self.settings.ci_method,
-            self.settings.resamples,
-            self.settings.seed
-        )];
-        if let Some(w) = self.settings.smooth {
-            parts.push(format!(
-                "each seed's curve smoothed by an EMA s = w*s_prev + (1-w)*x, w = {w}"
-            ));
-        }
-        if let Some(m) = self.settings.max_step {
-            parts.push(format!("steps <= {m}"));
-        }
-        parts
-    }
-}
-
-impl Report for CurvesReport {
-    fn kind(&self) -> &'static str {
-        "curves"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let level = format!("{}%", self.settings.confidence * 100.0);
-        let mut table = Table::new(vec![
-            table::left("Condition"),
-            table::left("Metric"),
-            table::right("Step"),
-            table::right("n"),
-            table::right("Mean"),
-            table::right(style.escape(&format!("{level} bootstrap CI"))),
-        ]);
-        let d = format::decimals(None, output.digits);
-        for c in &self.curves {
-            let condition = self.labels.get(&c.condition).unwrap_or(&c.condition);
-            for p in &c.points {
-                table.rows.push(vec![
-                    style.escape(condition),
-                    style.escape(&c.metric),
-                    p.step.to_string(),
-                    p.n.to_string(),
-                    format::fixed(p.mean, d),
-                    format::interval(p.ci, d),
-                ]);
-            }
-        }
-        table.caption =
-            Some(style.escape(&output.caption.clone().unwrap_or_else(|| self.caption())));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        for s in &self.skipped {
-            table
-                .notes
-                .push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
-        }
-        table
-            .notes
-            .extend(self.notes.iter().map(|n| style.escape(n)));
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.curves
-            .iter()
-            .flat_map(|c| {
-                c.points.iter().map(move |p| {
-                    json!({
-                        "condition": c.condition,
-                        "metric": c.metric,
-                        "step": p.step,
-                        "n": p.n,
-                        "mean": p.mean,
-                        "ci_lo": p.ci.map(|c| c[0]),
-                        "ci_hi": p.ci.map(|c| c[1]),
-                    })
-                })
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! seeds needed for the target power, from pilot runs or from numbers.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::direction::Direction;
 use super::groups;
@@ -12,10 +11,7 @@ use super::report;
 use super::roles;
 use crate::error::{Error, Result};
 use crate::load::Study;
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
+use crate::render::format;
 use crate::stats::describe;
 use crate::stats::power::{self, SeedsNeeded};
 
@@ -133,11 +129,14 @@ pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
         format::fixed(effect.std_treatment, 4)
     )];
     notes.push(match seeds_needed {
-        Some(n) => format!("Seeds needed for {:.0}% power: {n} per group.", inference.target_power * 100.0),
+        Some(n) => format!(
+            "Seeds needed for {}% power: {n} per group.",
+            format::percent(inference.target_power)
+        ),
         None => format!(
-            "More than {} seeds per group would be needed for {:.0}% power: the effect is too small for its noise.",
+            "More than {} seeds per group would be needed for {}% power: the effect is too small for its noise.",
             inference.max_seeds,
-            inference.target_power * 100.0
+            format::percent(inference.target_power)
         ),
     });
     Ok(PowerReport {
@@ -243,73 +242,4 @@ fn pilot_effect(
         reduce: all.iter().any(|g| g.reduced).then(|| reduce.rule.name()),
     };
     Ok((effect(mt - mb, sb, st), Some(pilot)))
-}
-
-/// The rows of the printed curve: every n up to 10, then a coarser grid,
-/// always the seeds needed and the last n (the JSON has every n).
-fn shown(n: usize, needed: Option<usize>, last: usize) -> bool {
-    let on_grid = match n {
-        0..=10 => true,
-        11..=50 => n.is_multiple_of(5),
-        51..=250 => n.is_multiple_of(25),
-        _ => n.is_multiple_of(100),
-    };
-    on_grid || Some(n) == needed || n == last
-}
-
-impl Report for PowerReport {
-    fn kind(&self) -> &'static str {
-        "power"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let mut table = Table::new(vec![
-            table::right("Seeds per group"),
-            table::right("Power"),
-            table::left(""),
-        ]);
-        let last = self.curve.last().map_or(0, |p| p.n);
-        for point in self
-            .curve
-            .iter()
-            .filter(|p| shown(p.n, self.seeds_needed, last))
-        {
-            let marker = if Some(point.n) == self.seeds_needed {
-                let arrow = if style == Style::Latex {
-                    "$\\leftarrow$"
-                } else {
-                    "←"
-                };
-                let target = format!("target {:.0}%", self.target_power * 100.0);
-                format!("{arrow} {}", style.escape(&target))
-            } else {
-                String::new()
-            };
-            table.rows.push(vec![
-                point.n.to_string(),
-                format::fixed(point.power, 3),
-                marker,
-            ]);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        if let Some(p) = &self.pilot {
-            table.notes.push(style.escape(&format!(
-                "Pilot: {} vs {} on {} ({} and {} seeds).",
-                p.treatment, p.baseline, p.metric, p.n_treatment, p.n_baseline
-            )));
-        }
-        table
-            .notes
-            .extend(self.notes.iter().map(|n| style.escape(n)));
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.curve
-            .iter()
-            .map(|p| json!({"n": p.n, "power": p.power}))
-            .collect()
-    }
 }

@@ -16,6 +16,9 @@ pub struct MetricInfo {
     pub name: String,
     pub direction: Direction,
     pub label: String,
+    /// Fixed decimals from the study file, when it sets them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digits: Option<usize>,
 }
 
 pub fn metric_info(names: &[String], metrics: &Metrics) -> Vec<MetricInfo> {
@@ -25,6 +28,7 @@ pub fn metric_info(names: &[String], metrics: &Metrics) -> Vec<MetricInfo> {
             name: name.clone(),
             direction: metrics.direction(name),
             label: metrics.label(name),
+            digits: metrics.digits(name),
         })
         .collect()
 }

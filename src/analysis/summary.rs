@@ -1,19 +1,17 @@
 //! `xreport summary`: per condition × metric, n, mean ± std, sem, median,
 //! min/max, the t-interval and a bootstrap CI of the mean.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::groups::{self, SeedValues};
 use super::options::{Describe, Metrics};
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use crate::load::{Skipped, Study};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
-use crate::stats::bootstrap::{self, BootstrapConfig, Interval};
+use crate::stats::bootstrap::{self, BootstrapConfig, CiMethod, Interval};
 use crate::stats::{describe, rng};
 
 #[derive(Debug, Serialize)]
@@ -26,13 +24,15 @@ pub struct SummaryReport {
     pub groups: Vec<GroupStats>,
     /// Repeated runs of a seed: their spread is nondeterminism.
     pub repeats: Vec<Repeat>,
-    #[serde(skip)]
-    labels: std::collections::BTreeMap<String, String>,
+    /// Condition → the label the tables print (`latent_dim=512` for a
+    /// condition named by overrides), where they differ.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DescribeSettings {
-    pub ci_method: &'static str,
+    pub ci_method: CiMethod,
     pub confidence: f64,
     pub resamples: usize,
     pub seed: u64,
@@ -51,7 +51,7 @@ impl DescribeSettings {
     pub fn of(d: &Describe, groups: &[SeedValues]) -> DescribeSettings {
         let reduced = groups.iter().any(|g| g.reduced);
         DescribeSettings {
-            ci_method: d.ci_method.name(),
+            ci_method: d.ci_method,
             confidence: d.confidence,
             resamples: d.resamples,
             seed: d.seed,
@@ -173,165 +173,4 @@ pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryRepo
             .collect(),
         labels: study.labels.clone(),
     }
-}
-
-/// Notes shared by every table: the std convention, skipped runs, repeats.
-pub fn common_notes(
-    style: Style,
-    settings: &DescribeSettings,
-    skipped: &[Skipped],
-    repeats: &[Repeat],
-) -> Vec<String> {
-    let mut notes = vec![style.escape(&format!(
-        "std: {} (ddof = {}); intervals at {}% confidence; bootstrap: {}, {} resamples, seed {}.",
-        if settings.ddof == 1 {
-            "sample"
-        } else {
-            "population"
-        },
-        settings.ddof,
-        settings.confidence * 100.0,
-        settings.ci_method,
-        settings.resamples,
-        settings.seed
-    ))];
-    if let Some(rule) = &settings.reduce {
-        let cut = settings
-            .max_step
-            .map(|m| format!(", after cutting them at step {m}"))
-            .unwrap_or_default();
-        notes.push(style.escape(&format!(
-            "Training histories reduced to one value per seed by --reduce {rule}{cut}; curves aligned on the steps every seed shares, ties to the earliest step."
-        )));
-    }
-    for s in skipped {
-        notes.push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
-    }
-    for r in repeats.iter().filter(|r| r.spread.is_some_and(|s| s > 0.0)) {
-        notes.push(style.escape(&format!(
-            "Repeats of seed {} in {} (not counted as seeds): {} differs by {} across {} runs (nondeterminism).",
-            r.seed,
-            r.condition,
-            r.metric,
-            format::fixed(r.spread.unwrap_or_default(), 4),
-            r.values.len()
-        )));
-    }
-    notes
-}
-
-impl Report for SummaryReport {
-    fn kind(&self) -> &'static str {
-        "summary"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let level = format!("{}%", self.settings.confidence * 100.0);
-        let mut table = Table::new(vec![
-            table::left("Condition"),
-            table::left("Metric"),
-            table::right("n"),
-            table::right("Mean ± std".replace(
-                '±',
-                if style == Style::Latex {
-                    "$\\pm$"
-                } else {
-                    "±"
-                },
-            )),
-            table::right("SEM"),
-            table::right("Median"),
-            table::right("Min"),
-            table::right("Max"),
-            table::right(style.escape(&format!("{level} t-CI"))),
-            table::right(style.escape(&format!("{level} bootstrap CI"))),
-        ]);
-        let best = best_means(&self.groups, &self.metrics);
-        for (i, g) in self.groups.iter().enumerate() {
-            let info = self.metrics.iter().find(|m| m.name == g.metric);
-            let digits = output.digits;
-            let d = format::decimals(g.std, digits);
-            let mut cell = style.mean_std(g.mean, g.std, d);
-            if best.contains(&i) {
-                cell = style.bold(&cell);
-            }
-            let arrow = info
-                .map(|m| style.arrow(m.direction == super::direction::Direction::Lower))
-                .unwrap_or("");
-            let label = info.map(|m| m.label.as_str()).unwrap_or(&g.metric);
-            let condition = self.labels.get(&g.condition).unwrap_or(&g.condition);
-            table.rows.push(vec![
-                style.escape(condition),
-                format!("{} {arrow}", style.escape(label)),
-                g.n.to_string(),
-                cell,
-                format::opt(g.sem, d + 1),
-                format::opt(g.median, d),
-                format::opt(g.min, d),
-                format::opt(g.max, d),
-                format::interval(g.t_ci, d),
-                format::interval(g.bootstrap_ci, d),
-            ]);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        table.notes = common_notes(style, &self.settings, &self.skipped, &self.repeats);
-        for g in &self.groups {
-            for note in &g.notes {
-                table
-                    .notes
-                    .push(style.escape(&format!("{} / {}: {note}", g.condition, g.metric)));
-            }
-        }
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.groups
-            .iter()
-            .map(|g| {
-                json!({
-                    "condition": g.condition,
-                    "metric": g.metric,
-                    "n": g.n,
-                    "mean": g.mean,
-                    "std": g.std,
-                    "sem": g.sem,
-                    "median": g.median,
-                    "min": g.min,
-                    "max": g.max,
-                    "t_ci_lo": g.t_ci.map(|c| c[0]),
-                    "t_ci_hi": g.t_ci.map(|c| c[1]),
-                    "bootstrap_ci_lo": g.bootstrap_ci.map(|c| c[0]),
-                    "bootstrap_ci_hi": g.bootstrap_ci.map(|c| c[1]),
-                    "seeds": g.seeds.iter().map(|s| s.to_string().trim_matches('"').to_string()).collect::<Vec<_>>().join(" "),
-                })
-            })
-            .collect()
-    }
-}
-
-/// Indices of the groups with the best mean of their metric (direction-aware).
-pub fn best_means(groups: &[GroupStats], metrics: &[MetricInfo]) -> Vec<usize> {
-    let mut best = Vec::new();
-    for info in metrics {
-        let candidates: Vec<(usize, f64)> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.metric == info.name)
-            .filter_map(|(i, g)| g.mean.map(|m| (i, m)))
-            .collect();
-        if candidates.len() < 2 {
-            continue;
-        }
-        let top = candidates
-            .iter()
-            .map(|c| c.1)
-            .reduce(|a, b| if info.direction.better(b, a) { b } else { a });
-        if let Some(top) = top {
-            best.extend(candidates.iter().filter(|c| c.1 == top).map(|c| c.0));
-        }
-    }
-    best
 }

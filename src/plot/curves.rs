@@ -30,7 +30,7 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let lines = report.caption_parts();
+    let lines = crate::render::curves::caption_parts(report);
     let footer_height = 10 + 20 * lines.len() as u32;
     let (body, footer) = root.split_vertically(root.dim_in_pixel().1 - footer_height);
     for (i, line) in lines.into_iter().enumerate() {

@@ -9,6 +9,7 @@ use super::font::FAMILY;
 use super::{DrawResult, Figure, palette};
 use crate::analysis::compare::CompareReport;
 use crate::analysis::direction::Direction;
+use crate::render::format;
 
 /// One condition of a panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +86,8 @@ pub fn from_compare(report: &CompareReport) -> SeedsFigure {
     }
     let caption = format!(
         "Dots: one per seed. Bar: mean; line: {}% {} bootstrap CI ({} resamples, seed {}).",
-        report.settings.confidence * 100.0,
-        report.settings.ci_method,
+        format::percent(report.settings.confidence),
+        report.settings.ci_method.name(),
         report.settings.resamples,
         report.settings.seed
     );

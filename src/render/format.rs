@@ -72,6 +72,26 @@ pub fn p_value(p: Option<f64>) -> String {
     }
 }
 
+/// A fraction as a percentage without the sign: `0.95` → `95`, `0.999` →
+/// `99.9` (rounded to 10 decimals, so that 0.9 × 100 prints as `90`).
+pub fn percent(fraction: f64) -> String {
+    let rounded = (fraction * 100.0 * 1e10).round() / 1e10;
+    format!("{rounded}")
+}
+
+/// A fraction as a percentage to `decimals` places: `0.4532` → `45.3`.
+pub fn percent_fixed(fraction: f64, decimals: usize) -> String {
+    fixed(100.0 * fraction, decimals)
+}
+
+/// Scientific notation with `decimals` digits after the point: `1.23e-5`.
+pub fn scientific(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return UNDEFINED.to_string();
+    }
+    format!("{value:.decimals$e}")
+}
+
 /// An interval `[lo, hi]`.
 pub fn interval(ci: Option<[f64; 2]>, decimals: usize) -> String {
     match ci {
@@ -86,11 +106,20 @@ impl Style {
         let Some(mean) = mean else {
             return UNDEFINED.to_string();
         };
-        let pm = match self {
-            Style::Latex => " $\\pm$ ",
-            _ => " ± ",
-        };
-        format!("{}{pm}{}", fixed(mean, decimals), opt(std, decimals))
+        format!(
+            "{} {} {}",
+            fixed(mean, decimals),
+            self.pm(),
+            opt(std, decimals)
+        )
+    }
+
+    /// The plus-minus sign.
+    pub fn pm(self) -> &'static str {
+        match self {
+            Style::Latex => "$\\pm$",
+            _ => "±",
+        }
     }
 
     pub fn bold(self, text: &str) -> String {
@@ -115,6 +144,14 @@ impl Style {
             Style::Text => text.to_string(),
             Style::Markdown => escape_markdown(text),
             Style::Latex => escape_latex(text),
+        }
+    }
+
+    /// The arrow that points at a marked row.
+    pub fn left_arrow(self) -> &'static str {
+        match self {
+            Style::Latex => "$\\leftarrow$",
+            _ => "←",
         }
     }
 

@@ -1,10 +1,16 @@
 //! Output: one report struct rendered as text, Markdown, LaTeX, JSON or CSV.
 //! Renderers only read report structs and [`Table`]s built from them.
 
+pub mod ablation;
+pub mod compare;
 pub mod csv;
+pub mod curves;
 pub mod format;
+pub mod notes;
 pub mod output;
+pub mod power;
 pub mod runs;
+pub mod summary;
 pub mod table;
 pub mod template;
 pub mod text;

@@ -37,4 +37,6 @@ pub struct Output {
     pub caption: Option<String>,
     pub label: Option<String>,
     pub fragment: bool,
+    /// LaTeX: siunitx `S` columns aligned on the decimal point (the ablation table).
+    pub siunitx: bool,
 }

@@ -1,0 +1,191 @@
+//! The layout of `xreport compare`: per metric the baseline row, then one
+//! row per treatment with Δ, its CI, p before and after correction, effect
+//! size, power, seeds needed and the verdict; the test footnote under it.
+
+use serde_json::{Value, json};
+
+use super::format::{self, Style};
+use super::table::{self, Table};
+use super::{Output, Report, notes, summary};
+use crate::analysis::compare::{CompareReport, Comparison, Unit, Verdict};
+use crate::analysis::direction::Direction;
+use crate::analysis::summary::GroupStats;
+
+impl Report for CompareReport {
+    fn kind(&self) -> &'static str {
+        "compare"
+    }
+
+    fn table(&self, style: Style, output: &Output) -> Table {
+        let mut table = Table::new(vec![
+            table::left("Metric"),
+            table::left("Condition"),
+            table::right("n"),
+            table::right(format!("Mean {} std", style.pm())),
+            table::right(style.escape("Δ")),
+            table::right(style.escape(&format!(
+                "{}% CI of Δ",
+                format::percent(self.settings.confidence)
+            ))),
+            table::right("p"),
+            table::right(format!("p ({})", self.settings.correction.name())),
+            table::right("Hedges' g"),
+            table::right("P(better)"),
+            table::right("Power"),
+            table::right(style.escape(&format!(
+                "Seeds for {}%",
+                format::percent(self.settings.target_power)
+            ))),
+            table::left("Verdict"),
+        ]);
+        let best = summary::best_means(&self.groups, &self.metrics);
+        let label = |c: &str| style.escape(self.labels.get(c).map_or(c, String::as_str));
+        for info in &self.metrics {
+            let metric_cell = format!(
+                "{} {}",
+                style.escape(&info.label),
+                style.arrow(info.direction == Direction::Lower)
+            );
+            let group = |condition: &str| {
+                self.groups
+                    .iter()
+                    .enumerate()
+                    .find(|(_, g)| g.condition == condition && g.metric == info.name)
+            };
+            let rows: Vec<&Comparison> = self
+                .comparisons
+                .iter()
+                .filter(|c| c.metric == info.name)
+                .collect();
+            let Some(first) = rows.first() else { continue };
+            let Some((bi, base)) = group(&first.baseline) else {
+                continue;
+            };
+            let d = format::decimals(base.std, summary::digits(output, Some(info)));
+            let mean_cell = |i: usize, g: &GroupStats| {
+                let cell = style.mean_std(g.mean, g.std, d);
+                if best.contains(&i) {
+                    style.bold(&cell)
+                } else {
+                    cell
+                }
+            };
+            let mut baseline_row = vec![
+                metric_cell.clone(),
+                format!("{} (baseline)", label(&base.condition)),
+                base.n.to_string(),
+                mean_cell(bi, base),
+            ];
+            baseline_row.extend(std::iter::repeat_n(format::UNDEFINED.to_string(), 8));
+            baseline_row.push(String::new());
+            table.rows.push(baseline_row);
+            for c in rows {
+                let Some((ti, treat)) = group(&c.treatment) else {
+                    continue;
+                };
+                let mut diff = c
+                    .diff
+                    .map_or_else(|| format::UNDEFINED.to_string(), |v| format::signed(v, d));
+                if c.significant {
+                    diff.push_str(style.dagger());
+                }
+                let verdict = if c.underpowered && c.verdict != Verdict::Undefined {
+                    format!("{} (underpowered)", c.verdict.name())
+                } else {
+                    c.verdict.name().to_string()
+                };
+                table.rows.push(vec![
+                    String::new(),
+                    label(&c.treatment),
+                    treat.n.to_string(),
+                    mean_cell(ti, treat),
+                    diff,
+                    format::interval(c.diff_ci, d),
+                    style.escape(&format::p_value(c.p_value)),
+                    style.escape(&format::p_value(c.p_adjusted)),
+                    format::opt(c.hedges_g, 2),
+                    format::opt(c.prob_improvement, 2),
+                    format::opt(c.power, 2),
+                    match (c.seeds_needed, c.power) {
+                        (Some(n), _) => n.to_string(),
+                        (None, Some(_)) => style.escape(&format!("> {}", self.settings.max_seeds)),
+                        (None, None) => format::UNDEFINED.to_string(),
+                    },
+                    verdict,
+                ]);
+            }
+            table.rules_after.push(table.rows.len() - 1);
+        }
+        notes::frame(&mut table, style, output);
+        // With one seed per condition every row is tested over its examples.
+        let over_examples = !self.comparisons.is_empty()
+            && self.comparisons.iter().all(|c| c.unit == Unit::Examples);
+        let seeds: Vec<(String, usize)> = notes::seeds_per_condition(&self.groups)
+            .into_iter()
+            .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))
+            .collect();
+        table.notes = vec![style.escape(&notes::method(
+            &self.settings,
+            &seeds,
+            "treatments",
+            over_examples,
+        ))];
+        table.notes.extend(notes::common(
+            style,
+            &self.settings.describe(),
+            &self.skipped,
+            &self.repeats,
+        ));
+        for c in &self.comparisons {
+            for note in &c.notes {
+                table.notes.push(style.escape(&format!(
+                    "{} vs {} / {}: {note}",
+                    c.treatment, c.baseline, c.metric
+                )));
+            }
+        }
+        table
+    }
+
+    fn records(&self) -> Vec<Value> {
+        self.comparisons
+            .iter()
+            .map(|c| {
+                json!({
+                    "baseline": c.baseline,
+                    "treatment": c.treatment,
+                    "metric": c.metric,
+                    "n_baseline": c.n_baseline,
+                    "n_treatment": c.n_treatment,
+                    "mean_baseline": c.mean_baseline,
+                    "mean_treatment": c.mean_treatment,
+                    "std_baseline": c.std_baseline,
+                    "std_treatment": c.std_treatment,
+                    "diff": c.diff,
+                    "diff_ci_lo": c.diff_ci.map(|v| v[0]),
+                    "diff_ci_hi": c.diff_ci.map(|v| v[1]),
+                    "diff_t_ci_lo": c.diff_t_ci.map(|v| v[0]),
+                    "diff_t_ci_hi": c.diff_t_ci.map(|v| v[1]),
+                    "statistic": c.statistic,
+                    "df": c.df,
+                    "p_value": c.p_value,
+                    "p_adjusted": c.p_adjusted,
+                    "significant": c.significant,
+                    "hedges_g": c.hedges_g,
+                    "cohens_d": c.cohens_d,
+                    "prob_improvement": c.prob_improvement,
+                    "power": c.power,
+                    "seeds_needed": c.seeds_needed,
+                    "verdict": c.verdict.name(),
+                    "underpowered": c.underpowered,
+                    "unit": c.unit,
+                    "n_examples": c.examples.as_ref().map(|e| e.n),
+                    "examples_diff": c.examples.as_ref().map(|e| e.diff),
+                    "examples_diff_ci_lo": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[0]),
+                    "examples_diff_ci_hi": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[1]),
+                    "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,127 @@
+//! The sentences tables share: the std and bootstrap convention, how
+//! histories were reduced, skipped runs, repeats, per-group notes and the
+//! footnote that names the test, α and the correction.
+
+use super::Output;
+use super::format::{self, Style};
+use super::table::Table;
+use crate::analysis::compare::Settings;
+use crate::analysis::report::Repeat;
+use crate::analysis::summary::{DescribeSettings, GroupStats};
+use crate::load::Skipped;
+use crate::stats::inference::TestKind;
+
+/// Caption, label and fragment as the user gave them.
+pub fn frame(table: &mut Table, style: Style, output: &Output) {
+    table.caption = output.caption.as_ref().map(|c| style.escape(c));
+    table.label = output.label.clone();
+    table.fragment = output.fragment;
+}
+
+/// A run left out, and why.
+pub fn skipped(s: &Skipped) -> String {
+    format!("Skipped: {} — {}", s.path, s.reason)
+}
+
+/// The std convention, the bootstrap, the reduction of histories, skipped
+/// runs and repeats: the notes under every table of per-seed statistics.
+pub fn common(
+    style: Style,
+    settings: &DescribeSettings,
+    skipped: &[Skipped],
+    repeats: &[Repeat],
+) -> Vec<String> {
+    let mut notes = vec![style.escape(&format!(
+        "std: {} (ddof = {}); intervals at {}% confidence; bootstrap: {}, {} resamples, seed {}.",
+        if settings.ddof == 1 {
+            "sample"
+        } else {
+            "population"
+        },
+        settings.ddof,
+        format::percent(settings.confidence),
+        settings.ci_method.name(),
+        settings.resamples,
+        settings.seed
+    ))];
+    if let Some(rule) = &settings.reduce {
+        let cut = settings
+            .max_step
+            .map(|m| format!(", after cutting them at step {m}"))
+            .unwrap_or_default();
+        notes.push(style.escape(&format!(
+            "Training histories reduced to one value per seed by --reduce {rule}{cut}; curves aligned on the steps every seed shares, ties to the earliest step."
+        )));
+    }
+    notes.extend(skipped.iter().map(|s| style.escape(&self::skipped(s))));
+    for r in repeats.iter().filter(|r| r.spread.is_some_and(|s| s > 0.0)) {
+        notes.push(style.escape(&format!(
+            "Repeats of seed {} in {} (not counted as seeds): {} differs by {} across {} runs (nondeterminism).",
+            r.seed,
+            r.condition,
+            r.metric,
+            format::fixed(r.spread.unwrap_or_default(), 4),
+            r.values.len()
+        )));
+    }
+    notes
+}
+
+/// Each group's own notes, prefixed by its condition and metric.
+pub fn groups(style: Style, groups: &[GroupStats]) -> Vec<String> {
+    groups
+        .iter()
+        .flat_map(|g| {
+            g.notes
+                .iter()
+                .map(move |note| style.escape(&format!("{} / {}: {note}", g.condition, g.metric)))
+        })
+        .collect()
+}
+
+/// The footnote every comparison table carries: test, α, correction, family
+/// and seeds per condition. `compared` names what the family's members are
+/// ("treatments", "ablation rows"); `over_examples`: every comparison was
+/// tested over paired test examples (one seed per condition).
+pub fn method(
+    settings: &Settings,
+    seeds: &[(String, usize)],
+    compared: &str,
+    over_examples: bool,
+) -> String {
+    let test = match settings.test {
+        _ if over_examples => "paired t-test over test examples",
+        TestKind::Welch => "Welch's t-test",
+        TestKind::Student => "Student's t-test",
+        TestKind::Paired => "paired t-test",
+        TestKind::MannWhitney => "Mann–Whitney U test",
+        TestKind::Permutation => "permutation test",
+    };
+    let family = match settings.family {
+        crate::analysis::options::Family::Metric => format!("the {compared} of each metric"),
+        crate::analysis::options::Family::All => "every comparison in the table".to_string(),
+    };
+    let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!(
+        "† significant after correction. Test: {test} ({}), α = {}, {} correction across {family} (family: {}). Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
+        settings.alternative.name(),
+        settings.alpha,
+        settings.correction.name(),
+        settings.family.name(),
+        format::percent(settings.confidence),
+        settings.ci_method.name(),
+        seeds.join(", ")
+    )
+}
+
+/// Seeds per condition, in table order.
+pub fn seeds_per_condition(groups: &[GroupStats]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for g in groups {
+        match out.iter_mut().find(|(c, _)| *c == g.condition) {
+            Some(entry) => entry.1 = entry.1.max(g.n),
+            None => out.push((g.condition.clone(), g.n)),
+        }
+    }
+    out
+}
