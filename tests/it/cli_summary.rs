@@ -158,3 +158,28 @@ fn output_file_takes_its_format_from_the_extension() {
         "{tex}"
     );
 }
+
+#[test]
+fn study_file_digits_of_a_metric_fix_its_decimals_unless_digits_is_given() {
+    let dir = crate::common::tree(&[
+        ("xreport.toml", "[metrics.acc]\ndigits = 4\n"),
+        ("runs/a/seed_1/results.json", r#"{"acc": 0.81234, "loss": 1.23456}"#),
+        ("runs/a/seed_2/results.json", r#"{"acc": 0.79111, "loss": 1.11111}"#),
+    ]);
+    let run = |extra: &[&str]| {
+        let out = xreport()
+            .current_dir(dir.path())
+            .args(["summary", "--format", "md"])
+            .args(extra)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let md = run(&[]);
+    // acc: mean 0.801725, std 0.015012; the std rule (2 significant digits)
+    // would print 0.802 ± 0.015. loss keeps the std rule: 1.173 ± 0.087.
+    assert!(md.contains("0.8017 ± 0.0150"), "{md}");
+    assert!(md.contains("1.173 ± 0.087"), "{md}");
+    let md = run(&["--digits", "1"]);
+    assert!(md.contains("0.8 ± 0.0"), "{md}");
+}
