@@ -132,6 +132,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 min_rank_fraction: args.min_rank_fraction,
                 seed: args.seed,
                 title: args.title.clone(),
+            };
+            let marks = plot::scatter::Marks {
                 width: args.width,
                 height: args.height,
                 dpi: args.dpi,
@@ -143,11 +145,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             let report = analysis::pca::run(&args.inputs, &options)?;
             if let Some(path) = &args.output {
-                analysis::pca::write_plot(&report, path, &options)?;
+                plot::write(&plot::scatter::from(&report, &marks)?, path)?;
             }
             let text = match args.format {
                 Some(cli::PcaFormatArg::Json) => render::json(&report)?,
-                _ => analysis::pca::render_text(&report),
+                _ => render::pca::text(&report),
             };
             render::write_output(text.as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
@@ -250,7 +252,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let report =
                 analysis::aggregate::run(methods, skipped, reference.as_ref(), &settings.options)?;
             if let Some(path) = &settings.profile {
-                analysis::aggregate::write_profile(&report, path)?;
+                plot::write(&plot::profile::from(&report), path)?;
             }
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)

@@ -5,17 +5,13 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::options::Describe;
 use crate::error::{Error, Result};
 use crate::load::multitask::{MethodScores, Reference};
 use crate::load::{Skipped, natural_cmp};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::{self, Style};
-use crate::render::table::{self, Table};
 use crate::stats::aggregate::{self as agg, StratifiedConfig};
+use crate::stats::bootstrap::CiMethod;
 use crate::stats::{describe, rng};
 
 #[derive(Debug, Serialize)]
@@ -40,7 +36,7 @@ pub struct AggregateReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct AggregateSettings {
     /// `percentile` or `basic`, over a stratified bootstrap.
-    pub ci_method: &'static str,
+    pub ci_method: CiMethod,
     pub bootstrap: &'static str,
     pub confidence: f64,
     pub resamples: usize,
@@ -51,7 +47,7 @@ pub struct AggregateSettings {
     pub gamma: f64,
     /// The threshold of `tasks_above`.
     pub threshold: f64,
-    pub metrics: Vec<&'static str>,
+    pub metrics: Vec<agg::Aggregate>,
     /// How the median is taken.
     pub median: &'static str,
 }
@@ -77,7 +73,7 @@ pub struct InputInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct AggregateRow {
     pub method: String,
-    pub metric: &'static str,
+    pub metric: agg::Aggregate,
     pub estimate: Option<f64>,
     pub ci: Option<[f64; 2]>,
 }
@@ -238,7 +234,7 @@ pub fn run(
         schema: "xreport.aggregate/1",
         skipped,
         settings: AggregateSettings {
-            ci_method: options.describe.ci_method.name(),
+            ci_method: options.describe.ci_method,
             bootstrap: "stratified: runs resampled with replacement within each task",
             confidence: options.describe.confidence,
             resamples: options.describe.resamples,
@@ -246,7 +242,7 @@ pub fn run(
             ddof: options.describe.ddof,
             gamma: options.gamma,
             threshold: options.threshold,
-            metrics: options.metrics.iter().map(|m| m.name()).collect(),
+            metrics: options.metrics.clone(),
             median: "median over tasks of the per-task mean score",
         },
         normalization: Normalization {
@@ -312,37 +308,6 @@ fn profiles(
             }
         })
         .collect()
-}
-
-/// Draw the report's performance profiles to `path` (PNG or SVG).
-pub fn write_profile(report: &AggregateReport, path: &std::path::Path) -> Result<()> {
-    let taus: Vec<Vec<f64>> = report
-        .profiles
-        .iter()
-        .map(|p| p.points.iter().map(|q| q.tau).collect())
-        .collect();
-    let fractions: Vec<Vec<f64>> = report
-        .profiles
-        .iter()
-        .map(|p| p.points.iter().map(|q| q.fraction).collect())
-        .collect();
-    let curves: Vec<crate::plot::profile::Curve<'_>> = report
-        .profiles
-        .iter()
-        .enumerate()
-        .map(|(i, p)| crate::plot::profile::Curve {
-            method: &p.method,
-            taus: &taus[i],
-            fraction: &fractions[i],
-            band: p.points.iter().map(|q| q.ci).collect(),
-        })
-        .collect();
-    let label = if report.normalization.random.is_some() {
-        "Normalised score τ"
-    } else {
-        "Score τ"
-    };
-    crate::plot::profile::write(path, &curves, label)
 }
 
 /// Every method must hold the same tasks, each with at least one run.
@@ -474,7 +439,7 @@ fn method_aggregates(
         .enumerate()
         .map(|(j, &which)| AggregateRow {
             method: m.method.clone(),
-            metric: which.name(),
+            metric: which,
             estimate: agg::estimate(which, &tasks, options.gamma),
             ci: intervals.as_ref().map(|iv| [iv[j].lo, iv[j].hi]),
         })
@@ -527,202 +492,10 @@ fn prob_improvements(
 }
 
 impl AggregateReport {
-    fn row(&self, method: &str, metric: &str) -> Option<&AggregateRow> {
+    /// The aggregate `metric` of `method`.
+    pub fn row(&self, method: &str, metric: agg::Aggregate) -> Option<&AggregateRow> {
         self.aggregates
             .iter()
             .find(|r| r.method == method && r.metric == metric)
-    }
-
-    fn metric_header(metric: &str) -> (&'static str, bool) {
-        match metric {
-            "mean" => ("Mean", false),
-            "median" => ("Median", false),
-            "iqm" => ("IQM", false),
-            _ => ("Optimality gap", true),
-        }
-    }
-}
-
-impl Report for AggregateReport {
-    fn kind(&self) -> &'static str {
-        "aggregate"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let d = output.digits.unwrap_or(3);
-        let threshold = format::fixed(self.settings.threshold, 2)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string();
-        let mut columns = vec![
-            table::left("Method"),
-            table::right("Runs"),
-            table::right(style.escape(&format!("Tasks ≥ {threshold}"))),
-        ];
-        for metric in &self.settings.metrics {
-            let (label, lower) = Self::metric_header(metric);
-            columns.push(table::right(format!("{label} {}", style.arrow(lower))));
-        }
-        if let Some(first) = self.prob_improvement.first() {
-            columns.push(table::right(
-                style.escape(&format!("P({} > method)", first.method)),
-            ));
-        }
-        let mut table = Table::new(columns);
-        let best: Vec<Option<f64>> = self
-            .settings
-            .metrics
-            .iter()
-            .map(|metric| {
-                let lower = Self::metric_header(metric).1;
-                let values = self
-                    .aggregates
-                    .iter()
-                    .filter(|r| r.metric == *metric)
-                    .filter_map(|r| r.estimate.map(|v| format::fixed(v, d)))
-                    .filter_map(|s| s.parse::<f64>().ok());
-                if self.inputs.len() < 2 {
-                    None
-                } else if lower {
-                    values.reduce(f64::min)
-                } else {
-                    values.reduce(f64::max)
-                }
-            })
-            .collect();
-        let best_count = self.tasks_above.iter().map(|t| t.count).max();
-        for input in &self.inputs {
-            let runs = if input.runs[0] == input.runs[1] {
-                input.runs[0].to_string()
-            } else {
-                format!("{}–{}", input.runs[0], input.runs[1])
-            };
-            let count = self
-                .tasks_above
-                .iter()
-                .find(|t| t.method == input.method)
-                .map(|t| t.count);
-            let count_cell = match count {
-                Some(c) if self.inputs.len() > 1 && Some(c) == best_count => {
-                    style.bold(&c.to_string())
-                }
-                Some(c) => c.to_string(),
-                None => format::UNDEFINED.to_string(),
-            };
-            let mut row = vec![style.escape(&input.method), runs, count_cell];
-            for (metric, best) in self.settings.metrics.iter().zip(&best) {
-                let r = self.row(&input.method, metric);
-                let estimate = r.and_then(|r| r.estimate);
-                let mut cell = format::opt(estimate, d);
-                if estimate.is_some() && best.is_some_and(|b| format::fixed(b, d) == cell) {
-                    cell = style.bold(&cell);
-                }
-                if let Some(ci) = r.and_then(|r| r.ci) {
-                    cell = format!("{cell} {}", format::interval(Some(ci), d));
-                }
-                row.push(cell);
-            }
-            if !self.prob_improvement.is_empty() {
-                let cell = match self
-                    .prob_improvement
-                    .iter()
-                    .find(|p| p.other == input.method)
-                {
-                    Some(p) => {
-                        let mut cell = format::opt(p.estimate, d);
-                        if p.ci.is_some() {
-                            cell = format!("{cell} {}", format::interval(p.ci, d));
-                        }
-                        cell
-                    }
-                    None => format::UNDEFINED.to_string(),
-                };
-                row.push(cell);
-            }
-            table.rows.push(row);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        table.notes = self.table_notes(style);
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.inputs
-            .iter()
-            .map(|input| {
-                let mut record = Map::new();
-                record.insert("method".into(), Value::from(input.method.clone()));
-                record.insert("source".into(), Value::from(input.source.clone()));
-                record.insert("tasks".into(), Value::from(input.tasks));
-                record.insert("runs_min".into(), Value::from(input.runs[0]));
-                record.insert("runs_max".into(), Value::from(input.runs[1]));
-                let count = self
-                    .tasks_above
-                    .iter()
-                    .find(|t| t.method == input.method)
-                    .map(|t| t.count);
-                record.insert("tasks_above".into(), Value::from(count));
-                for metric in &self.settings.metrics {
-                    let r = self.row(&input.method, metric);
-                    record.insert((*metric).into(), Value::from(r.and_then(|r| r.estimate)));
-                    let ci = r.and_then(|r| r.ci);
-                    record.insert(format!("{metric}_lo"), Value::from(ci.map(|c| c[0])));
-                    record.insert(format!("{metric}_hi"), Value::from(ci.map(|c| c[1])));
-                }
-                if let Some(first) = self.prob_improvement.first() {
-                    let p = self
-                        .prob_improvement
-                        .iter()
-                        .find(|p| p.other == input.method);
-                    let name = format!("prob_{}_better", first.method);
-                    record.insert(name.clone(), Value::from(p.and_then(|p| p.estimate)));
-                    let ci = p.and_then(|p| p.ci);
-                    record.insert(format!("{name}_lo"), Value::from(ci.map(|c| c[0])));
-                    record.insert(format!("{name}_hi"), Value::from(ci.map(|c| c[1])));
-                }
-                Value::Object(record)
-            })
-            .collect()
-    }
-}
-
-impl AggregateReport {
-    fn table_notes(&self, style: Style) -> Vec<String> {
-        let s = &self.settings;
-        let mut notes = Vec::new();
-        // The first note is the one a LaTeX caption carries: what the numbers are.
-        let scores = match (&self.normalization.random, &self.normalization.human) {
-            (Some(lo), Some(hi)) if lo == hi => format!(
-                "Scores normalised per task as (x − low)/(high − low), reference scores from {lo}."
-            ),
-            (Some(lo), Some(hi)) => format!(
-                "Scores normalised per task as (x − random)/(human − random), random from {lo}, human from {hi}."
-            ),
-            _ => "Scores as given (not normalised).".to_string(),
-        };
-        notes.push(format!(
-            "{scores} Intervals: {}% stratified bootstrap (runs resampled within each task), {}, {} resamples, seed {}.",
-            s.confidence * 100.0,
-            s.ci_method,
-            s.resamples,
-            s.seed
-        ));
-        notes.push(format!(
-            "Mean, IQM (25% trimmed mean, as scipy.stats.trim_mean) and optimality gap (γ = {}) over every run × task score; median over tasks of the per-task mean; Tasks ≥ {}: tasks whose mean score is at least {}.",
-            s.gamma, s.threshold, s.threshold
-        ));
-        if let Some(first) = self.prob_improvement.first() {
-            notes.push(format!(
-                "P({} > method): the probability that a run of {} scores higher than a run of the method on a task (ties count ½), averaged over tasks.",
-                first.method, first.method
-            ));
-        }
-        for skip in &self.skipped {
-            notes.push(format!("Skipped: {} — {}.", skip.path, skip.reason));
-        }
-        notes.extend(self.notes.iter().cloned());
-        notes.into_iter().map(|n| style.escape(&n)).collect()
     }
 }

@@ -10,6 +10,7 @@ pub mod examples;
 pub mod groups;
 pub mod options;
 pub mod pca;
+pub mod pca_figure;
 pub mod power;
 pub mod reduce;
 pub mod report;

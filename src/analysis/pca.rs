@@ -11,15 +11,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::pca_figure::{Figure, Panel};
 use crate::error::{Error, Result};
 use crate::load::embeddings::{self, Embeddings, ReadOptions, Values};
 use crate::load::run_name;
-use crate::plot::scatter::{self, Figure, Panel};
 use crate::render::format;
 use crate::stats::pca::{self as stats_pca, Diagnostics, Moments, Pca, Thresholds};
 use crate::stats::rng;
 
-/// Every option of `xreport pca` (resolved: defaults applied, no clap).
+/// Every option of `xreport pca`'s numbers and panels (resolved: defaults
+/// applied, no clap); the figure's size and marks are `plot::scatter::Marks`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PcaOptions {
     /// `--labels FILE`: one label per line, for every input.
@@ -50,16 +51,6 @@ pub struct PcaOptions {
     pub seed: u64,
     /// `--title TEXT`: figure title.
     pub title: Option<String>,
-    /// `--width IN` (default 3.4 per panel column, plus the legend).
-    pub width: Option<f64>,
-    /// `--height IN` (default 3.0 per panel row).
-    pub height: Option<f64>,
-    /// `--dpi N` (default 300).
-    pub dpi: u32,
-    /// `--point-size PT` (default 2.5): marker diameter in points.
-    pub point_size: f64,
-    /// `--alpha X` (default 0.6): marker opacity.
-    pub alpha: f64,
 }
 
 impl Default for PcaOptions {
@@ -79,11 +70,6 @@ impl Default for PcaOptions {
             min_rank_fraction: 0.1,
             seed: 0,
             title: None,
-            width: None,
-            height: None,
-            dpi: 300,
-            point_size: 2.5,
-            alpha: 0.6,
         }
     }
 }
@@ -97,7 +83,8 @@ pub struct PcaReport {
     pub inputs: Vec<InputReport>,
     /// The stacked fit used for every panel under `--shared-basis`.
     pub shared_basis: Option<SharedBasis>,
-    /// What the plot draws (not part of the JSON).
+    /// What the plot draws: a subsample of up to `max_points` projected
+    /// points per panel, too many for the JSON (`plotted_rows` counts them).
     #[serde(skip)]
     pub figure: Figure,
 }
@@ -478,7 +465,7 @@ fn input_panels(
 /// `PC1 (41.2 %)`.
 fn axis_label(component: usize, ratio: Option<f64>) -> String {
     match ratio {
-        Some(r) => format!("PC{} ({} %)", component + 1, format::fixed(100.0 * r, 1)),
+        Some(r) => format!("PC{} ({} %)", component + 1, format::percent_fixed(r, 1)),
         None => format!("PC{} ({})", component + 1, format::UNDEFINED),
     }
 }
@@ -548,125 +535,4 @@ fn settings(opts: &PcaOptions) -> Settings {
         ddof: 1,
         sign_rule: "largest |loading| positive",
     }
-}
-
-/// Writes the figure of `report` to `path` (PNG or SVG by extension), atomically.
-/// Default size: 3.4 × 3.0 in per panel plus 1.2 in for the legend, at `opts.dpi`.
-pub fn write_plot(report: &PcaReport, path: &Path, opts: &PcaOptions) -> Result<()> {
-    let fig = &report.figure;
-    if fig.panels.is_empty() {
-        return Err(Error::usage("a plot needs --components 2 or more"));
-    }
-    let columns = fig.columns.max(1);
-    let rows = fig.panels.len().div_ceil(columns).max(1);
-    let legend = if fig.classes.is_empty() { 0.0 } else { 1.2 };
-    let title = if fig.title.is_some() { 0.3 } else { 0.0 };
-    let style = scatter::Style {
-        width_in: opts.width.unwrap_or(3.4 * columns as f64 + legend),
-        height_in: opts.height.unwrap_or(3.0 * rows as f64 + title),
-        dpi: opts.dpi,
-        point_size: opts.point_size,
-        alpha: opts.alpha,
-    };
-    scatter::write(fig, &style, path)
-}
-
-/// The terminal view: one aligned row per input, then the reason for each verdict.
-pub fn render_text(report: &PcaReport) -> String {
-    let k = report.settings.components;
-    let mut header: Vec<String> = ["input", "rows", "dims"].map(String::from).to_vec();
-    header.extend((1..=k).map(|i| format!("PC{i}")));
-    header.extend(["eff. rank", "dead dims", "verdict"].map(String::from));
-    let mut rows = vec![header];
-    for input in &report.inputs {
-        let d = &input.diagnostics;
-        let mut row = vec![
-            input.path.clone(),
-            input.rows.to_string(),
-            input.dims.to_string(),
-        ];
-        row.extend(input.explained_variance_ratio.iter().map(|r| match r {
-            Some(r) => format!("{} %", format::fixed(100.0 * r, 1)),
-            None => format::UNDEFINED.to_string(),
-        }));
-        row.push(format::opt(d.effective_rank, 1));
-        row.push(d.dead_dims.to_string());
-        row.push(verdict_name(d.verdict).to_string());
-        rows.push(row);
-    }
-    let mut out = aligned(&rows);
-    out.push('\n');
-    for input in &report.inputs {
-        out.push_str(&format!(
-            "{}: {}\n",
-            input.path,
-            reason(&input.diagnostics, input.dims)
-        ));
-    }
-    if let Some(shared) = &report.shared_basis {
-        out.push_str(&format!(
-            "shared basis fitted on {} stacked rows\n",
-            shared.rows
-        ));
-    }
-    out
-}
-
-fn verdict_name(v: stats_pca::Verdict) -> &'static str {
-    match v {
-        stats_pca::Verdict::Healthy => "healthy",
-        stats_pca::Verdict::DimensionalCollapse => "dimensional collapse",
-        stats_pca::Verdict::Collapse => "collapse",
-    }
-}
-
-/// The numbers that led to a verdict, in a sentence.
-fn reason(d: &Diagnostics, dims: usize) -> String {
-    let sci = |v: f64| format!("{v:.2e}");
-    let rank = format::opt(d.effective_rank, 1);
-    match d.verdict {
-        stats_pca::Verdict::Collapse => format!(
-            "collapse: total variance {} ≤ {} × mean squared row norm {} (every row is nearly the same point)",
-            sci(d.total_variance),
-            sci(stats_pca::COLLAPSE_FRACTION),
-            sci(d.mean_squared_norm)
-        ),
-        stats_pca::Verdict::DimensionalCollapse => format!(
-            "dimensional collapse: effective rank {rank} < {} of {dims} dims; {} dead dims",
-            format::fixed(d.rank_threshold, 1),
-            d.dead_dims
-        ),
-        stats_pca::Verdict::Healthy => format!(
-            "healthy: effective rank {rank} ≥ {} of {dims} dims; {} dead dims",
-            format::fixed(d.rank_threshold, 1),
-            d.dead_dims
-        ),
-    }
-}
-
-/// Left-aligned columns separated by two spaces, no trailing spaces.
-fn aligned(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if c + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }

@@ -2,55 +2,67 @@
 //! fraction of runs whose normalised score exceeds τ, against τ, with its
 //! stratified bootstrap band.
 
-use std::path::Path;
-
-use plotters::prelude::*;
-
 use plotters::coord::Shift;
+use plotters::prelude::*;
 
 use super::font::FAMILY;
 use super::{DrawResult, Figure, palette};
-use crate::error::Result;
+use crate::analysis::aggregate::AggregateReport;
 
 /// One method's profile: fractions at the τ grid, and the band when defined.
 #[derive(Debug, Clone)]
-pub struct Curve<'a> {
-    pub method: &'a str,
-    pub taus: &'a [f64],
-    pub fraction: &'a [f64],
+pub struct Curve {
+    pub method: String,
+    pub taus: Vec<f64>,
+    pub fraction: Vec<f64>,
     pub band: Option<Vec<[f64; 2]>>,
 }
 
 const SIZE: (u32, u32) = (900, 560);
 
 /// Performance profiles of several methods.
-pub struct Profiles<'a> {
-    pub curves: &'a [Curve<'a>],
-    pub x_label: &'a str,
+pub struct Profiles {
+    pub curves: Vec<Curve>,
+    pub x_label: &'static str,
 }
 
-impl Figure for Profiles<'_> {
+/// The profiles of an aggregate report.
+pub fn from(report: &AggregateReport) -> Profiles {
+    let curves = report
+        .profiles
+        .iter()
+        .map(|p| Curve {
+            method: p.method.clone(),
+            taus: p.points.iter().map(|q| q.tau).collect(),
+            fraction: p.points.iter().map(|q| q.fraction).collect(),
+            band: p.points.iter().map(|q| q.ci).collect(),
+        })
+        .collect();
+    let x_label = if report.normalization.random.is_some() {
+        "Normalised score τ"
+    } else {
+        "Score τ"
+    };
+    Profiles { curves, x_label }
+}
+
+impl Figure for Profiles {
     fn size(&self) -> (u32, u32) {
         SIZE
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw(root, self.curves, self.x_label)
+        draw(root, &self.curves, self.x_label)
     }
-}
-
-/// Draw the profiles to `path` (PNG or SVG by extension), atomically.
-pub fn write(path: &Path, curves: &[Curve<'_>], x_label: &str) -> Result<()> {
-    super::write(&Profiles { curves, x_label }, path)
 }
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    curves: &[Curve<'_>],
+    curves: &[Curve],
     x_label: &str,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let taus = curves.first().map(|c| c.taus).unwrap_or(&[]);
+    let taus: &[f64] = curves.first().map_or(&[], |c| &c.taus);
     let lo = taus.first().copied().unwrap_or(0.0);
     let hi = taus.last().copied().filter(|&h| h > lo).unwrap_or(lo + 1.0);
     let mut chart = ChartBuilder::on(root)
@@ -87,7 +99,7 @@ fn draw<DB: DrawingBackend>(
                     .zip(curve.fraction.iter().copied()),
                 colour.stroke_width(2),
             ))?
-            .label(curve.method)
+            .label(curve.method.as_str())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
             });

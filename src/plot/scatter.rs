@@ -4,44 +4,19 @@
 //! figure keeps its proportions at any resolution; the SVG uses the same pixel
 //! geometry as the PNG.
 
-use std::path::Path;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::palette::{self, Shape};
 use super::{DrawResult, font};
+use crate::analysis::pca::PcaReport;
+use crate::analysis::pca_figure::{Figure, Panel};
 use crate::error::{Error, Result};
 
-/// One panel: points with a category index each.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Panel {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub points: Vec<(f64, f64)>,
-    /// Index into [`Figure::classes`] per point (0 for every point when unlabelled).
-    pub classes: Vec<u32>,
-    /// A note under the panel (e.g. that a subsample is shown).
-    pub caption: Option<String>,
-}
-
-/// A grid of panels sharing one colour legend.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub title: Option<String>,
-    /// Legend entries in order; empty for unlabelled data (no legend is drawn).
-    pub classes: Vec<String>,
-    /// Whether the last class is the folded "other" (drawn grey, underneath).
-    pub has_other: bool,
-    pub panels: Vec<Panel>,
-    pub columns: usize,
-}
-
-/// Size and marks.
+/// Size and marks, resolved.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Style {
+struct Style {
     pub width_in: f64,
     pub height_in: f64,
     pub dpi: u32,
@@ -74,10 +49,24 @@ impl Style {
     }
 }
 
+/// What the user asked of the figure's size and marks (`xreport pca`'s flags).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marks {
+    /// Inches; default 3.4 per panel column plus 1.2 for the legend.
+    pub width: Option<f64>,
+    /// Inches; default 3.0 per panel row plus 0.3 for the title.
+    pub height: Option<f64>,
+    pub dpi: u32,
+    /// Marker diameter in points (1/72 inch).
+    pub point_size: f64,
+    /// Marker opacity in [0, 1].
+    pub alpha: f64,
+}
+
 /// A scatter figure with its style, drawable on any backend.
-struct Scatter<'a> {
+pub struct Scatter<'a> {
     fig: &'a Figure,
-    style: &'a Style,
+    style: Style,
     size: (u32, u32),
 }
 
@@ -87,14 +76,30 @@ impl super::Figure for Scatter<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw(root, self.fig, self.style)
+        draw(root, self.fig, &self.style)
     }
 }
 
-/// Draws `fig` to `path` (PNG or SVG by extension), atomically.
-pub fn write(fig: &Figure, style: &Style, path: &Path) -> Result<()> {
+/// The figure of a PCA report with `marks`; an error when there is nothing
+/// to draw or the size is out of bounds.
+pub fn from<'a>(report: &'a PcaReport, marks: &Marks) -> Result<Scatter<'a>> {
+    let fig = &report.figure;
+    if fig.panels.is_empty() {
+        return Err(Error::usage("a plot needs --components 2 or more"));
+    }
+    let columns = fig.columns.max(1);
+    let rows = fig.panels.len().div_ceil(columns).max(1);
+    let legend = if fig.classes.is_empty() { 0.0 } else { 1.2 };
+    let title = if fig.title.is_some() { 0.3 } else { 0.0 };
+    let style = Style {
+        width_in: marks.width.unwrap_or(3.4 * columns as f64 + legend),
+        height_in: marks.height.unwrap_or(3.0 * rows as f64 + title),
+        dpi: marks.dpi,
+        point_size: marks.point_size,
+        alpha: marks.alpha,
+    };
     let size = style.pixels()?;
-    super::write(&Scatter { fig, style, size }, path)
+    Ok(Scatter { fig, style, size })
 }
 
 fn draw<DB: DrawingBackend>(

@@ -2,12 +2,14 @@
 //! Renderers only read report structs and [`Table`]s built from them.
 
 pub mod ablation;
+pub mod aggregate;
 pub mod compare;
 pub mod csv;
 pub mod curves;
 pub mod format;
 pub mod notes;
 pub mod output;
+pub mod pca;
 pub mod power;
 pub mod runs;
 pub mod summary;

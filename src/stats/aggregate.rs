@@ -15,7 +15,8 @@ use crate::stats::{describe, rng};
 pub const CHUNK_RESAMPLES: usize = 64;
 
 /// An aggregate across tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Aggregate {
     /// Mean of every run × task score (`rliable.metrics.aggregate_mean`).
     Mean,
@@ -37,6 +38,11 @@ impl Aggregate {
             Aggregate::Iqm => "iqm",
             Aggregate::OptimalityGap => "optimality_gap",
         }
+    }
+
+    /// Whether smaller is better: the optimality gap is a shortfall.
+    pub fn lower_is_better(self) -> bool {
+        self == Aggregate::OptimalityGap
     }
 }
 

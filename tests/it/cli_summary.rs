@@ -163,8 +163,14 @@ fn output_file_takes_its_format_from_the_extension() {
 fn study_file_digits_of_a_metric_fix_its_decimals_unless_digits_is_given() {
     let dir = crate::common::tree(&[
         ("xreport.toml", "[metrics.acc]\ndigits = 4\n"),
-        ("runs/a/seed_1/results.json", r#"{"acc": 0.81234, "loss": 1.23456}"#),
-        ("runs/a/seed_2/results.json", r#"{"acc": 0.79111, "loss": 1.11111}"#),
+        (
+            "runs/a/seed_1/results.json",
+            r#"{"acc": 0.81234, "loss": 1.23456}"#,
+        ),
+        (
+            "runs/a/seed_2/results.json",
+            r#"{"acc": 0.79111, "loss": 1.11111}"#,
+        ),
     ]);
     let run = |extra: &[&str]| {
         let out = xreport()

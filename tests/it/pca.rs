@@ -217,7 +217,7 @@ fn verdicts_name_the_collapsed_and_low_rank_examples() {
             "collapse · seed 42"
         ]
     );
-    let text = pca::render_text(&report);
+    let text = xreport::render::pca::text(&report);
     assert!(
         text.contains("dimensional collapse: effective rank 1.7 < 3.2 of 32 dims"),
         "{text}"
@@ -227,6 +227,19 @@ fn verdicts_name_the_collapsed_and_low_rank_examples() {
     assert_eq!(json["schema"], "xreport.pca/1");
     assert_eq!(json["inputs"][0]["dim_std"].as_object().unwrap().len(), 3);
     assert!(json["inputs"][0]["effective_rank"].is_f64());
+}
+
+/// Draws `report` as `xreport pca -o` does, with the default marks at `dpi`.
+fn write_plot(report: &pca::PcaReport, path: &std::path::Path, dpi: u32) {
+    let marks = xreport::plot::scatter::Marks {
+        width: None,
+        height: None,
+        dpi,
+        point_size: 2.5,
+        alpha: 0.6,
+    };
+    let figure = xreport::plot::scatter::from(report, &marks).unwrap();
+    xreport::plot::write(&figure, path).unwrap();
 }
 
 /// FNV-1a 64 of a file's bytes, as 16 hex digits: a stable fingerprint for a PNG.
@@ -257,11 +270,11 @@ fn example_plots_match_golden_svg_and_png_hash() {
     let dir = tempfile::tempdir().unwrap();
     let report = pca::run(&example_paths(), &example_options()).unwrap();
     let svg = dir.path().join("latents.svg");
-    pca::write_plot(&report, &svg, &example_options()).unwrap();
+    write_plot(&report, &svg, 300);
     golden("examples.svg", &std::fs::read_to_string(&svg).unwrap());
     let single = pca::run(&example_paths()[..1], &example_options()).unwrap();
     let png = dir.path().join("latent.png");
-    pca::write_plot(&single, &png, &example_options()).unwrap();
+    write_plot(&single, &png, 300);
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     golden("latent.png.fnv1a64", &format!("{}\n", fnv1a64(&bytes)));
@@ -354,7 +367,6 @@ fn numbers_and_png_are_identical_on_one_and_two_threads() {
         max_points: 1500,
         components: 3,
         pairs: true,
-        dpi: 100,
         ..PcaOptions::default()
     };
     let outputs: Vec<(String, Vec<u8>)> = [1, 2]
@@ -367,7 +379,7 @@ fn numbers_and_png_are_identical_on_one_and_two_threads() {
             pool.install(|| {
                 let report = pca::run(std::slice::from_ref(&m), &opts).unwrap();
                 let png = dir.path().join(format!("t{threads}.png"));
-                pca::write_plot(&report, &png, &opts).unwrap();
+                write_plot(&report, &png, 100);
                 (
                     serde_json::to_string(&report).unwrap(),
                     std::fs::read(&png).unwrap(),
