@@ -64,7 +64,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
             if let Some(path) = &args.plot {
-                plot::write(&plot::seeds::from_compare(&report), path)?;
+                plot::write(&plot::seeds::from(&report), path)?;
             }
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
@@ -74,8 +74,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let describe = settings::curves(&args, inputs.study.as_ref())?;
             let smooth = analysis::curves::check_smooth(args.smooth)?;
             let mut metrics = settings::metrics(&args.input, inputs.study.as_ref())?;
+            // `-o FILE.png` or `.svg` without --format draws the curves.
             let image = match (&args.output.output, args.output.format) {
-                (Some(path), None) => plot::ImageFormat::of(path).ok(),
+                (Some(path), None) if plot::ImageFormat::of(path).is_ok() => Some(path),
                 _ => None,
             };
             let output = match image {
@@ -84,9 +85,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let study = load_measured(&inputs, &mut metrics)?;
             let report = analysis::curves::run(&study, &metrics, &describe, smooth)?;
-            if let Some(image) = image {
-                let bytes = plot::render(&plot::curves::CurvesFigure(&report), image)?;
-                render::write_output(&bytes, args.output.output.as_deref())?;
+            if let Some(path) = image {
+                plot::write(&plot::curves::from(&report), path)?;
             } else if let Some(output) = &output {
                 render::emit(&report, output)?;
             }

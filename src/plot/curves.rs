@@ -13,7 +13,12 @@ const WIDTH: u32 = 900;
 const PANEL_HEIGHT: u32 = 520;
 
 /// The learning-curve figure of a report.
-pub struct CurvesFigure<'a>(pub &'a CurvesReport);
+pub struct CurvesFigure<'a>(&'a CurvesReport);
+
+/// The learning curves of a report.
+pub fn from(report: &CurvesReport) -> CurvesFigure<'_> {
+    CurvesFigure(report)
+}
 
 impl Figure for CurvesFigure<'_> {
     fn size(&self) -> (u32, u32) {

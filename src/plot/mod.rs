@@ -56,7 +56,7 @@ pub trait Figure {
 }
 
 /// The figure as PNG or SVG bytes.
-pub fn render(figure: &impl Figure, format: ImageFormat) -> Result<Vec<u8>> {
+fn render(figure: &impl Figure, format: ImageFormat) -> Result<Vec<u8>> {
     font::register()?;
     let size = figure.size();
     let fail = |e: String| Error::usage(format!("cannot draw the plot: {e}"));

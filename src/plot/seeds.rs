@@ -39,7 +39,7 @@ const PANEL_HEIGHT: u32 = 420;
 const CAPTION_HEIGHT: u32 = 36;
 
 /// The figure of a compare report: its baseline first, then the treatments.
-pub fn from_compare(report: &CompareReport) -> SeedsFigure {
+pub fn from(report: &CompareReport) -> SeedsFigure {
     let mut panels = Vec::new();
     for info in &report.metrics {
         let arrow = if info.direction == Direction::Lower {
