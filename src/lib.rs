@@ -103,7 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 output.format = render::Format::Latex;
             }
             output.siunitx = args.siunitx;
-            analysis::ablation::output_defaults(&mut output, study_file);
+            settings::ablation_output(&mut output, study_file);
             let study = load_measured(&inputs, &mut metrics)?;
             let options = analysis::ablation::AblationOptions {
                 full: args.full.clone(),

@@ -466,3 +466,14 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> 
         },
     })
 }
+
+/// The study file's ablation caption and label, when flags give none.
+pub fn ablation_output(output: &mut Output, file: Option<&Located>) {
+    let section = file.map(|f| &f.file.ablation);
+    if output.caption.is_none() {
+        output.caption = section.and_then(|s| s.caption.clone());
+    }
+    if output.label.is_none() {
+        output.label = section.and_then(|s| s.label.clone());
+    }
+}

@@ -13,7 +13,6 @@ use super::roles::{self, Roles};
 use super::summary::GroupStats;
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
-use crate::render::Output;
 use crate::study_file::Located;
 
 /// Where the ablation rows come from.
@@ -283,16 +282,5 @@ impl AblationReport {
             .iter()
             .find(|r| r.condition == condition)
             .map_or(condition, |r| r.label.as_str())
-    }
-}
-
-/// The study file's ablation caption and label, when flags give none.
-pub fn output_defaults(output: &mut Output, file: Option<&Located>) {
-    let section = file.map(|f| &f.file.ablation);
-    if output.caption.is_none() {
-        output.caption = section.and_then(|s| s.caption.clone());
-    }
-    if output.label.is_none() {
-        output.label = section.and_then(|s| s.label.clone());
     }
 }
