@@ -13,6 +13,7 @@ use super::{DrawResult, font};
 use crate::analysis::pca::PcaReport;
 use crate::analysis::pca_figure::{Figure, Panel};
 use crate::error::{Error, Result};
+use crate::render::format;
 
 /// Size and marks, resolved.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -285,9 +286,9 @@ fn tick_format(range: &std::ops::Range<f64>) -> impl Fn(&f64) -> String + use<> 
         // A tick at 0 computed as start + i·step carries rounding dust (-8.5e-22).
         let v = if v.abs() < 1e-6 * step { 0.0 } else { *v };
         if scientific && v != 0.0 {
-            format!("{v:.1e}")
+            format::scientific(v, 1)
         } else {
-            crate::render::format::fixed(v, decimals)
+            format::fixed(v, decimals)
         }
     }
 }

@@ -267,6 +267,23 @@ mod tests {
     }
 
     #[test]
+    fn percentages_have_the_shortest_form_and_no_float_noise() {
+        assert_eq!(percent(0.95), "95");
+        assert_eq!(percent(0.9), "90");
+        assert_eq!(percent(0.999), "99.9");
+        assert_eq!(percent(0.875), "87.5");
+        assert_eq!(percent_fixed(0.45321, 1), "45.3");
+        assert_eq!(percent_fixed(f64::NAN, 1), UNDEFINED);
+    }
+
+    #[test]
+    fn scientific_notation_keeps_the_given_digits() {
+        assert_eq!(scientific(0.000012345, 2), "1.23e-5");
+        assert_eq!(scientific(1234.5, 1), "1.2e3");
+        assert_eq!(scientific(f64::INFINITY, 2), UNDEFINED);
+    }
+
+    #[test]
     fn markdown_pipes_are_escaped() {
         assert_eq!(escape_markdown("a|b*c"), "a\\|b\\*c");
     }
