@@ -387,6 +387,9 @@ pub enum SortArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "With --pilot, the --metric globs must leave exactly one metric of the pilot runs."
+)]
 pub struct PowerArgs {
     /// Pilot runs: baseline then treatment (run folders, a run tree or a table)
     #[arg(long, num_args = 1.., value_name = "RUNS")]
@@ -409,15 +412,11 @@ pub struct PowerArgs {
     /// Treatment condition among the pilot runs
     #[arg(long)]
     pub treatment: Option<String>,
-    /// Metric of the pilot runs (a glob matching exactly one metric)
-    #[arg(long = "metric", value_name = "GLOB")]
-    pub metric: Option<String>,
-    /// Read pilot runs without a known seed, using the folder name as seed id
-    #[arg(long)]
-    pub allow_unseeded: bool,
-    /// The study file (default: ./xreport.toml, else beside the runs)
-    #[arg(long, value_name = "FILE")]
-    pub study: Option<PathBuf>,
+    // Pilot runs are read like any runs; `--metric` must leave one metric.
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     #[command(flatten)]
     pub target: PowerTargetArgs,
     #[command(flatten)]

@@ -7,13 +7,11 @@ use std::process::ExitCode;
 use crate::analysis::power::{self, Source};
 use crate::cli::PowerArgs;
 use crate::error::{Error, Result};
-use crate::load::LoadOptions;
 use crate::render;
 use crate::settings;
-use crate::study_file;
 
 pub fn run(args: PowerArgs) -> Result<ExitCode> {
-    let study_file = study_file::locate(args.study.as_deref(), &args.pilot)?;
+    let study_file = settings::study(&args.read, &args.pilot)?;
     let inference = settings::inference(None, &args.target, study_file.as_ref())?;
     let output = settings::output(&args.output)?;
     let report = match (&args.pilot[..], args.effect_size, args.diff, args.std) {
@@ -34,17 +32,15 @@ pub fn run(args: PowerArgs) -> Result<ExitCode> {
             &inference,
         )?,
         ([_, ..], None, None, None) => {
-            let options = LoadOptions {
-                allow_unseeded: args.allow_unseeded,
-                ..Default::default()
-            };
-            let study = super::load_study(&args.pilot, &options)?;
+            let (load, mut metrics) =
+                settings::reading(&args.read, &args.metric, study_file.as_ref())?;
+            let study = super::load_measured(&args.pilot, &load, &mut metrics)?;
             power::run(
                 Source::Pilot {
                     study: &study,
+                    metrics: &metrics,
                     baseline: args.baseline.as_deref(),
                     treatment: args.treatment.as_deref(),
-                    metric: args.metric.as_deref(),
                     reduce: settings::reduce(&args.reduce)?,
                 },
                 &inference,
