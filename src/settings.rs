@@ -1,5 +1,6 @@
-//! Resolved settings: flags, then the study file, then defaults. The rest of
-//! the program reads these, never clap's structs.
+//! Resolved settings: flags, then the study file, then defaults, one
+//! function per flag group of `cli`. The commands (`cmd/`) call these;
+//! nothing below them sees clap's structs.
 
 use std::path::{Path, PathBuf};
 
