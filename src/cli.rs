@@ -39,32 +39,40 @@ pub enum Command {
     Aggregate(AggregateArgs),
 }
 
-/// Where the runs come from and how to read them.
-#[derive(Debug, Args, Clone)]
+/// The runs a command reads, and how to read them.
+#[derive(Debug, Args)]
 pub struct InputArgs {
     /// Run folders, run trees or result tables (CSV, TSV, JSON lines, Parquet)
     pub inputs: Vec<PathBuf>,
-    /// Only metrics matching these globs (repeatable), e.g. 'test.*'
-    #[arg(long = "metric", value_name = "GLOB")]
-    pub metrics: Vec<String>,
-    /// Metrics (globs) where lower is better, overriding the name rule
-    #[arg(long, value_name = "GLOB")]
-    pub lower_is_better: Vec<String>,
-    /// Metrics (globs) where higher is better, overriding the name rule
-    #[arg(long, value_name = "GLOB")]
-    pub higher_is_better: Vec<String>,
-    /// Conditions from these config keys (comma-separated globs; `path` = the folder rule), e.g. model,optim.lr
-    #[arg(long, value_name = "KEYS")]
-    pub group_by: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How inputs are read: the study file, runs without seeds or with bad
+/// files, how conditions are formed, and the names of table columns.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Reading")]
+pub struct ReadArgs {
+    /// The study file (default: ./xreport.toml, else beside the runs)
+    #[arg(long, value_name = "FILE")]
+    pub study: Option<PathBuf>,
     /// Count runs without a known seed, using the folder name as seed id
     #[arg(long)]
     pub allow_unseeded: bool,
     /// Skip runs whose results or config file is malformed (listed under the table) instead of stopping
     #[arg(long)]
     pub skip_bad: bool,
-    /// The study file (default: ./xreport.toml, else beside the runs)
-    #[arg(long, value_name = "FILE")]
-    pub study: Option<PathBuf>,
+    /// Conditions from these config keys (comma-separated globs; `path` = the folder rule), e.g. model,optim.lr
+    #[arg(long, value_name = "KEYS")]
+    pub group_by: Option<String>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// The columns of result tables.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Table columns")]
+pub struct ColumnArgs {
     /// Table column holding the condition
     #[arg(long, value_name = "NAME")]
     pub condition_col: Option<String>,
@@ -88,8 +96,24 @@ pub struct InputArgs {
     pub step_col: Option<String>,
 }
 
+/// Which metrics to report, and which way is better.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Metrics")]
+pub struct MetricArgs {
+    /// Only metrics matching these globs (repeatable), e.g. 'test.*'; metadata keys they match are read as metrics
+    #[arg(long = "metric", value_name = "GLOB")]
+    pub metrics: Vec<String>,
+    /// Metrics (globs) where lower is better, overriding the name rule
+    #[arg(long, value_name = "GLOB")]
+    pub lower_is_better: Vec<String>,
+    /// Metrics (globs) where higher is better, overriding the name rule
+    #[arg(long, value_name = "GLOB")]
+    pub higher_is_better: Vec<String>,
+}
+
 /// How to print the result.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Output format (default: from the -o extension, else text)
     #[arg(long, value_enum)]
@@ -114,9 +138,10 @@ pub struct OutputArgs {
     pub fragment: bool,
 }
 
-/// Bootstrap and descriptive settings.
-#[derive(Debug, Args, Clone)]
-pub struct DescribeArgs {
+/// The bootstrap: interval level, resamples, method and seed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Bootstrap")]
+pub struct BootstrapArgs {
     /// Confidence level of intervals
     #[arg(long, value_name = "LEVEL")]
     pub confidence: Option<f64>,
@@ -129,41 +154,43 @@ pub struct DescribeArgs {
     /// Seed of the bootstrap random streams
     #[arg(long)]
     pub seed: Option<u64>,
+}
+
+/// Descriptive statistics: the std, and the bootstrap.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Statistics")]
+pub struct DescribeArgs {
     /// Standard deviation: 1 = sample (default), 0 = population
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub ddof: Option<u8>,
+    #[command(flatten)]
+    pub bootstrap: BootstrapArgs,
+}
+
+/// How a training history becomes one value per seed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Training histories")]
+pub struct ReduceArgs {
     /// One value per seed from a training history: last, best-mean (best step of the mean curve), per-seed-best (optimistic) or step=N (last step ≤ N)
     #[arg(long, value_name = "RULE")]
     pub reduce: Option<String>,
-    /// Cut training histories at this step (rows with a larger step are dropped) before any reduction
+    #[command(flatten)]
+    pub steps: StepArgs,
+}
+
+/// Where training histories are cut.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Training histories")]
+pub struct StepArgs {
+    /// Cut training histories at this step (rows with a larger step are dropped) before anything else
     #[arg(long, value_name = "N")]
     pub max_step: Option<i64>,
 }
 
+/// The hypothesis test and its multiple-comparison correction.
 #[derive(Debug, Args)]
-pub struct RunsArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct SummaryArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub describe: DescribeArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Hypothesis test, correction and power settings.
-#[derive(Debug, Args, Clone)]
-pub struct InferenceArgs {
-    /// Significance level
-    #[arg(long)]
-    pub alpha: Option<f64>,
+#[command(next_help_heading = "Tests")]
+pub struct TestArgs {
     /// Hypothesis test
     #[arg(long, value_enum)]
     pub test: Option<TestArg>,
@@ -176,6 +203,15 @@ pub struct InferenceArgs {
     /// The family corrected together: the treatments of one metric, or every comparison
     #[arg(long, value_enum)]
     pub family: Option<FamilyArg>,
+}
+
+/// The significance level, and the power that "seeds needed" aims for.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Significance and power")]
+pub struct PowerTargetArgs {
+    /// Significance level
+    #[arg(long)]
+    pub alpha: Option<f64>,
     /// Power that "seeds needed" aims for
     #[arg(long, value_name = "POWER")]
     pub target_power: Option<f64>,
@@ -185,9 +221,31 @@ pub struct InferenceArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub struct RunsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
     /// The baseline condition (default: the study file's, else the first folder's)
     #[arg(long)]
     pub baseline: Option<String>,
@@ -198,17 +256,23 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
-    pub inference: InferenceArgs,
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct AblationArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
     /// The full model's condition (default: the study file's, else the only non-ablation condition)
     #[arg(long)]
     pub full: Option<String>,
@@ -225,9 +289,17 @@ pub struct AblationArgs {
     #[arg(long)]
     pub siunitx: bool,
     #[command(flatten)]
-    pub inference: InferenceArgs,
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -315,6 +387,9 @@ pub enum SortArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "With --pilot, the --metric globs must leave exactly one metric of the pilot runs."
+)]
 pub struct PowerArgs {
     /// Pilot runs: baseline then treatment (run folders, a run tree or a table)
     #[arg(long, num_args = 1.., value_name = "RUNS")]
@@ -337,38 +412,21 @@ pub struct PowerArgs {
     /// Treatment condition among the pilot runs
     #[arg(long)]
     pub treatment: Option<String>,
-    /// Metric of the pilot runs (a glob matching exactly one metric)
-    #[arg(long = "metric", value_name = "GLOB")]
-    pub metric: Option<String>,
-    /// Significance level
-    #[arg(long)]
-    pub alpha: Option<f64>,
-    /// Power to reach
-    #[arg(long, value_name = "POWER")]
-    pub target_power: Option<f64>,
-    /// Largest number of seeds per group considered
-    #[arg(long, value_name = "N")]
-    pub max_seeds: Option<usize>,
-    /// Read pilot runs without a known seed, using the folder name as seed id
-    #[arg(long)]
-    pub allow_unseeded: bool,
-    /// One value per seed from a training history: last, best-mean, per-seed-best or step=N
-    #[arg(long, value_name = "RULE")]
-    pub reduce: Option<String>,
-    /// Cut training histories at this step before any reduction
-    #[arg(long, value_name = "N")]
-    pub max_step: Option<i64>,
-    /// The study file (default: ./xreport.toml, else beside the runs)
-    #[arg(long, value_name = "FILE")]
-    pub study: Option<PathBuf>,
+    // Pilot runs are read like any runs; `--metric` must leave one metric.
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
     /// The baseline condition (default: the study file's, else inferred when unambiguous)
     #[arg(long)]
     pub baseline: Option<String>,
@@ -391,9 +449,17 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
-    pub inference: InferenceArgs,
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -450,6 +516,11 @@ pub enum CiMethodArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "In per-method JSON files and records the column flags name record keys. \
+By default the task is a record's task, game, env or environment key; the method its method, agent, \
+algorithm or condition key, else the file stem; the score its value, score, return or HNS key."
+)]
 pub struct AggregateArgs {
     /// Scores: per-method JSON files {task: [score per run]} (the method is the file stem),
     /// JSON arrays of records {task|game, seed, value|score|HNS}, or tables / run trees with a task column
@@ -477,31 +548,8 @@ pub struct AggregateArgs {
     /// Tables and run trees: the metric holding the score (needed when there are several)
     #[arg(long = "metric", value_name = "NAME")]
     pub metric: Option<String>,
-    /// Column (or record key) holding the task; default: task, game, env, environment
-    #[arg(long, value_name = "NAME")]
-    pub task_col: Option<String>,
-    /// Column (or record key) holding the method; default: the condition column, a record's
-    /// method/agent/algorithm key, else the file stem
-    #[arg(long, value_name = "NAME")]
-    pub condition_col: Option<String>,
-    /// Column (or record key) holding the seed
-    #[arg(long, value_name = "NAME")]
-    pub seed_col: Option<String>,
-    /// Long-table column holding the metric name
-    #[arg(long, value_name = "NAME")]
-    pub metric_col: Option<String>,
-    /// Column (or record key) holding the score; default for records: value, score, return, HNS
-    #[arg(long, value_name = "NAME")]
-    pub value_col: Option<String>,
-    /// Run trees: count runs without a known seed, using the folder name as seed id
-    #[arg(long)]
-    pub allow_unseeded: bool,
-    /// Run trees: skip runs whose results or config file is malformed
-    #[arg(long)]
-    pub skip_bad: bool,
-    /// The study file (default: ./xreport.toml, else beside the inputs)
-    #[arg(long, value_name = "FILE")]
-    pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
     #[command(flatten)]
@@ -518,26 +566,17 @@ pub enum AggregateMetricArg {
 
 #[derive(Debug, Args)]
 pub struct CurvesArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
     /// Smooth each seed's curve by an exponential moving average with this weight of the previous point (0 ≤ W < 1)
     #[arg(long, value_name = "W")]
     pub smooth: Option<f64>,
-    /// Draw only steps ≤ N
-    #[arg(long, value_name = "N")]
-    pub max_step: Option<i64>,
-    /// Confidence level of the band
-    #[arg(long, value_name = "LEVEL")]
-    pub confidence: Option<f64>,
-    /// Bootstrap resamples at each step
-    #[arg(long, value_name = "N")]
-    pub resamples: Option<usize>,
-    /// Bootstrap interval method
-    #[arg(long, value_enum)]
-    pub ci_method: Option<CiMethodArg>,
-    /// Seed of the bootstrap random streams
-    #[arg(long)]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub steps: StepArgs,
+    #[command(flatten)]
+    pub bootstrap: BootstrapArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -1,5 +1,6 @@
-//! Resolved settings: flags, then the study file, then defaults. The rest of
-//! the program reads these, never clap's structs.
+//! Resolved settings: flags, then the study file, then defaults, one
+//! function per flag group of `cli`. The commands (`cmd/`) call these;
+//! nothing below them sees clap's structs.
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +12,9 @@ use crate::analysis::reduce::{Reduce, Rule};
 use crate::check::CheckOptions;
 
 use crate::cli::{
-    AlternativeArg, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg, FormatArg,
-    InferenceArgs, InputArgs, OutputArgs, TestArg,
+    AlternativeArg, BootstrapArgs, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg,
+    FormatArg, InputArgs, MetricArgs, OutputArgs, PowerTargetArgs, ReadArgs, ReduceArgs, StepArgs,
+    TestArg, TestArgs,
 };
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
@@ -32,9 +34,10 @@ pub struct Inputs {
     pub study: Option<Located>,
 }
 
-/// Resolve the inputs: the given paths, else the study file's runs root, else `./runs`.
-pub fn inputs(args: &InputArgs) -> Result<Inputs> {
-    let study = study_file::locate(args.study.as_deref(), &args.inputs)?;
+/// Resolve the runs of a command and its metric flags: the given paths, else
+/// the study file's runs root, else `./runs`.
+pub fn inputs(args: &InputArgs, metric: &MetricArgs) -> Result<(Inputs, Metrics)> {
+    let study = study(&args.read, &args.inputs)?;
     let paths = if !args.inputs.is_empty() {
         args.inputs.clone()
     } else if let Some(located) = &study {
@@ -46,31 +49,62 @@ pub fn inputs(args: &InputArgs) -> Result<Inputs> {
             "no runs given: name run folders, a runs root or a results table, or run beside an xreport.toml or a runs/ folder",
         ));
     };
+    let (load, metrics) = reading(&args.read, metric, study.as_ref())?;
+    Ok((Inputs { paths, load, study }, metrics))
+}
+
+/// The study file: `--study`, else found beside `paths`.
+pub fn study(args: &ReadArgs, paths: &[PathBuf]) -> Result<Option<Located>> {
+    study_file::locate(args.study.as_deref(), paths)
+}
+
+/// How to read the runs and which metrics to report. The `--metric` globs
+/// are compiled once: they select the reported metrics and tell the loader
+/// which metadata keys are metrics.
+pub fn reading(
+    read: &ReadArgs,
+    metric: &MetricArgs,
+    study: Option<&Located>,
+) -> Result<(LoadOptions, Metrics)> {
+    let include = if metric.metrics.is_empty() {
+        None
+    } else {
+        Some(glob_set(&metric.metrics, "--metric")?)
+    };
+    let load = load(read, study, include.clone())?;
+    let metrics = Metrics::new(
+        include,
+        glob_set(&metric.lower_is_better, "--lower-is-better")?,
+        glob_set(&metric.higher_is_better, "--higher-is-better")?,
+        study.map(|s| s.file.metrics.clone()).unwrap_or_default(),
+    );
+    Ok((load, metrics))
+}
+
+/// The reading flags, with `explicit_metrics`: metadata keys read as metrics.
+pub fn load(
+    args: &ReadArgs,
+    study: Option<&Located>,
+    explicit_metrics: Option<GlobSet>,
+) -> Result<LoadOptions> {
     let defaults = ColumnNames::default();
     let pick = |flag: &Option<String>, default: String| flag.clone().unwrap_or(default);
+    let flags = &args.columns;
     let columns = ColumnNames {
-        condition: pick(&args.condition_col, defaults.condition),
-        seed: pick(&args.seed_col, defaults.seed),
-        metric: pick(&args.metric_col, defaults.metric),
-        value: pick(&args.value_col, defaults.value),
-        task: pick(&args.task_col, defaults.task),
-        example: pick(&args.example_col, defaults.example),
-        step: pick(&args.step_col, defaults.step),
+        condition: pick(&flags.condition_col, defaults.condition),
+        seed: pick(&flags.seed_col, defaults.seed),
+        metric: pick(&flags.metric_col, defaults.metric),
+        value: pick(&flags.value_col, defaults.value),
+        task: pick(&flags.task_col, defaults.task),
+        example: pick(&flags.example_col, defaults.example),
+        step: pick(&flags.step_col, defaults.step),
     };
-    Ok(Inputs {
-        paths,
-        load: LoadOptions {
-            columns,
-            allow_unseeded: args.allow_unseeded,
-            skip_bad: args.skip_bad,
-            group_by: group_by(args.group_by.as_deref(), study.as_ref())?,
-            explicit_metrics: if args.metrics.is_empty() {
-                None
-            } else {
-                Some(glob_set(&args.metrics, "--metric")?)
-            },
-        },
-        study,
+    Ok(LoadOptions {
+        columns,
+        allow_unseeded: args.allow_unseeded,
+        skip_bad: args.skip_bad,
+        group_by: group_by(args.group_by.as_deref(), study)?,
+        explicit_metrics,
     })
 }
 
@@ -102,7 +136,47 @@ fn group_by(flag: Option<&str>, study: Option<&Located>) -> Result<GroupBy> {
     })
 }
 
-pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
+/// The std and bootstrap flags, and the reduction of training histories.
+pub fn describe(
+    args: &DescribeArgs,
+    reduce: &ReduceArgs,
+    study: Option<&Located>,
+) -> Result<Describe> {
+    let file_method = study.and_then(|s| s.file.stats.ci_method);
+    let method = ci_method(args.bootstrap.ci_method)
+        .or(file_method)
+        .unwrap_or(CiMethod::Bca);
+    statistics(
+        &args.bootstrap,
+        method,
+        args.ddof,
+        self::reduce(reduce)?,
+        study,
+    )
+}
+
+/// `xreport curves`'s bootstrap settings and step cut (no reduction, no std).
+pub fn curves(args: &BootstrapArgs, steps: &StepArgs, study: Option<&Located>) -> Result<Describe> {
+    let file_method = study.and_then(|s| s.file.stats.ci_method);
+    let method = ci_method(args.ci_method)
+        .or(file_method)
+        .unwrap_or(CiMethod::Bca);
+    let reduce = Reduce {
+        rule: Rule::default(),
+        max_step: steps.max_step,
+    };
+    statistics(args, method, None, reduce, study)
+}
+
+/// Descriptive settings from the bootstrap flags, the interval method
+/// already chosen, `--ddof` and the reduction, each flag before the study file.
+fn statistics(
+    args: &BootstrapArgs,
+    ci_method: CiMethod,
+    ddof: Option<u8>,
+    reduce: Reduce,
+    study: Option<&Located>,
+) -> Result<Describe> {
     let file = study.map(|s| &s.file.stats);
     let confidence = args
         .confidence
@@ -122,14 +196,7 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
             "--resamples must be at least 100, got {resamples}"
         )));
     }
-    let ci_method = match args.ci_method {
-        Some(CiMethodArg::Percentile) => CiMethod::Percentile,
-        Some(CiMethodArg::Basic) => CiMethod::Basic,
-        Some(CiMethodArg::Bca) => CiMethod::Bca,
-        None => file.and_then(|f| f.ci_method).unwrap_or(CiMethod::Bca),
-    };
-    let ddof = args
-        .ddof
+    let ddof = ddof
         .map(usize::from)
         .or(file.and_then(|f| f.ddof))
         .unwrap_or(1);
@@ -141,38 +208,35 @@ pub fn describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe
             "0, 1",
         ));
     }
-    let rule = reduce_rule(args.reduce.as_deref())?;
     Ok(Describe {
         confidence,
         resamples,
         ci_method,
         seed: args.seed.or(file.and_then(|f| f.seed)).unwrap_or(0),
         ddof,
-        reduce: Reduce {
-            rule,
-            max_step: args.max_step,
-        },
+        reduce,
     })
 }
 
-/// `xreport curves`'s bootstrap settings and step cut (no reduction, no std).
-pub fn curves(args: &crate::cli::CurvesArgs, study: Option<&Located>) -> Result<Describe> {
-    describe(
-        &DescribeArgs {
-            confidence: args.confidence,
-            resamples: args.resamples,
-            ci_method: args.ci_method,
-            seed: args.seed,
-            ddof: None,
-            reduce: None,
-            max_step: args.max_step,
-        },
-        study,
-    )
+/// The `--ci-method` flag.
+fn ci_method(flag: Option<CiMethodArg>) -> Option<CiMethod> {
+    flag.map(|m| match m {
+        CiMethodArg::Percentile => CiMethod::Percentile,
+        CiMethodArg::Basic => CiMethod::Basic,
+        CiMethodArg::Bca => CiMethod::Bca,
+    })
+}
+
+/// `--reduce` and `--max-step`.
+pub fn reduce(args: &ReduceArgs) -> Result<Reduce> {
+    Ok(Reduce {
+        rule: reduce_rule(args.reduce.as_deref())?,
+        max_step: args.steps.max_step,
+    })
 }
 
 /// The `--reduce` rule; `last` by default.
-pub fn reduce_rule(text: Option<&str>) -> Result<Rule> {
+fn reduce_rule(text: Option<&str>) -> Result<Rule> {
     match text {
         None => Ok(Rule::default()),
         Some(text) => Rule::parse(text).ok_or_else(|| {
@@ -206,21 +270,6 @@ fn glob_set(patterns: &[String], flag: &str) -> Result<GlobSet> {
         .map_err(|e| Error::usage(format!("{flag}: {e}")))
 }
 
-/// `--metric`, the direction flags and the study file's metric sections.
-pub fn metrics(args: &InputArgs, study: Option<&Located>) -> Result<Metrics> {
-    let include = if args.metrics.is_empty() {
-        None
-    } else {
-        Some(glob_set(&args.metrics, "--metric")?)
-    };
-    Ok(Metrics::new(
-        include,
-        glob_set(&args.lower_is_better, "--lower-is-better")?,
-        glob_set(&args.higher_is_better, "--higher-is-better")?,
-        study.map(|s| s.file.metrics.clone()).unwrap_or_default(),
-    ))
-}
-
 pub fn output(args: &OutputArgs) -> Result<Output> {
     let format = match args.format {
         Some(FormatArg::Text) => Format::Text,
@@ -250,15 +299,21 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
     })
 }
 
-pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Inference> {
+/// The test flags (`None`: a command without them, such as `power`, takes
+/// the study file's or the defaults) and the significance and power flags.
+pub fn inference(
+    test: Option<&TestArgs>,
+    target: &PowerTargetArgs,
+    study: Option<&Located>,
+) -> Result<Inference> {
     let file = study.map(|s| &s.file.stats);
-    let alpha = args.alpha.or(file.and_then(|f| f.alpha)).unwrap_or(0.05);
+    let alpha = target.alpha.or(file.and_then(|f| f.alpha)).unwrap_or(0.05);
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(Error::usage(format!(
             "--alpha must be between 0 and 1, got {alpha}"
         )));
     }
-    let target_power = args
+    let target_power = target
         .target_power
         .or(file.and_then(|f| f.target_power))
         .unwrap_or(0.8);
@@ -267,7 +322,7 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
             "--target-power must be between 0 and 1, got {target_power}"
         )));
     }
-    let max_seeds = args
+    let max_seeds = target
         .max_seeds
         .or(file.and_then(|f| f.max_seeds))
         .unwrap_or(1000);
@@ -276,7 +331,7 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
     }
     Ok(Inference {
         alpha,
-        test: match args.test {
+        test: match test.and_then(|t| t.test) {
             Some(TestArg::Welch) => TestKind::Welch,
             Some(TestArg::Student) => TestKind::Student,
             Some(TestArg::Paired) => TestKind::Paired,
@@ -284,7 +339,7 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
             Some(TestArg::Permutation) => TestKind::Permutation,
             None => file.and_then(|f| f.test).unwrap_or(TestKind::Welch),
         },
-        alternative: match args.alternative {
+        alternative: match test.and_then(|t| t.alternative) {
             Some(AlternativeArg::TwoSided) => Alternative::TwoSided,
             Some(AlternativeArg::Greater) => Alternative::Greater,
             Some(AlternativeArg::Less) => Alternative::Less,
@@ -292,7 +347,7 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
                 .and_then(|f| f.alternative)
                 .unwrap_or(Alternative::TwoSided),
         },
-        correction: match args.correction {
+        correction: match test.and_then(|t| t.correction) {
             Some(CorrectionArg::Holm) => Correction::Holm,
             Some(CorrectionArg::Bonferroni) => Correction::Bonferroni,
             Some(CorrectionArg::Sidak) => Correction::Sidak,
@@ -304,7 +359,7 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
             Some(CorrectionArg::None) => Correction::None,
             None => file.and_then(|f| f.correction).unwrap_or(Correction::Holm),
         },
-        family: match args.family {
+        family: match test.and_then(|t| t.family) {
             Some(FamilyArg::Metric) => Family::Metric,
             Some(FamilyArg::All) => Family::All,
             None => file.and_then(|f| f.family).unwrap_or(Family::Metric),
@@ -312,22 +367,6 @@ pub fn inference(args: &InferenceArgs, study: Option<&Located>) -> Result<Infere
         target_power,
         max_seeds,
     })
-}
-
-/// `xreport power`'s settings: α, target power and the seed limit.
-pub fn power(args: &crate::cli::PowerArgs, study: Option<&Located>) -> Result<Inference> {
-    inference(
-        &InferenceArgs {
-            alpha: args.alpha,
-            test: None,
-            alternative: None,
-            correction: None,
-            family: None,
-            target_power: args.target_power,
-            max_seeds: args.max_seeds,
-        },
-        study,
-    )
 }
 
 /// `xreport check`'s thresholds and lists: flags, then `[check]` of the study file, then defaults.
@@ -383,33 +422,21 @@ pub struct AggregateSettings {
 pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> {
     use crate::cli::AggregateMetricArg;
     use crate::stats::aggregate::Aggregate;
-    let input_args = InputArgs {
-        inputs: args.inputs.clone(),
-        metrics: Vec::new(),
-        lower_is_better: Vec::new(),
-        higher_is_better: Vec::new(),
-        group_by: None,
-        allow_unseeded: args.allow_unseeded,
-        skip_bad: args.skip_bad,
-        study: args.study.clone(),
-        condition_col: args.condition_col.clone(),
-        seed_col: args.seed_col.clone(),
-        metric_col: args.metric_col.clone(),
-        value_col: args.value_col.clone(),
-        task_col: args.task_col.clone(),
-        example_col: None,
-        step_col: None,
-    };
-    let inputs = inputs(&input_args)?;
-    let study = inputs.study.as_ref();
-    let file_method = study.and_then(|s| s.file.stats.ci_method);
+    let study = study(&args.read, &args.inputs)?;
+    let load = load(&args.read, study.as_ref(), None)?;
     // rliable's intervals are percentile intervals; BCa is not defined for a
     // stratified bootstrap here, so the default differs from the other commands.
-    let mut describe_args = args.describe.clone();
-    if describe_args.ci_method.is_none() && file_method.is_none_or(|m| m == CiMethod::Bca) {
-        describe_args.ci_method = Some(CiMethodArg::Percentile);
-    }
-    let describe = describe(&describe_args, study)?;
+    let file_method = study.as_ref().and_then(|s| s.file.stats.ci_method);
+    let method = ci_method(args.describe.bootstrap.ci_method)
+        .or(file_method.filter(|m| *m != CiMethod::Bca))
+        .unwrap_or(CiMethod::Percentile);
+    let describe = statistics(
+        &args.describe.bootstrap,
+        method,
+        args.describe.ddof,
+        Reduce::default(),
+        study.as_ref(),
+    )?;
     if describe.ci_method == CiMethod::Bca {
         return Err(Error::usage(
             "--ci-method bca is not available for stratified bootstrap aggregates: use percentile (as rliable) or basic",
@@ -445,14 +472,19 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> 
             Aggregate::OptimalityGap,
         ];
     }
+    let columns = &args.read.columns;
     Ok(AggregateSettings {
         explicit: crate::load::multitask::ExplicitColumns {
-            task: args.task_col.is_some(),
-            seed: args.seed_col.is_some(),
-            value: args.value_col.is_some(),
-            condition: args.condition_col.is_some(),
+            task: columns.task_col.is_some(),
+            seed: columns.seed_col.is_some(),
+            value: columns.value_col.is_some(),
+            condition: columns.condition_col.is_some(),
         },
-        inputs,
+        inputs: Inputs {
+            paths: args.inputs.clone(),
+            load,
+            study,
+        },
         normalize: args.normalize.clone(),
         profile: args.profile.clone(),
         metric: args.metric.clone(),

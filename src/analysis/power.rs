@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::direction::Direction;
 use super::groups;
-use super::options::Inference;
+use super::options::{Inference, Metrics};
 use super::reduce::Reduce;
 use super::report;
 use super::roles;
@@ -68,9 +67,10 @@ pub enum Source<'a> {
     },
     Pilot {
         study: &'a Study,
+        /// The metric selection (exactly one must be left) and directions.
+        metrics: &'a Metrics,
         baseline: Option<&'a str>,
         treatment: Option<&'a str>,
-        metric: Option<&'a str>,
         /// How training histories become one value per seed.
         reduce: Reduce,
     },
@@ -90,11 +90,11 @@ pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
         }
         Source::Pilot {
             study,
+            metrics,
             baseline,
             treatment,
-            metric,
             reduce,
-        } => pilot_effect(study, baseline, treatment, metric, &reduce)?,
+        } => pilot_effect(study, metrics, baseline, treatment, &reduce)?,
     };
     let needed = power::seeds_needed(
         effect.diff,
@@ -165,9 +165,9 @@ fn effect(diff: f64, std_baseline: f64, std_treatment: f64) -> Effect {
 
 fn pilot_effect(
     study: &Study,
+    selection: &Metrics,
     baseline: Option<&str>,
     treatment: Option<&str>,
-    metric: Option<&str>,
     reduce: &Reduce,
 ) -> Result<(Effect, Option<Pilot>)> {
     // Without --treatment, the second pilot folder's plain condition (not its
@@ -192,14 +192,9 @@ fn pilot_effect(
         )));
     }
     let treatment = roles.treatments[0].clone();
-    let all = groups::seed_values(study, reduce, &Direction::infer);
+    let all = groups::seed_values(study, reduce, &|m| selection.direction(m));
     let mut metrics = groups::metric_names(&all);
-    if let Some(pattern) = metric {
-        let glob = globset::Glob::new(pattern)
-            .map_err(|e| Error::usage(format!("--metric {pattern:?} is not a valid glob: {e}")))?
-            .compile_matcher();
-        metrics.retain(|m| glob.is_match(m));
-    }
+    metrics.retain(|m| selection.includes(m));
     let metric = match metrics.as_slice() {
         [one] => one.clone(),
         _ => {

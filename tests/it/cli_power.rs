@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::common::{assert_close, assert_golden, reference, xreport};
+use crate::common::{assert_close, assert_golden, reference, tree, xreport};
 
 const BASELINE: &str = "examples/speech-ssl/runs/exp0_baseline_hubert";
 const TREATMENT: &str = "examples/speech-ssl/runs/exp2_bigger_codebook";
@@ -207,4 +207,199 @@ fn a_pilot_metric_matching_nothing_exits_2_listing_the_metrics() {
         err.contains("0 match: dev.cer, dev.wer, test.cer, test.wer"),
         "{err}"
     );
+}
+
+/// Two conditions of training histories of `t.score` (a name the rule reads
+/// as higher-is-better): with `--reduce best-mean` each condition's best step
+/// is step 20 when higher is better (Δ = 5.3 − 3.2) and step 10 when lower is
+/// better (Δ = 2.2 − 1.1).
+const PILOT_HISTORIES: &str = "condition,seed,step,t.score
+a,0,10,1.0
+a,0,20,3.0
+a,1,10,1.2
+a,1,20,3.4
+b,0,10,2.0
+b,0,20,5.0
+b,1,10,2.4
+b,1,20,5.6
+";
+
+/// The pilot Δ of [`PILOT_HISTORIES`] reduced by best-mean, with `extra` arguments.
+fn best_mean_pilot_diff(dir: &std::path::Path, inputs: &[&str], extra: &[&str]) -> f64 {
+    let mut args: Vec<String> = vec!["--pilot".into()];
+    args.extend(
+        inputs
+            .iter()
+            .map(|i| dir.join(i).to_str().expect("utf-8 path").to_string()),
+    );
+    for a in [
+        "--baseline",
+        "a",
+        "--treatment",
+        "b",
+        "--reduce",
+        "best-mean",
+    ]
+    .iter()
+    .chain(extra)
+    {
+        args.push((*a).to_string());
+    }
+    let report = power_json(&args);
+    number(&report["effect"]["diff"], "effect.diff")
+}
+
+#[test]
+fn pilot_histories_reduce_in_the_direction_the_name_rule_gives_by_default() {
+    let dir = tree(&[("pilot.csv", PILOT_HISTORIES)]);
+    assert_close(
+        best_mean_pilot_diff(dir.path(), &["pilot.csv"], &[]),
+        2.1,
+        1e-12,
+        "Δ, higher is better",
+    );
+}
+
+#[test]
+fn pilot_histories_reduce_in_the_direction_of_lower_is_better() {
+    let dir = tree(&[("pilot.csv", PILOT_HISTORIES)]);
+    let diff = best_mean_pilot_diff(dir.path(), &["pilot.csv"], &["--lower-is-better", "t.*"]);
+    assert_close(diff, 1.1, 1e-12, "Δ, lower is better");
+}
+
+#[test]
+fn pilot_histories_reduce_in_the_direction_the_study_file_names() {
+    let dir = tree(&[
+        ("pilot.csv", PILOT_HISTORIES),
+        (
+            "xreport.toml",
+            "[metrics.\"t.score\"]\ndirection = \"lower\"\n",
+        ),
+    ]);
+    let study = dir.path().join("xreport.toml");
+    let study = study.to_str().expect("utf-8 path");
+    let diff = best_mean_pilot_diff(dir.path(), &["pilot.csv"], &["--study", study]);
+    assert_close(diff, 1.1, 1e-12, "Δ, lower is better by the study file");
+}
+
+#[test]
+fn pilot_histories_reduce_in_the_direction_the_results_files_state() {
+    // An lm-eval results file beside the histories states that lower
+    // `t.score` is better (`higher_is_better`).
+    let dir = tree(&[
+        ("pilot.csv", PILOT_HISTORIES),
+        (
+            "lm/seed_0/model/results_2026-01-01T00-00-00.000000.json",
+            r#"{"results": {"t": {"score,none": 0.5}}, "higher_is_better": {"t": {"score": false}}, "config": {"seed": 0}}"#,
+        ),
+    ]);
+    let diff = best_mean_pilot_diff(dir.path(), &["pilot.csv", "lm"], &[]);
+    assert_close(diff, 1.1, 1e-12, "Δ, lower is better by lm-eval");
+}
+
+#[test]
+fn pilot_tables_are_read_with_the_column_flags() {
+    let mut csv = String::from("method,run,name,score\n");
+    for (method, values) in [("a", [1.0, 1.2, 1.1]), ("b", [2.0, 2.4, 2.2])] {
+        for (run, v) in values.iter().enumerate() {
+            csv.push_str(&format!("{method},{run},t.score,{v}\n"));
+        }
+    }
+    let dir = tree(&[("pilot.csv", &csv)]);
+    let path = dir.path().join("pilot.csv");
+    let report = power_json(
+        &[
+            "--pilot",
+            path.to_str().expect("utf-8 path"),
+            "--baseline",
+            "a",
+            "--treatment",
+            "b",
+            "--condition-col",
+            "method",
+            "--seed-col",
+            "run",
+            "--metric-col",
+            "name",
+            "--value-col",
+            "score",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(report["pilot"]["metric"], "t.score");
+    assert_eq!(report["pilot"]["n_baseline"], 3);
+    assert_close(
+        number(&report["effect"]["diff"], "diff"),
+        1.1,
+        1e-12,
+        "Δ of the table read by the column flags",
+    );
+}
+
+#[test]
+fn pilot_runs_skip_a_malformed_run_with_skip_bad() {
+    let dir = tree(&[
+        ("pilot/a/seed_0/results.json", r#"{"acc": 0.50}"#),
+        ("pilot/a/seed_1/results.json", r#"{"acc": 0.52}"#),
+        ("pilot/a/seed_2/results.json", r#"{"acc": 0.51}"#),
+        ("pilot/b/seed_0/results.json", r#"{"acc": 0.60}"#),
+        ("pilot/b/seed_1/results.json", r#"{"acc": 0.63}"#),
+        ("pilot/b/seed_2/results.json", r#"{"acc": 0.61}"#),
+        ("pilot/b/seed_3/results.json", r#"{"acc": "#),
+    ]);
+    let root = dir.path().join("pilot");
+    let report = power_json(
+        &[
+            "--pilot",
+            root.to_str().expect("utf-8 path"),
+            "--baseline",
+            "a",
+            "--treatment",
+            "b",
+            "--skip-bad",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(report["pilot"]["n_baseline"], 3);
+    assert_eq!(report["pilot"]["n_treatment"], 3, "seed_3 is skipped");
+}
+
+#[test]
+fn pilot_conditions_follow_group_by() {
+    let mut files = Vec::new();
+    for (seed, lr, acc) in [
+        (0, 1, "0.50"),
+        (1, 1, "0.52"),
+        (2, 2, "0.61"),
+        (3, 2, "0.64"),
+    ] {
+        files.push((format!("a/seed_{seed}/config.yaml"), format!("lr: {lr}\n")));
+        files.push((
+            format!("a/seed_{seed}/results.json"),
+            format!(r#"{{"acc": {acc}}}"#),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    let dir = tree(&files);
+    let root = dir.path().join("a");
+    let report = power_json(
+        &[
+            "--pilot",
+            root.to_str().expect("utf-8 path"),
+            "--group-by",
+            "lr",
+            "--baseline",
+            "lr=1",
+            "--treatment",
+            "lr=2",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(report["pilot"]["baseline"], "lr=1");
+    assert_eq!(report["pilot"]["treatment"], "lr=2");
+    assert_eq!(report["pilot"]["n_baseline"], 2);
+    assert_eq!(report["pilot"]["n_treatment"], 2);
 }

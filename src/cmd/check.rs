@@ -1,0 +1,39 @@
+//! `xreport check [RUNS]`: the pre-submission checklist. Each rule passes,
+//! warns or fails with evidence; a failure (or, with `--strict`, a warning)
+//! exits 1.
+
+use std::process::ExitCode;
+
+use crate::check;
+use crate::cli::CheckArgs;
+use crate::error::{Error, Result};
+use crate::render::{self, Format};
+use crate::settings;
+
+pub fn run(args: CheckArgs) -> Result<ExitCode> {
+    let (inputs, mut metrics) = settings::inputs(&args.input, &args.metric)?;
+    let study_file = inputs.study.as_ref();
+    let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
+    let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    let check = settings::check(&args, study_file)?;
+    let output = settings::output(&args.output)?;
+    if output.format == Format::Latex {
+        return Err(Error::usage(
+            "the checklist prints as text, md, json or csv, not latex",
+        ));
+    }
+    let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let roles = check::RoleArgs {
+        baseline: args.baseline.as_deref(),
+        treatments: &args.treatments,
+    };
+    let report = check::run(
+        &study, &roles, study_file, &metrics, &describe, &inference, &check,
+    )?;
+    render::emit(&report, &output)?;
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

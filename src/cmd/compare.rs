@@ -1,0 +1,35 @@
+//! `xreport compare BASELINE TREATMENT...`: each treatment against the
+//! baseline, per metric; `--plot` also draws every seed's value.
+
+use std::process::ExitCode;
+
+use crate::analysis;
+use crate::cli::CompareArgs;
+use crate::error::Result;
+use crate::plot;
+use crate::render;
+use crate::settings;
+
+pub fn run(args: CompareArgs) -> Result<ExitCode> {
+    let (inputs, mut metrics) = settings::inputs(&args.input, &args.metric)?;
+    let study_file = inputs.study.as_ref();
+    let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
+    let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    let output = settings::output(&args.output)?;
+    if let Some(path) = &args.plot {
+        plot::ImageFormat::of(path)?;
+    }
+    let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let roles = analysis::roles::resolve(
+        &study,
+        args.baseline.as_deref(),
+        &args.treatments,
+        study_file,
+    )?;
+    let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
+    if let Some(path) = &args.plot {
+        plot::write(&plot::seeds::from(&report), path)?;
+    }
+    render::emit(&report, &output)?;
+    Ok(ExitCode::SUCCESS)
+}
