@@ -53,12 +53,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut metrics = settings::metrics(&args.input, study_file)?;
             let output = settings::output(&args.output)?;
             let study = load_measured(&inputs, &mut metrics)?;
-            let roles = analysis::roles::resolve(
-                &study,
+            let named = settings::named(
                 args.baseline.as_deref(),
                 &args.treatments,
+                None,
+                &[],
                 study_file,
-            )?;
+            );
+            let roles = analysis::roles::resolve(&study, &named)?.comparison()?;
             if let Some(path) = &args.plot {
                 plot::ImageFormat::of(path)?;
             }
@@ -104,15 +106,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             analysis::ablation::output_defaults(&mut output, study_file);
             let study = load_measured(&inputs, &mut metrics)?;
+            let named = settings::named(None, &[], args.full.as_deref(), &args.rows, study_file);
+            let roles = analysis::roles::resolve(&study, &named)?;
             let options = analysis::ablation::AblationOptions {
-                full: args.full.clone(),
-                rows: args.rows.clone(),
                 sort_impact: args.sort == cli::SortArg::Impact,
                 siunitx: args.siunitx,
             };
-            let report = analysis::ablation::run(
-                &study, &options, study_file, &metrics, &describe, &inference,
-            )?;
+            let report =
+                analysis::ablation::run(&study, &roles, &options, &metrics, &describe, &inference)?;
             render::emit(&report, &output)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -179,11 +180,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         ..Default::default()
                     };
                     let study = load_study(&args.pilot, &options)?;
+                    let treatments: Vec<String> = args.treatment.iter().cloned().collect();
+                    let named = settings::named(
+                        args.baseline.as_deref(),
+                        &treatments,
+                        None,
+                        &[],
+                        study_file.as_ref(),
+                    );
                     analysis::power::run(
                         analysis::power::Source::Pilot {
                             study: &study,
-                            baseline: args.baseline.as_deref(),
-                            treatment: args.treatment.as_deref(),
+                            named: &named,
                             metric: args.metric.as_deref(),
                             reduce: analysis::reduce::Reduce {
                                 rule: settings::reduce_rule(args.reduce.as_deref())?,
@@ -216,13 +224,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 ));
             }
             let study = load_measured(&inputs, &mut metrics)?;
-            let roles = check::RoleArgs {
-                baseline: args.baseline.as_deref(),
-                treatments: &args.treatments,
-            };
-            let report = check::run(
-                &study, &roles, study_file, &metrics, &describe, &inference, &check,
-            )?;
+            let named = settings::named(
+                args.baseline.as_deref(),
+                &args.treatments,
+                None,
+                &[],
+                study_file,
+            );
+            let report = check::run(&study, &named, &metrics, &describe, &inference, &check)?;
             render::emit(&report, &output)?;
             Ok(if report.failed() {
                 ExitCode::from(1)

@@ -9,7 +9,7 @@ use super::groups;
 use super::options::Inference;
 use super::reduce::Reduce;
 use super::report;
-use super::roles;
+use super::roles::{self, Named};
 use crate::error::{Error, Result};
 use crate::load::Study;
 use crate::render::Output;
@@ -72,8 +72,8 @@ pub enum Source<'a> {
     },
     Pilot {
         study: &'a Study,
-        baseline: Option<&'a str>,
-        treatment: Option<&'a str>,
+        /// The roles the user named (`--baseline`, `--treatment`, the study file).
+        named: &'a Named,
         metric: Option<&'a str>,
         /// How training histories become one value per seed.
         reduce: Reduce,
@@ -94,11 +94,10 @@ pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
         }
         Source::Pilot {
             study,
-            baseline,
-            treatment,
+            named,
             metric,
             reduce,
-        } => pilot_effect(study, baseline, treatment, metric, &reduce)?,
+        } => pilot_effect(study, named, metric, &reduce)?,
     };
     let needed = power::seeds_needed(
         effect.diff,
@@ -166,33 +165,11 @@ fn effect(diff: f64, std_baseline: f64, std_treatment: f64) -> Effect {
 
 fn pilot_effect(
     study: &Study,
-    baseline: Option<&str>,
-    treatment: Option<&str>,
+    named: &Named,
     metric: Option<&str>,
     reduce: &Reduce,
 ) -> Result<(Effect, Option<Pilot>)> {
-    // Without --treatment, the second pilot folder's plain condition (not its
-    // override sets) is the treatment.
-    let second_plain = study.per_input.get(1).and_then(|conditions| {
-        let plain: Vec<&String> = conditions.iter().filter(|c| !c.contains('@')).collect();
-        match plain.as_slice() {
-            [one] => Some((*one).clone()),
-            _ => None,
-        }
-    });
-    let treatments: Vec<String> = treatment
-        .map(str::to_string)
-        .or(second_plain)
-        .into_iter()
-        .collect();
-    let roles = roles::resolve(study, baseline, &treatments, None)?;
-    if roles.treatments.len() > 1 {
-        return Err(Error::usage(format!(
-            "which pilot condition is the treatment? name it with --treatment; candidates: {}",
-            roles.treatments.join(", ")
-        )));
-    }
-    let treatment = roles.treatments[0].clone();
+    let (baseline, treatment) = roles::resolve(study, named)?.pilot()?;
     let all = groups::seed_values(study, reduce, &Direction::infer);
     let mut metrics = groups::metric_names(&all);
     if let Some(pattern) = metric {
@@ -217,14 +194,14 @@ fn pilot_effect(
             .map(|g| g.values.clone())
             .unwrap_or_default()
     };
-    let (b, t) = (values(&roles.baseline), values(&treatment));
+    let (b, t) = (values(&baseline), values(&treatment));
     let stds = (describe::std(&b, 1), describe::std(&t, 1));
     let (Some(sb), Some(st), Some(mb), Some(mt)) =
         (stds.0, stds.1, describe::mean(&b), describe::mean(&t))
     else {
         return Err(Error::usage(format!(
             "pilot runs need at least 2 seeds per condition for `{metric}` ({} has {}, {treatment} has {})",
-            roles.baseline,
+            baseline,
             b.len(),
             t.len()
         )));
@@ -235,7 +212,7 @@ fn pilot_effect(
         )));
     }
     let pilot = Pilot {
-        baseline: roles.baseline.clone(),
+        baseline,
         treatment,
         metric,
         n_baseline: b.len(),

@@ -225,7 +225,7 @@ pub fn ablation_present(ctx: &Context) -> Finding {
                 || config::normalise(row).contains(&config::normalise(component))
                 || ctx
                     .row_label(row)
-                    .is_some_and(|l| config::normalise(&l).contains(&config::normalise(component)))
+                    .is_some_and(|l| config::normalise(l).contains(&config::normalise(component)))
         });
         match row {
             Some((row, _)) => covered.push(format!("{component}: {row}")),

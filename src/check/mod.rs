@@ -23,14 +23,13 @@ use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_
 use crate::analysis::groups::{self, SeedValues};
 use crate::analysis::options::{Describe, Inference, Metrics};
 use crate::analysis::report::{self, SeedStyle};
-use crate::analysis::roles::{self, Roles};
+use crate::analysis::roles::{self, Named, StudyRoles};
 use crate::error::Result;
 use crate::load::{Run, Skipped, Study};
 use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::Style;
 use crate::render::table::{self, Table};
-use crate::study_file::Located;
 pub use options::CheckOptions;
 
 /// What a rule concluded.
@@ -196,7 +195,8 @@ pub struct Context<'a> {
     pub ablation: Option<AblationReport>,
     pub seeds: SeedStyle,
     pub inference: &'a Inference,
-    pub study_file: Option<&'a Located>,
+    /// The labels the user gave ablation rows (`[ablation] rows`).
+    pub row_labels: BTreeMap<String, String>,
 }
 
 impl Context<'_> {
@@ -216,11 +216,9 @@ impl Context<'_> {
         self.inference.max_seeds
     }
 
-    /// The label of an ablation row in the study file.
-    pub fn row_label(&self, row: &str) -> Option<String> {
-        self.study_file
-            .and_then(|f| f.file.ablation.rows.as_ref())
-            .and_then(|rows| rows.get(row).cloned())
+    /// The label the user gave an ablation row.
+    pub fn row_label(&self, row: &str) -> Option<&str> {
+        self.row_labels.get(row).map(String::as_str)
     }
 
     /// Every finished run: the seeds counted and their repeats.
@@ -272,17 +270,10 @@ impl Context<'_> {
     }
 }
 
-/// Flags for the roles, before resolution.
-pub struct RoleArgs<'a> {
-    pub baseline: Option<&'a str>,
-    pub treatments: &'a [String],
-}
-
 /// Run every rule over the study.
 pub fn run(
     study: &Study,
-    role_args: &RoleArgs,
-    study_file: Option<&Located>,
+    named: &Named,
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
@@ -290,19 +281,17 @@ pub fn run(
 ) -> Result<CheckReport> {
     let groups = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let stats = CompareSettings::of(describe, inference, &groups);
-    let roles = resolve_roles(study, role_args, study_file, metrics, &groups)?;
+    let resolved = roles::resolve(study, named)?;
+    let roles = check_roles(study, &resolved, claim_metrics(&groups, metrics));
     let claim: Vec<&SeedValues> = groups
         .iter()
         .filter(|g| roles.claim_metrics.contains(&g.metric))
         .collect();
-    let comparisons = match &roles.baseline {
-        Some(baseline) if !roles.treatments.is_empty() => {
+    let comparisons = match resolved.comparison() {
+        Ok(pair) => {
             compare_groups(
                 &claim,
-                &Roles {
-                    baseline: baseline.clone(),
-                    treatments: roles.treatments.clone(),
-                },
+                &pair,
                 &roles.claim_metrics,
                 metrics,
                 describe,
@@ -311,25 +300,18 @@ pub fn run(
             )
             .1
         }
-        _ => Vec::new(),
+        Err(_) => Vec::new(),
     };
     // The ablation rules read `xreport ablation`'s own report, so the two never disagree.
-    let ablation = match &roles.full {
-        Some(full) if !roles.ablation_rows.is_empty() => ablation::run(
-            study,
-            &AblationOptions {
-                full: Some(full.clone()),
-                rows: roles.ablation_rows.clone(),
-                ..AblationOptions::default()
-            },
-            study_file,
-            metrics,
-            describe,
-            inference,
-        )
-        .ok(),
-        _ => None,
-    };
+    let ablation = ablation::run(
+        study,
+        &resolved,
+        &AblationOptions::default(),
+        metrics,
+        describe,
+        inference,
+    )
+    .ok();
     let ctx = Context {
         study,
         check,
@@ -339,7 +321,11 @@ pub fn run(
         ablation,
         seeds: SeedStyle::of(study),
         inference,
-        study_file,
+        row_labels: resolved
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.condition.clone(), r.label.clone()?)))
+            .collect(),
     };
     let findings = vec![
         seeds::min(&ctx),
@@ -383,114 +369,35 @@ pub fn run(
     })
 }
 
-/// Baseline, treatments, full model and ablation rows: flags, then the study
-/// file, then inference when it is unambiguous; otherwise the rules that need
-/// the role are skipped with a note saying how to name it.
-fn resolve_roles(
-    study: &Study,
-    args: &RoleArgs,
-    file: Option<&Located>,
-    metrics: &Metrics,
-    groups: &[SeedValues],
-) -> Result<CheckRoles> {
+/// The roles as the report shows them, with a note for each missing one
+/// saying how to name it (the rules that need it are skipped).
+fn check_roles(study: &Study, resolved: &StudyRoles, claim_metrics: Vec<String>) -> CheckRoles {
     let mut notes = Vec::new();
-    let section = file.map(|f| &f.file);
-    // The study file's roles apply to the conditions loaded (as in `xreport
-    // compare`): checking two folders beside an xreport.toml checks those two.
-    let present = |name: &str| roles::find(study, name, "").ok();
-    let file_rows: Option<Vec<String>> = section
-        .and_then(|s| s.ablation.rows.as_ref())
-        .map(|rows| rows.keys().filter_map(|c| present(c)).collect());
-    let ablation_rows: Vec<String> = match file_rows {
-        Some(rows) if !rows.is_empty() => rows,
-        _ => study
-            .conditions
-            .iter()
-            .filter(|c| c.starts_with("ablations/"))
-            .cloned()
-            .collect(),
-    };
-    let baseline = match args.baseline {
-        Some(name) => Some(roles::find(study, name, "baseline")?),
-        None => match section
-            .and_then(|s| s.baseline.as_deref())
-            .and_then(present)
-        {
-            Some(name) => Some(name),
-            None => infer_baseline(study, &ablation_rows)?,
-        },
-    };
-    if baseline.is_none() {
+    if resolved.baseline.is_none() {
         notes.push(format!(
             "no baseline: name it with --baseline or `baseline` in xreport.toml (conditions: {}); the rules that compare with it are skipped",
             study.conditions.join(", ")
         ));
     }
-    let from_file: Vec<String> = section
-        .and_then(|s| s.treatments.as_ref())
-        .map(|t| t.iter().filter_map(|c| present(c)).collect())
-        .unwrap_or_default();
-    let treatments: Vec<String> = if !args.treatments.is_empty() {
-        args.treatments
-            .iter()
-            .map(|t| roles::find(study, t, "treatment"))
-            .collect::<Result<_>>()?
-    } else if !from_file.is_empty() {
-        from_file
-    } else {
-        study
-            .conditions
-            .iter()
-            .filter(|c| Some(*c) != baseline.as_ref() && !ablation_rows.contains(c))
-            // Override sets (`exp1@a3f8c1`) are variants, not claims: name them to compare them.
-            .filter(|c| !c.contains('@'))
-            .cloned()
-            .collect()
-    };
-    let full = section
-        .and_then(|s| s.ablation.full.as_deref())
-        .and_then(present)
-        .or_else(|| match treatments.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        })
-        .filter(|f| !ablation_rows.contains(f));
-    if full.is_none() && !ablation_rows.is_empty() {
+    if resolved.full.is_none() && !resolved.rows.is_empty() {
         notes.push(
             "no full model for the ablation rows: name it in `[ablation] full` (xreport.toml)"
                 .to_string(),
         );
     }
-    Ok(CheckRoles {
-        claim_metrics: claim_metrics(groups, metrics, file),
-        baseline,
-        treatments,
-        full,
-        ablation_rows,
+    CheckRoles {
+        baseline: resolved.baseline.clone(),
+        treatments: resolved.treatments.clone(),
+        full: resolved.full.clone(),
+        ablation_rows: resolved.rows.iter().map(|r| r.condition.clone()).collect(),
+        claim_metrics,
         notes,
-    })
-}
-
-/// The baseline when the inputs say it: the first of several arguments, or
-/// the one condition outside the ablations named as a baseline (the rule of
-/// `xreport compare`); two such names are an error.
-fn infer_baseline(study: &Study, ablation_rows: &[String]) -> Result<Option<String>> {
-    if study.per_input.len() > 1
-        && let Ok(r) = roles::resolve(study, None, &[], None)
-    {
-        return Ok(Some(r.baseline));
     }
-    roles::named_baseline(
-        study
-            .conditions
-            .iter()
-            .filter(|c| !ablation_rows.contains(c) && !c.contains('@')),
-    )
 }
 
 /// The metrics a claim is made on: `--metric` globs, else the metrics the
 /// study file describes, else the test metrics, else every metric.
-fn claim_metrics(groups: &[SeedValues], metrics: &Metrics, file: Option<&Located>) -> Vec<String> {
+fn claim_metrics(groups: &[SeedValues], metrics: &Metrics) -> Vec<String> {
     let all = groups::metric_names(groups);
     let selected: Vec<String> = all
         .iter()
@@ -500,15 +407,13 @@ fn claim_metrics(groups: &[SeedValues], metrics: &Metrics, file: Option<&Located
     if selected.len() < all.len() {
         return selected;
     }
-    if let Some(f) = file {
-        let described: Vec<String> = all
-            .iter()
-            .filter(|m| f.file.metrics.contains_key(m.as_str()))
-            .cloned()
-            .collect();
-        if !described.is_empty() {
-            return described;
-        }
+    let described: Vec<String> = all
+        .iter()
+        .filter(|m| metrics.described(m))
+        .cloned()
+        .collect();
+    if !described.is_empty() {
+        return described;
     }
     let test: Vec<String> = all
         .iter()
