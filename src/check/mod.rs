@@ -1,13 +1,22 @@
 //! `xreport check`: the pre-submission checklist (DESIGN section 6). Each rule
 //! is a small function over the loaded study that returns one [`Finding`]
 //! with its evidence (paths, values, seeds, config keys) and a one-line fix.
-//! Rule families live in their own files; this module resolves the roles,
-//! runs the rules in the documented order and renders the report.
+//!
+//! The kit (`kit.rs`: rule, finding, context) and the key vocabulary
+//! (`keys.rs`, with config diffs in `diff.rs`) are shared; each rule family
+//! has its file (`seeds`, `compare`, `config`, `budget`, `eval`, `ablation`,
+//! `env`, `runs`, `manual`). This module is the runner: it resolves the
+//! roles, builds the context and runs the rules in the documented order.
 
+mod ablation;
 mod budget;
 mod compare;
 mod config;
+mod diff;
 mod env;
+mod eval;
+mod keys;
+mod kit;
 mod manual;
 mod options;
 mod runs;
@@ -18,137 +27,21 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::analysis::ablation::{self, AblationOptions, AblationReport};
-use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_groups};
+use crate::analysis::ablation::AblationOptions;
+use crate::analysis::compare::{Settings as CompareSettings, compare_groups};
 use crate::analysis::groups::{self, SeedValues};
 use crate::analysis::options::{Describe, Inference, Metrics};
 use crate::analysis::report::{self, SeedStyle};
 use crate::analysis::roles::{self, Named, StudyRoles};
 use crate::error::Result;
-use crate::load::{Run, Skipped, Study};
+use crate::load::{Skipped, Study};
 use crate::render::Output;
 use crate::render::Report;
 use crate::render::format::Style;
 use crate::render::table::{self, Table};
+use kit::Context;
+pub use kit::{CheckRoles, Compute, Finding, Level, Status};
 pub use options::CheckOptions;
-
-/// What a rule concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Skip,
-    Manual,
-    Warn,
-    Fail,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Skip => "skip",
-            Status::Manual => "manual",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-        }
-    }
-}
-
-/// How serious a rule is when it does not pass (DESIGN section 6: fail /
-/// warn / info). Manual items are `info`: listed, never failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Fail,
-    Warn,
-    Info,
-}
-
-impl Level {
-    /// The status of a rule of this level that found a problem.
-    fn tripped(self) -> Status {
-        match self {
-            Level::Fail => Status::Fail,
-            Level::Warn => Status::Warn,
-            Level::Info => Status::Manual,
-        }
-    }
-}
-
-/// One rule's result.
-#[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    pub id: String,
-    pub level: Level,
-    pub status: Status,
-    pub message: String,
-    pub evidence: Vec<String>,
-    pub fix: String,
-}
-
-/// The static part of a rule: its id, level and fix.
-pub struct Rule {
-    pub id: &'static str,
-    pub level: Level,
-    pub fix: &'static str,
-}
-
-impl Rule {
-    pub fn pass(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(Status::Pass, message, evidence)
-    }
-
-    /// The rule's own level: fail or warn.
-    pub fn trip(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(self.level.tripped(), message, evidence)
-    }
-
-    /// A milder status than the rule's level (a warning from a fail-level rule).
-    pub fn warn(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(Status::Warn, message, evidence)
-    }
-
-    pub fn skip(&self, message: impl Into<String>) -> Finding {
-        self.finding(Status::Skip, message, Vec::new())
-    }
-
-    fn finding(
-        &self,
-        status: Status,
-        message: impl Into<String>,
-        evidence: Vec<String>,
-    ) -> Finding {
-        Finding {
-            id: self.id.to_string(),
-            level: self.level,
-            status,
-            message: message.into(),
-            evidence,
-            fix: self.fix.to_string(),
-        }
-    }
-}
-
-/// Compute for the paper: runs, GPU-hours and GPU types.
-#[derive(Debug, Clone, Serialize)]
-pub struct Compute {
-    pub runs: usize,
-    pub gpu_hours: Option<f64>,
-    pub gpus: Vec<String>,
-}
-
-/// Who plays which part in the study.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckRoles {
-    pub baseline: Option<String>,
-    pub treatments: Vec<String>,
-    pub full: Option<String>,
-    pub ablation_rows: Vec<String>,
-    /// The metrics the compare rules judge (the claim).
-    pub claim_metrics: Vec<String>,
-    pub notes: Vec<String>,
-}
 
 /// The thresholds the rules used.
 #[derive(Debug, Clone, Serialize)]
@@ -179,94 +72,6 @@ impl CheckReport {
         self.findings
             .iter()
             .any(|f| f.status == Status::Fail || (self.settings.strict && f.status == Status::Warn))
-    }
-}
-
-/// Everything the rules read.
-pub struct Context<'a> {
-    pub study: &'a Study,
-    pub check: &'a CheckOptions,
-    pub roles: CheckRoles,
-    /// Per-seed values of every condition × metric.
-    pub groups: Vec<SeedValues>,
-    /// Treatments against the baseline on the claim metrics (as `xreport compare`).
-    pub comparisons: Vec<Comparison>,
-    /// `xreport ablation`'s report of the rows against the full model, when it runs.
-    pub ablation: Option<AblationReport>,
-    pub seeds: SeedStyle,
-    pub inference: &'a Inference,
-    /// The labels the user gave ablation rows (`[ablation] rows`).
-    pub row_labels: BTreeMap<String, String>,
-}
-
-impl Context<'_> {
-    pub fn alpha(&self) -> f64 {
-        self.inference.alpha
-    }
-
-    pub fn correction(&self) -> &'static str {
-        self.inference.correction.name()
-    }
-
-    pub fn target_power(&self) -> f64 {
-        self.inference.target_power
-    }
-
-    pub fn max_seeds(&self) -> usize {
-        self.inference.max_seeds
-    }
-
-    /// The label the user gave an ablation row.
-    pub fn row_label(&self, row: &str) -> Option<&str> {
-        self.row_labels.get(row).map(String::as_str)
-    }
-
-    /// Every finished run: the seeds counted and their repeats.
-    pub fn all_runs(&self) -> impl Iterator<Item = &Run> {
-        self.study.runs.iter().chain(&self.study.repeats)
-    }
-
-    pub fn runs_of<'b>(&'b self, condition: &'b str) -> impl Iterator<Item = &'b Run> + 'b {
-        self.all_runs().filter(move |r| r.condition == condition)
-    }
-
-    /// (compared, reference) pairs: each treatment against the baseline and
-    /// each ablation row against the full model.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(b) = &self.roles.baseline {
-            pairs.extend(self.roles.treatments.iter().map(|t| (t.clone(), b.clone())));
-        }
-        if let Some(full) = &self.roles.full {
-            pairs.extend(
-                self.roles
-                    .ablation_rows
-                    .iter()
-                    .map(|r| (r.clone(), full.clone())),
-            );
-        }
-        pairs
-    }
-
-    /// The conditions compared with one another: baseline, treatments, full model, ablation rows.
-    pub fn compared_conditions(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let all = self
-            .roles
-            .baseline
-            .iter()
-            .chain(&self.roles.treatments)
-            .chain(&self.roles.full)
-            .chain(&self.roles.ablation_rows);
-        for c in all {
-            if !out.contains(c) {
-                out.push(c.clone());
-            }
-        }
-        if out.is_empty() {
-            out = self.study.conditions.clone();
-        }
-        out
     }
 }
 
@@ -303,7 +108,7 @@ pub fn run(
         Err(_) => Vec::new(),
     };
     // The ablation rules read `xreport ablation`'s own report, so the two never disagree.
-    let ablation = ablation::run(
+    let ablation = crate::analysis::ablation::run(
         study,
         &resolved,
         &AblationOptions::default(),
@@ -339,13 +144,13 @@ pub fn run(
         config::logged(&ctx),
         config::one_change(&ctx),
         budget::same(&ctx),
-        config::eval_same(&ctx),
-        compare::ablation_present(&ctx),
-        compare::earns_place(&ctx),
+        eval::eval_same(&ctx),
+        ablation::ablation_present(&ctx),
+        ablation::earns_place(&ctx),
         env::captured(&ctx),
         env::deps_pinned(&ctx)?,
         env::compute_reported(&ctx),
-        config::splits_fixed(&ctx),
+        eval::splits_fixed(&ctx),
         runs::failed(&ctx),
         runs::test_once(&ctx),
     ];
@@ -417,29 +222,10 @@ fn claim_metrics(groups: &[SeedValues], metrics: &Metrics) -> Vec<String> {
     }
     let test: Vec<String> = all
         .iter()
-        .filter(|m| config::names_split(m, &["test"]))
+        .filter(|m| keys::names_split(m, &["test"]))
         .cloned()
         .collect();
     if test.is_empty() { all } else { test }
-}
-
-/// `a, b, c` for a list of names, natural order kept.
-pub fn list(items: &[String]) -> String {
-    items.join(", ")
-}
-
-/// Seeds as `42, 43, 44`.
-pub fn seed_list(seeds: &[String]) -> String {
-    seeds.join(", ")
-}
-
-/// Count words: `1 run`, `3 runs`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 impl Report for CheckReport {
@@ -491,10 +277,9 @@ impl Report for CheckReport {
                 ""
             }
         )));
-        table.notes.push(style.escape(&format!(
-            "Compute: {}",
-            env::compute_sentence(&self.compute)
-        )));
+        table
+            .notes
+            .push(style.escape(&format!("Compute: {}", self.compute.sentence())));
         for note in &self.roles.notes {
             table.notes.push(style.escape(&format!("Note: {note}")));
         }
