@@ -6,7 +6,8 @@
 //! (`keys.rs`, with config diffs in `diff.rs`) are shared; each rule family
 //! has its file (`seeds`, `compare`, `config`, `budget`, `eval`, `ablation`,
 //! `env`, `runs`, `manual`). This module is the runner: it resolves the
-//! roles, builds the context and runs the rules in the documented order.
+//! roles, builds the context and runs the rules in the documented order;
+//! `render/check.rs` lays the report out.
 
 mod ablation;
 mod budget;
@@ -22,10 +23,7 @@ mod options;
 mod runs;
 mod seeds;
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::analysis::ablation::AblationOptions;
 use crate::analysis::compare::{Settings as CompareSettings, compare_groups};
@@ -35,10 +33,6 @@ use crate::analysis::report::{self, SeedStyle};
 use crate::analysis::roles::{self, Named, StudyRoles};
 use crate::error::Result;
 use crate::load::{Skipped, Study};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::Style;
-use crate::render::table::{self, Table};
 use kit::Context;
 pub use kit::{CheckRoles, Compute, Finding, Level, Status};
 pub use options::CheckOptions;
@@ -226,93 +220,4 @@ fn claim_metrics(groups: &[SeedValues], metrics: &Metrics) -> Vec<String> {
         .cloned()
         .collect();
     if test.is_empty() { all } else { test }
-}
-
-impl Report for CheckReport {
-    fn kind(&self) -> &'static str {
-        "check"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let mut table = Table::new(vec![
-            table::left("Status"),
-            table::left("Rule"),
-            table::left("Finding"),
-        ]);
-        for f in &self.findings {
-            table.rows.push(vec![
-                f.status.name().to_string(),
-                style.escape(&f.id),
-                style.escape(&f.message),
-            ]);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
-        for f in &self.findings {
-            *counts.entry(f.status).or_default() += 1;
-        }
-        let tally: Vec<String> = [
-            Status::Fail,
-            Status::Warn,
-            Status::Manual,
-            Status::Skip,
-            Status::Pass,
-        ]
-        .iter()
-        .map(|s| format!("{} {}", counts.get(s).copied().unwrap_or(0), s.name()))
-        .collect();
-        let verdict = if self.failed() {
-            "the checklist fails"
-        } else {
-            "the checklist passes"
-        };
-        table.notes.push(style.escape(&format!(
-            "{}: {verdict}{}.",
-            tally.join(", "),
-            if self.settings.strict {
-                " (strict: warnings fail too)"
-            } else {
-                ""
-            }
-        )));
-        table
-            .notes
-            .push(style.escape(&format!("Compute: {}", self.compute.sentence())));
-        for note in &self.roles.notes {
-            table.notes.push(style.escape(&format!("Note: {note}")));
-        }
-        for f in self.findings.iter().filter(|f| f.status != Status::Pass) {
-            let head = style.escape(&format!("{} {}", f.status.name(), f.id));
-            table.notes.push(format!(
-                "{}: {}",
-                style.bold(&head),
-                style.escape(&f.message)
-            ));
-            for e in &f.evidence {
-                table.notes.push(style.escape(&format!("  - {e}")));
-            }
-            if f.status != Status::Skip {
-                table.notes.push(style.escape(&format!("  fix: {}", f.fix)));
-            }
-        }
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "id": f.id,
-                    "status": f.status.name(),
-                    "level": f.level,
-                    "message": f.message,
-                    "evidence": f.evidence.join("; "),
-                    "fix": f.fix,
-                })
-            })
-            .collect()
-    }
 }

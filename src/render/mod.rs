@@ -1,6 +1,7 @@
 //! Output: one report struct rendered as text, Markdown, LaTeX, JSON or CSV.
 //! Renderers only read report structs and [`Table`]s built from them.
 
+pub mod check;
 pub mod csv;
 pub mod format;
 pub mod output;
