@@ -1,12 +1,14 @@
-//! The evaluation: the same metrics and evaluation settings across compared
-//! runs, and data splits fixed across every run.
+//! The evaluation: the same metrics, evaluation data and evaluation settings
+//! across compared runs, and data splits fixed across every run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::diff::effective_config;
-use super::keys::{is_eval_key, is_incidental, is_split_checksum, is_split_identity};
+use super::keys::{
+    is_eval_data_checksum, is_eval_key, is_incidental, is_split_checksum, is_split_identity,
+};
 use super::kit::{Context, Finding, Level, Rule, list, plural};
 use crate::load::{Run, display_path};
 
@@ -22,7 +24,48 @@ const SPLITS: Rule = Rule {
     fix: "record a checksum of each data split (e.g. data.test_sha256) and keep the splits fixed across runs",
 };
 
-/// The same metric set and the same evaluation settings across compared runs.
+/// Key → value → the runs (paths) that recorded it.
+type Seen = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+/// Note that `run` recorded `value` under `key`, once per run.
+fn record(seen: &mut Seen, key: &str, value: &Value, run: &Run) {
+    let shown = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let paths = seen
+        .entry(key.to_string())
+        .or_default()
+        .entry(shown)
+        .or_default();
+    let p = display_path(&run.path);
+    if !paths.contains(&p) {
+        paths.push(p);
+    }
+}
+
+/// `key: common in 8 runs; other in runs/a/seed_3`: the most common value
+/// first, the others naming their runs.
+fn differing(
+    key: &str,
+    by_value: &BTreeMap<String, Vec<String>>,
+    show: impl Fn(&str) -> String,
+) -> String {
+    let mut entries: Vec<(&String, &Vec<String>)> = by_value.iter().collect();
+    entries.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let (common, common_runs) = entries[0];
+    let mut line = format!(
+        "{key}: {} in {}",
+        show(common),
+        plural(common_runs.len(), "run")
+    );
+    for (value, paths) in &entries[1..] {
+        line.push_str(&format!("; {} in {}", show(value), list(paths)));
+    }
+    line
+}
+
+/// The same metric set, evaluation data and evaluation settings across compared runs.
 pub fn eval_same(ctx: &Context) -> Finding {
     let conditions = ctx.compared_conditions();
     let runs: Vec<&Run> = ctx
@@ -36,7 +79,22 @@ pub fn eval_same(ctx: &Context) -> Finding {
     for r in &runs {
         all_metrics.extend(r.metrics.keys());
     }
-    let mut evidence = Vec::new();
+    // Checksums of the evaluation data (configs and results files): one per key.
+    let mut data: Seen = BTreeMap::new();
+    for r in &runs {
+        let config = effective_config(r);
+        for (key, value) in config.iter().chain(r.metadata.iter()) {
+            if is_eval_data_checksum(key) {
+                record(&mut data, key, value, r);
+            }
+        }
+    }
+    let mut evidence: Vec<String> = data
+        .iter()
+        .filter(|(_, by_value)| by_value.len() > 1)
+        .map(|(key, by_value)| differing(key, by_value, short))
+        .collect();
+    let other_data = !evidence.is_empty();
     for r in &runs {
         let lacking: Vec<String> = all_metrics
             .iter()
@@ -52,6 +110,7 @@ pub fn eval_same(ctx: &Context) -> Finding {
     for r in &runs {
         for (key, value) in effective_config(r) {
             if is_eval_key(&key)
+                && !is_eval_data_checksum(&key)
                 && !is_split_checksum(&key)
                 && !is_split_identity(&key)
                 && !is_incidental(&key)
@@ -92,17 +151,19 @@ pub fn eval_same(ctx: &Context) -> Finding {
             Vec::new(),
         );
     }
-    EVAL_SAME.trip(
-        "compared runs differ in their metrics or evaluation settings",
-        evidence,
-    )
+    let message = if other_data {
+        "compared runs were evaluated on different data (checksums differ)"
+    } else {
+        "compared runs differ in their metrics or evaluation settings"
+    };
+    EVAL_SAME.trip(message, evidence)
 }
 
 /// Split checksums recorded and identical across runs.
 pub fn splits_fixed(ctx: &Context) -> Finding {
     let runs: Vec<&Run> = ctx.all_runs().collect();
     // key → value → runs, for checksums and for the settings that name a split.
-    let mut seen: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    let mut seen: Seen = BTreeMap::new();
     let mut from_config: BTreeSet<String> = BTreeSet::new();
     for r in &runs {
         let config = effective_config(r);
@@ -115,19 +176,7 @@ pub fn splits_fixed(ctx: &Context) -> Finding {
             if in_config {
                 from_config.insert(key.clone());
             }
-            let shown = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let paths = seen
-                .entry(key.clone())
-                .or_default()
-                .entry(shown)
-                .or_default();
-            let p = display_path(&r.path);
-            if !paths.contains(&p) {
-                paths.push(p);
-            }
+            record(&mut seen, key, value, r);
         }
     }
     let checksums: Vec<String> = seen
@@ -146,19 +195,7 @@ pub fn splits_fixed(ctx: &Context) -> Finding {
             }
         };
         if by_value.len() > 1 {
-            // The most common value first; the others name their runs.
-            let mut entries: Vec<(&String, &Vec<String>)> = by_value.iter().collect();
-            entries.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-            let (common, common_runs) = entries[0];
-            let mut line = format!(
-                "{key}: {} in {}",
-                show(common),
-                plural(common_runs.len(), "run")
-            );
-            for (value, paths) in &entries[1..] {
-                line.push_str(&format!("; {} in {}", show(value), list(paths)));
-            }
-            evidence.push(line);
+            evidence.push(differing(key, by_value, show));
         } else if present < runs.len() && is_split_checksum(key) {
             let recorded: BTreeSet<&String> = by_value.values().flatten().collect();
             // A run without a config file cannot record a config key: `config.logged` reports it.

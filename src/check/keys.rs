@@ -21,11 +21,24 @@ const SPLIT_NAMES: &[&str] = &["train", "val", "valid", "validation", "dev", "te
 /// A data-split checksum key (DESIGN section 6, `splits.fixed`).
 pub fn is_split_checksum(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    let checksum = ["sha256", "md5", "checksum", "hash"]
-        .iter()
-        .any(|s| last.ends_with(s));
+    let checksum = CHECKSUM_WORDS.iter().any(|s| last.ends_with(s));
     checksum && names_split(key, SPLIT_NAMES)
 }
+
+/// A checksum of evaluation data (DESIGN section 6, `eval.same`): a split
+/// checksum of an evaluation split (`data.test_sha256`, `splits.dev.md5`),
+/// or a checksum key under an evaluation part (`eval.data_sha256`).
+pub fn is_eval_data_checksum(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    let checksum = CHECKSUM_WORDS.iter().any(|s| last.ends_with(s));
+    checksum && (names_split(key, EVAL_SPLITS) || is_eval_key(key))
+}
+
+/// The last-part endings of a checksum key.
+const CHECKSUM_WORDS: &[&str] = &["sha256", "md5", "checksum", "hash"];
+
+/// The splits a model is evaluated on.
+const EVAL_SPLITS: &[&str] = &["val", "valid", "validation", "dev", "test"];
 
 /// A config setting that names a split's data (`data.test_subset`,
 /// `dataset.test_split`, `data.valid_manifest`): a change is a changed split.
@@ -205,6 +218,21 @@ mod tests {
         }
         for key in ["data.sha256", "model.hash", "test.wer", "data.test_subset"] {
             assert!(!is_split_checksum(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn evaluation_data_checksums_name_an_evaluation_split_or_part() {
+        for key in [
+            "data.test_sha256",
+            "splits.dev.md5",
+            "valid_checksum",
+            "eval.data_sha256",
+        ] {
+            assert!(is_eval_data_checksum(key), "{key}");
+        }
+        for key in ["data.train_sha256", "model.hash", "test.wer", "eval.beam"] {
+            assert!(!is_eval_data_checksum(key), "{key}");
         }
     }
 
