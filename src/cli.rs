@@ -273,7 +273,7 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct AblationArgs {
-    /// The full model's condition (default: the study file's, else the only non-ablation condition)
+    /// The full model's condition (default: the study file's, else the one treatment)
     #[arg(long)]
     pub full: Option<String>,
     /// An ablation row, `LABEL=CONDITION` or `CONDITION` (repeatable; default: everything under ablations/)

@@ -9,6 +9,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::analysis::aggregate::AggregateOptions;
 use crate::analysis::options::{Describe, Family, Inference, Metrics};
 use crate::analysis::reduce::{Reduce, Rule};
+use crate::analysis::roles::{Named, Names, Row};
 use crate::check::CheckOptions;
 
 use crate::cli::{
@@ -508,4 +509,52 @@ pub fn ablation_output(output: &mut Output, file: Option<&Located>) {
     if output.label.is_none() {
         output.label = section.and_then(|s| s.label.clone());
     }
+}
+
+/// The conditions the user named for each role, as plain data for
+/// `analysis::roles`: the flags (`--baseline`, `--treatment`, `--full`,
+/// `--row LABEL=CONDITION`), and the study file's.
+pub fn named(
+    baseline: Option<&str>,
+    treatments: &[String],
+    full: Option<&str>,
+    rows: &[String],
+    study: Option<&Located>,
+) -> Named {
+    let flags = Names {
+        baseline: baseline.map(str::to_string),
+        treatments: treatments.to_vec(),
+        full: full.map(str::to_string),
+        rows: rows
+            .iter()
+            .map(|spec| match spec.split_once('=') {
+                Some((label, name)) => Row {
+                    condition: name.trim().to_string(),
+                    label: Some(label.trim().to_string()),
+                },
+                None => Row {
+                    condition: spec.clone(),
+                    label: None,
+                },
+            })
+            .collect(),
+    };
+    let file = study
+        .map(|s| &s.file)
+        .map_or_else(Names::default, |f| Names {
+            baseline: f.baseline.clone(),
+            treatments: f.treatments.clone().unwrap_or_default(),
+            full: f.ablation.full.clone(),
+            rows: f
+                .ablation
+                .rows
+                .iter()
+                .flatten()
+                .map(|(condition, label)| Row {
+                    condition: condition.clone(),
+                    label: Some(label.clone()),
+                })
+                .collect(),
+        });
+    Named { flags, file }
 }

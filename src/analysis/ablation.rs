@@ -9,19 +9,14 @@ use super::direction::Direction;
 use super::groups::{self, SeedValues};
 use super::options::{Describe, Inference, Metrics};
 use super::report::{self, MetricInfo, SeedStyle};
-use super::roles::{self, Roles};
+use super::roles::{Roles, StudyRoles};
 use super::summary::GroupStats;
 use crate::error::{Error, Result};
 use crate::load::{Skipped, Study};
-use crate::study_file::Located;
 
-/// Where the ablation rows come from.
+/// How the table is ordered and typeset.
 #[derive(Debug, Default)]
 pub struct AblationOptions {
-    /// The full model (`--full`).
-    pub full: Option<String>,
-    /// `LABEL=CONDITION` or `CONDITION` rows (`--row`), in order.
-    pub rows: Vec<String>,
     /// Sort rows by impact instead of the given order.
     pub sort_impact: bool,
 }
@@ -75,99 +70,26 @@ pub fn label_from_folder(condition: &str) -> String {
     }
 }
 
-/// Choose the full model and the rows, with their labels.
-fn resolve_rows(
-    study: &Study,
-    options: &AblationOptions,
-    file: Option<&Located>,
-) -> Result<(String, Vec<Row>)> {
-    let section = file.map(|f| &f.file.ablation);
-    let full_name = options
-        .full
-        .clone()
-        .or_else(|| section.and_then(|s| s.full.clone()))
-        .or_else(|| {
-            file.and_then(|f| f.file.treatments.as_ref())
-                .and_then(|t| t.first().cloned())
-        });
-    let candidates: Vec<&String> = study
-        .conditions
-        .iter()
-        .filter(|c| !is_ablation(c) && !c.contains('@'))
-        .collect();
-    let full = match full_name {
-        Some(name) => roles::find(study, &name, "full model")?,
-        None => match candidates.as_slice() {
-            [one] => (*one).clone(),
-            _ => {
-                return Err(Error::usage(format!(
-                    "which condition is the full model? name it with --full (or [ablation] full in xreport.toml); candidates: {}",
-                    candidates
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-        },
-    };
-    let mut rows = Vec::new();
-    if !options.rows.is_empty() {
-        for spec in &options.rows {
-            let (label, name) = match spec.split_once('=') {
-                Some((label, name)) => (Some(label.trim().to_string()), name.trim()),
-                None => (None, spec.as_str()),
-            };
-            let condition = roles::find(study, name, "ablation row")?;
-            let label = label.unwrap_or_else(|| label_from_folder(&condition));
-            rows.push(Row { condition, label });
-        }
-    } else if let Some(map) = section.and_then(|s| s.rows.as_ref()) {
-        for (name, label) in map {
-            let condition = roles::find(study, name, "ablation row")?;
-            rows.push(Row {
-                condition,
-                label: label.clone(),
-            });
-        }
-    } else {
-        rows = study
-            .conditions
-            .iter()
-            .filter(|c| is_ablation(c))
-            .map(|c| Row {
-                condition: c.clone(),
-                label: label_from_folder(c),
-            })
-            .collect();
-    }
-    if rows.is_empty() {
-        return Err(Error::usage(
-            "no ablation rows: put them under ablations/ in the runs root, or name them with --row LABEL=CONDITION or [ablation] rows in xreport.toml",
-        ));
-    }
-    if let Some(row) = rows.iter().find(|r| r.condition == full) {
-        return Err(Error::usage(format!(
-            "`{}` is both the full model and an ablation row",
-            row.condition
-        )));
-    }
-    Ok((full, rows))
-}
-
-fn is_ablation(condition: &str) -> bool {
-    condition.starts_with("ablations/") || condition.starts_with("ablation/")
-}
-
+/// The ablation table of the full model and rows that `roles` resolved.
 pub fn run(
     study: &Study,
+    roles: &StudyRoles,
     options: &AblationOptions,
-    file: Option<&Located>,
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
 ) -> Result<AblationReport> {
-    let (full, mut rows) = resolve_rows(study, options, file)?;
+    let (full, named_rows) = roles.ablation()?;
+    let mut rows: Vec<Row> = named_rows
+        .iter()
+        .map(|r| Row {
+            condition: r.condition.clone(),
+            label: r
+                .label
+                .clone()
+                .unwrap_or_else(|| label_from_folder(&r.condition)),
+        })
+        .collect();
     let seeds = SeedStyle::of(study);
     let all = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let conditions: Vec<&String> = std::iter::once(&full)

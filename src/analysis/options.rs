@@ -95,6 +95,11 @@ impl Metrics {
         }
     }
 
+    /// Whether the study file describes the metric (`[metrics."name"]`).
+    pub fn described(&self, metric: &str) -> bool {
+        self.specs.contains_key(metric)
+    }
+
     pub fn includes(&self, metric: &str) -> bool {
         self.include.as_ref().is_none_or(|g| g.is_match(metric))
     }

@@ -7,7 +7,7 @@ use super::groups;
 use super::options::{Inference, Metrics};
 use super::reduce::Reduce;
 use super::report;
-use super::roles;
+use super::roles::{self, Named};
 use crate::error::{Error, Result};
 use crate::load::Study;
 use crate::render::format;
@@ -69,8 +69,8 @@ pub enum Source<'a> {
         study: &'a Study,
         /// The metric selection (exactly one must be left) and directions.
         metrics: &'a Metrics,
-        baseline: Option<&'a str>,
-        treatment: Option<&'a str>,
+        /// The roles the user named (`--baseline`, `--treatment`, the study file).
+        named: &'a Named,
         /// How training histories become one value per seed.
         reduce: Reduce,
     },
@@ -91,10 +91,9 @@ pub fn run(source: Source<'_>, inference: &Inference) -> Result<PowerReport> {
         Source::Pilot {
             study,
             metrics,
-            baseline,
-            treatment,
+            named,
             reduce,
-        } => pilot_effect(study, metrics, baseline, treatment, &reduce)?,
+        } => pilot_effect(study, metrics, named, &reduce)?,
     };
     let needed = power::seeds_needed(
         effect.diff,
@@ -166,32 +165,10 @@ fn effect(diff: f64, std_baseline: f64, std_treatment: f64) -> Effect {
 fn pilot_effect(
     study: &Study,
     selection: &Metrics,
-    baseline: Option<&str>,
-    treatment: Option<&str>,
+    named: &Named,
     reduce: &Reduce,
 ) -> Result<(Effect, Option<Pilot>)> {
-    // Without --treatment, the second pilot folder's plain condition (not its
-    // override sets) is the treatment.
-    let second_plain = study.per_input.get(1).and_then(|conditions| {
-        let plain: Vec<&String> = conditions.iter().filter(|c| !c.contains('@')).collect();
-        match plain.as_slice() {
-            [one] => Some((*one).clone()),
-            _ => None,
-        }
-    });
-    let treatments: Vec<String> = treatment
-        .map(str::to_string)
-        .or(second_plain)
-        .into_iter()
-        .collect();
-    let roles = roles::resolve(study, baseline, &treatments, None)?;
-    if roles.treatments.len() > 1 {
-        return Err(Error::usage(format!(
-            "which pilot condition is the treatment? name it with --treatment; candidates: {}",
-            roles.treatments.join(", ")
-        )));
-    }
-    let treatment = roles.treatments[0].clone();
+    let (baseline, treatment) = roles::resolve(study, named)?.pilot()?;
     let all = groups::seed_values(study, reduce, &|m| selection.direction(m));
     let mut metrics = groups::metric_names(&all);
     metrics.retain(|m| selection.includes(m));
@@ -211,14 +188,14 @@ fn pilot_effect(
             .map(|g| g.values.clone())
             .unwrap_or_default()
     };
-    let (b, t) = (values(&roles.baseline), values(&treatment));
+    let (b, t) = (values(&baseline), values(&treatment));
     let stds = (describe::std(&b, 1), describe::std(&t, 1));
     let (Some(sb), Some(st), Some(mb), Some(mt)) =
         (stds.0, stds.1, describe::mean(&b), describe::mean(&t))
     else {
         return Err(Error::usage(format!(
             "pilot runs need at least 2 seeds per condition for `{metric}` ({} has {}, {treatment} has {})",
-            roles.baseline,
+            baseline,
             b.len(),
             t.len()
         )));
@@ -229,7 +206,7 @@ fn pilot_effect(
         )));
     }
     let pilot = Pilot {
-        baseline: roles.baseline.clone(),
+        baseline,
         treatment,
         metric,
         n_baseline: b.len(),

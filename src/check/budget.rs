@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::config::effective_config;
-use super::env::gpu_hours;
-use super::{Context, Finding, Level, Rule, plural};
+use super::diff::effective_config;
+use super::keys::{gpu_hours, is_budget_key};
+use super::kit::{Context, Finding, Level, Rule, plural};
 use crate::render::format;
 use crate::stats::describe;
 
@@ -19,31 +19,6 @@ const SAME: Rule = Rule {
     level: Level::Fail,
     fix: "train every compared condition for the same steps/epochs and compute, or report the difference",
 };
-
-/// The last name part of a training-length setting.
-const BUDGET_KEYS: &[&str] = &[
-    "max_steps",
-    "num_steps",
-    "total_steps",
-    "train_steps",
-    "training_steps",
-    "max_epochs",
-    "epochs",
-    "num_epochs",
-    "num_train_epochs",
-    "max_updates",
-    "max_update",
-    "total_updates",
-    "max_iters",
-    "max_iterations",
-    "num_iterations",
-    "total_timesteps",
-];
-
-pub fn is_budget_key(key: &str) -> bool {
-    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    BUDGET_KEYS.contains(&last.as_str())
-}
 
 /// The mean of each budget quantity of a condition: config keys, compute-file
 /// keys, and GPU-hours.

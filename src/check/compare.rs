@@ -1,10 +1,8 @@
 //! The claim: each treatment against the baseline with the same test,
-//! correction and verdicts as `xreport compare`; and the ablation: a row per
-//! component, each earning its place.
+//! correction and verdicts as `xreport compare`.
 
-use super::config::{self, changed_keys};
-use super::{Context, Finding, Level, Rule, list, plural};
-use crate::analysis::compare::{Comparison, Verdict};
+use super::kit::{Context, Finding, Level, Rule, describe, plural};
+use crate::analysis::compare::Verdict;
 use crate::render::format;
 
 const NOISE: Rule = Rule {
@@ -24,36 +22,6 @@ const POWER: Rule = Rule {
     level: Level::Warn,
     fix: "run the number of seeds per group that `xreport power` gives for the target power",
 };
-
-const PRESENT: Rule = Rule {
-    id: "ablation.present",
-    level: Level::Fail,
-    fix: "add one ablation row (the full model minus that component) under ablations/ for each component",
-};
-
-const EARNS: Rule = Rule {
-    id: "ablation.earns-place",
-    level: Level::Warn,
-    fix: "drop the component, or show where it matters (more seeds, another metric or task)",
-};
-
-/// `cond / metric: Δ −1.20 (std 0.40 vs 0.30), p (holm) 0.0017, improvement`.
-fn describe(c: &Comparison) -> String {
-    let d = format::decimals(c.std_baseline, None);
-    format!(
-        "{} / {}: Δ {} (std {} vs {}), p {} (corrected {}), power {}, {}",
-        c.treatment,
-        c.metric,
-        c.diff
-            .map_or_else(|| format::UNDEFINED.to_string(), |v| format::signed(v, d)),
-        format::opt(c.std_baseline, d),
-        format::opt(c.std_treatment, d),
-        format::p_value(c.p_value),
-        format::p_value(c.p_adjusted),
-        format::opt(c.power, 2),
-        c.verdict.name()
-    )
-}
 
 fn skip_reason(ctx: &Context) -> Option<&'static str> {
     if ctx.roles.baseline.is_none() {
@@ -173,119 +141,5 @@ pub fn power(ctx: &Context) -> Finding {
             format::fixed(target, 2)
         ),
         bad,
-    )
-}
-
-/// One ablation row for each component of the method. Components come from
-/// `[check] components`, else from the config keys the full model changes
-/// against the baseline. With a single component, the baseline itself is its
-/// ablation.
-pub fn ablation_present(ctx: &Context) -> Finding {
-    let Some(full) = &ctx.roles.full else {
-        return PRESENT.skip("no full model: name it in `[ablation] full` or give one treatment");
-    };
-    let named = ctx.check.components.clone();
-    let derived = ctx
-        .roles
-        .baseline
-        .as_ref()
-        .and_then(|b| changed_keys(ctx, full, b));
-    let components: Vec<String> = match (&named, &derived) {
-        (Some(n), _) if !n.is_empty() => n.clone(),
-        (_, Some(keys)) => keys.iter().map(|k| k.key.clone()).collect(),
-        _ => {
-            return PRESENT.skip(
-                "no component list: give `components` in [check] or a baseline with configs",
-            );
-        }
-    };
-    if components.is_empty() {
-        return PRESENT.skip(format!(
-            "the full model {full} changes no config key against the baseline: list the components in [check] components"
-        ));
-    }
-    let rows: Vec<(String, Vec<String>)> = ctx
-        .roles
-        .ablation_rows
-        .iter()
-        .map(|r| {
-            let keys = changed_keys(ctx, r, full)
-                .map(|ks| ks.into_iter().map(|k| k.key).collect())
-                .unwrap_or_default();
-            (r.clone(), keys)
-        })
-        .collect();
-    let baseline_is_ablation =
-        components.len() == 1 && derived.as_ref().is_some_and(|d| d.len() == 1);
-    let mut covered = Vec::new();
-    let mut missing = Vec::new();
-    for component in &components {
-        let row = rows.iter().find(|(row, keys)| {
-            matches!(keys.as_slice(), [k] if config::key_matches(component, k))
-                || config::normalise(row).contains(&config::normalise(component))
-                || ctx
-                    .row_label(row)
-                    .is_some_and(|l| config::normalise(&l).contains(&config::normalise(component)))
-        });
-        match row {
-            Some((row, _)) => covered.push(format!("{component}: {row}")),
-            None if baseline_is_ablation => covered.push(format!(
-                "{component}: the baseline {} (the only change)",
-                ctx.roles.baseline.as_deref().unwrap_or_default()
-            )),
-            None => missing.push(component.clone()),
-        }
-    }
-    if missing.is_empty() {
-        return PRESENT.pass(
-            format!("an ablation for each component ({})", list(&components)),
-            covered,
-        );
-    }
-    PRESENT.trip(
-        format!(
-            "no ablation row for {} of {full}: {}",
-            plural(missing.len(), "component"),
-            list(&missing)
-        ),
-        missing
-            .iter()
-            .map(|m| format!("{m}: no row under ablations/ changes or names it"))
-            .chain(covered)
-            .collect(),
-    )
-}
-
-/// Components whose removal changes nothing beyond noise on every metric are
-/// named: `xreport ablation`'s `not_earning`.
-pub fn earns_place(ctx: &Context) -> Finding {
-    let Some(full) = &ctx.roles.full else {
-        return EARNS.skip("no full model for the ablation rows");
-    };
-    let Some(report) = &ctx.ablation else {
-        return EARNS.skip("no ablation rows");
-    };
-    if report.not_earning.is_empty() {
-        return EARNS.pass(
-            format!(
-                "removing each of {} changes a metric beyond noise (vs {full})",
-                plural(ctx.roles.ablation_rows.len(), "component")
-            ),
-            Vec::new(),
-        );
-    }
-    let idle: Vec<String> = report
-        .comparisons
-        .iter()
-        .filter(|c| report.not_earning.contains(&c.treatment))
-        .map(describe)
-        .collect();
-    EARNS.trip(
-        format!(
-            "removing {} changes nothing beyond noise: {}",
-            plural(report.not_earning.len(), "component"),
-            list(&report.not_earning)
-        ),
-        idle,
     )
 }

@@ -4,12 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use super::{Compute, Context, Finding, Level, Rule, list, plural};
+use super::keys::{gpu_hours, gpu_name, last_part};
+use super::kit::{Compute, Context, Finding, Level, Rule, list, plural};
 use crate::error::{Error, Result};
 use crate::load::{Run, display_path};
-use crate::render::format;
 
 const CAPTURED: Rule = Rule {
     id: "env.captured",
@@ -28,13 +26,6 @@ const COMPUTE: Rule = Rule {
     level: Level::Warn,
     fix: "record the GPU type and GPU-hours of each run (compute.json: {\"gpu\": ..., \"gpu_hours\": ...})",
 };
-
-fn last_part(key: &str) -> String {
-    key.rsplit(['.', '/'])
-        .next()
-        .unwrap_or(key)
-        .to_ascii_lowercase()
-}
 
 /// Whether a run records library versions: an environment key naming a
 /// library or version, or a dependency list in its folder.
@@ -320,38 +311,6 @@ pub fn deps_pinned(ctx: &Context) -> Result<Finding> {
     ))
 }
 
-/// A run's GPU-hours: `gpu_hours` in its compute file (or results or env
-/// file), else a runtime in seconds (`train_runtime`, W&B's `_runtime`) times
-/// the GPU count.
-pub fn gpu_hours(run: &Run) -> Option<f64> {
-    let number = |v: &Value| v.as_f64().filter(|x| x.is_finite() && *x >= 0.0);
-    let find = |keys: &[&str]| {
-        run.compute
-            .iter()
-            .chain(run.metadata.iter())
-            .chain(run.env.iter())
-            .find(|(k, _)| keys.contains(&last_part(k).as_str()))
-            .and_then(|(_, v)| number(v))
-    };
-    if let Some(h) = find(&["gpu_hours", "gpu_hours_total"]) {
-        return Some(h);
-    }
-    let seconds = find(&["train_runtime", "runtime", "_runtime"])
-        .or_else(|| run.metrics.get("train_runtime").copied().flatten())?;
-    let gpus = find(&["gpu_count", "n_gpus", "num_gpus"]).unwrap_or(1.0);
-    Some(seconds * gpus / 3600.0)
-}
-
-/// A run's GPU type, from its compute or environment file.
-pub fn gpu_name(run: &Run) -> Option<String> {
-    run.compute
-        .iter()
-        .chain(run.env.iter())
-        .find(|(k, _)| matches!(last_part(k).as_str(), "gpu" | "gpu_name" | "gpu_type"))
-        .and_then(|(_, v)| v.as_str().map(str::to_string))
-        .filter(|s| !s.is_empty())
-}
-
 /// The compute total: finished runs (repeats included), GPU-hours, GPU types.
 pub fn compute(ctx: &Context) -> Compute {
     let runs: Vec<&Run> = ctx.all_runs().collect();
@@ -363,18 +322,6 @@ pub fn compute(ctx: &Context) -> Compute {
         gpu_hours: (!hours.is_empty()).then(|| (hours.iter().sum::<f64>() * 1e6).round() / 1e6),
         gpus: gpus.into_iter().collect(),
     }
-}
-
-/// "37 runs, 125.8 GPU-hours on NVIDIA A100-SXM4-40GB".
-pub fn compute_sentence(c: &Compute) -> String {
-    let mut text = plural(c.runs, "run");
-    if let Some(h) = c.gpu_hours {
-        text.push_str(&format!(", {} GPU-hours", format::fixed(h, 1)));
-    }
-    if !c.gpus.is_empty() {
-        text.push_str(&format!(" on {}", c.gpus.join(", ")));
-    }
-    text
 }
 
 /// GPU type and hours are recorded for every run; the total is given.
@@ -399,17 +346,14 @@ pub fn compute_reported(ctx: &Context) -> Finding {
         .collect();
     let total = compute(ctx);
     if missing.is_empty() {
-        return COMPUTE.pass(
-            format!("for the paper: {}", compute_sentence(&total)),
-            Vec::new(),
-        );
+        return COMPUTE.pass(format!("for the paper: {}", total.sentence()), Vec::new());
     }
     COMPUTE.trip(
         format!(
             "{} of {} without GPU type or hours; recorded: {}",
             plural(missing.len(), "run"),
             runs.len(),
-            compute_sentence(&total)
+            total.sentence()
         ),
         missing,
     )

@@ -1,7 +1,7 @@
 //! Manual items: facts the run tree does not hold, ticked in the study file
 //! (`[check] manual = { "code.released" = true }`).
 
-use super::{Context, Finding, Level, Status};
+use super::kit::{Context, Finding, Level, Status};
 
 /// Items every paper needs; the study file may tick them or add its own.
 const DEFAULTS: &[(&str, &str, &str)] = &[

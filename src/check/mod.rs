@@ -1,155 +1,41 @@
 //! `xreport check`: the pre-submission checklist (DESIGN section 6). Each rule
 //! is a small function over the loaded study that returns one [`Finding`]
 //! with its evidence (paths, values, seeds, config keys) and a one-line fix.
-//! Rule families live in their own files; this module resolves the roles,
-//! runs the rules in the documented order and renders the report.
+//!
+//! The kit (`kit.rs`: rule, finding, context) and the key vocabulary
+//! (`keys.rs`, with config diffs in `diff.rs`) are shared; each rule family
+//! has its file (`seeds`, `compare`, `config`, `budget`, `eval`, `ablation`,
+//! `env`, `runs`, `manual`). This module is the runner: it resolves the
+//! roles, builds the context and runs the rules in the documented order;
+//! `render/check.rs` lays the report out.
 
+mod ablation;
 mod budget;
 mod compare;
 mod config;
+mod diff;
 mod env;
+mod eval;
+mod keys;
+mod kit;
 mod manual;
 mod options;
 mod runs;
 mod seeds;
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use crate::analysis::ablation::{self, AblationOptions, AblationReport};
-use crate::analysis::compare::{Comparison, Settings as CompareSettings, compare_groups};
+use crate::analysis::ablation::AblationOptions;
+use crate::analysis::compare::{Settings as CompareSettings, compare_groups};
 use crate::analysis::groups::{self, SeedValues};
 use crate::analysis::options::{Describe, Inference, Metrics};
 use crate::analysis::report::{self, SeedStyle};
-use crate::analysis::roles::{self, Roles};
+use crate::analysis::roles::{self, Named, StudyRoles};
 use crate::error::Result;
-use crate::load::{Run, Skipped, Study};
-use crate::render::Output;
-use crate::render::Report;
-use crate::render::format::Style;
-use crate::render::table::{self, Table};
-use crate::study_file::Located;
+use crate::load::{Skipped, Study};
+use kit::Context;
+pub use kit::{CheckRoles, Compute, Finding, Level, Status};
 pub use options::CheckOptions;
-
-/// What a rule concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Skip,
-    Manual,
-    Warn,
-    Fail,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Skip => "skip",
-            Status::Manual => "manual",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-        }
-    }
-}
-
-/// How serious a rule is when it does not pass (DESIGN section 6: fail /
-/// warn / info). Manual items are `info`: listed, never failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Fail,
-    Warn,
-    Info,
-}
-
-impl Level {
-    /// The status of a rule of this level that found a problem.
-    fn tripped(self) -> Status {
-        match self {
-            Level::Fail => Status::Fail,
-            Level::Warn => Status::Warn,
-            Level::Info => Status::Manual,
-        }
-    }
-}
-
-/// One rule's result.
-#[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    pub id: String,
-    pub level: Level,
-    pub status: Status,
-    pub message: String,
-    pub evidence: Vec<String>,
-    pub fix: String,
-}
-
-/// The static part of a rule: its id, level and fix.
-pub struct Rule {
-    pub id: &'static str,
-    pub level: Level,
-    pub fix: &'static str,
-}
-
-impl Rule {
-    pub fn pass(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(Status::Pass, message, evidence)
-    }
-
-    /// The rule's own level: fail or warn.
-    pub fn trip(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(self.level.tripped(), message, evidence)
-    }
-
-    /// A milder status than the rule's level (a warning from a fail-level rule).
-    pub fn warn(&self, message: impl Into<String>, evidence: Vec<String>) -> Finding {
-        self.finding(Status::Warn, message, evidence)
-    }
-
-    pub fn skip(&self, message: impl Into<String>) -> Finding {
-        self.finding(Status::Skip, message, Vec::new())
-    }
-
-    fn finding(
-        &self,
-        status: Status,
-        message: impl Into<String>,
-        evidence: Vec<String>,
-    ) -> Finding {
-        Finding {
-            id: self.id.to_string(),
-            level: self.level,
-            status,
-            message: message.into(),
-            evidence,
-            fix: self.fix.to_string(),
-        }
-    }
-}
-
-/// Compute for the paper: runs, GPU-hours and GPU types.
-#[derive(Debug, Clone, Serialize)]
-pub struct Compute {
-    pub runs: usize,
-    pub gpu_hours: Option<f64>,
-    pub gpus: Vec<String>,
-}
-
-/// Who plays which part in the study.
-#[derive(Debug, Clone, Serialize)]
-pub struct CheckRoles {
-    pub baseline: Option<String>,
-    pub treatments: Vec<String>,
-    pub full: Option<String>,
-    pub ablation_rows: Vec<String>,
-    /// The metrics the compare rules judge (the claim).
-    pub claim_metrics: Vec<String>,
-    pub notes: Vec<String>,
-}
 
 /// The thresholds the rules used.
 #[derive(Debug, Clone, Serialize)]
@@ -183,106 +69,10 @@ impl CheckReport {
     }
 }
 
-/// Everything the rules read.
-pub struct Context<'a> {
-    pub study: &'a Study,
-    pub check: &'a CheckOptions,
-    pub roles: CheckRoles,
-    /// Per-seed values of every condition × metric.
-    pub groups: Vec<SeedValues>,
-    /// Treatments against the baseline on the claim metrics (as `xreport compare`).
-    pub comparisons: Vec<Comparison>,
-    /// `xreport ablation`'s report of the rows against the full model, when it runs.
-    pub ablation: Option<AblationReport>,
-    pub seeds: SeedStyle,
-    pub inference: &'a Inference,
-    pub study_file: Option<&'a Located>,
-}
-
-impl Context<'_> {
-    pub fn alpha(&self) -> f64 {
-        self.inference.alpha
-    }
-
-    pub fn correction(&self) -> &'static str {
-        self.inference.correction.name()
-    }
-
-    pub fn target_power(&self) -> f64 {
-        self.inference.target_power
-    }
-
-    pub fn max_seeds(&self) -> usize {
-        self.inference.max_seeds
-    }
-
-    /// The label of an ablation row in the study file.
-    pub fn row_label(&self, row: &str) -> Option<String> {
-        self.study_file
-            .and_then(|f| f.file.ablation.rows.as_ref())
-            .and_then(|rows| rows.get(row).cloned())
-    }
-
-    /// Every finished run: the seeds counted and their repeats.
-    pub fn all_runs(&self) -> impl Iterator<Item = &Run> {
-        self.study.runs.iter().chain(&self.study.repeats)
-    }
-
-    pub fn runs_of<'b>(&'b self, condition: &'b str) -> impl Iterator<Item = &'b Run> + 'b {
-        self.all_runs().filter(move |r| r.condition == condition)
-    }
-
-    /// (compared, reference) pairs: each treatment against the baseline and
-    /// each ablation row against the full model.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(b) = &self.roles.baseline {
-            pairs.extend(self.roles.treatments.iter().map(|t| (t.clone(), b.clone())));
-        }
-        if let Some(full) = &self.roles.full {
-            pairs.extend(
-                self.roles
-                    .ablation_rows
-                    .iter()
-                    .map(|r| (r.clone(), full.clone())),
-            );
-        }
-        pairs
-    }
-
-    /// The conditions compared with one another: baseline, treatments, full model, ablation rows.
-    pub fn compared_conditions(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let all = self
-            .roles
-            .baseline
-            .iter()
-            .chain(&self.roles.treatments)
-            .chain(&self.roles.full)
-            .chain(&self.roles.ablation_rows);
-        for c in all {
-            if !out.contains(c) {
-                out.push(c.clone());
-            }
-        }
-        if out.is_empty() {
-            out = self.study.conditions.clone();
-        }
-        out
-    }
-}
-
-/// Flags for the roles, before resolution.
-pub struct RoleArgs<'a> {
-    pub baseline: Option<&'a str>,
-    pub treatments: &'a [String],
-}
-
 /// Run every rule over the study.
 pub fn run(
     study: &Study,
-    role_args: &RoleArgs,
-    study_file: Option<&Located>,
+    named: &Named,
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
@@ -290,19 +80,17 @@ pub fn run(
 ) -> Result<CheckReport> {
     let groups = groups::seed_values(study, &describe.reduce, &|m| metrics.direction(m));
     let stats = CompareSettings::of(describe, inference, &groups);
-    let roles = resolve_roles(study, role_args, study_file, metrics, &groups)?;
+    let resolved = roles::resolve(study, named)?;
+    let roles = check_roles(study, &resolved, claim_metrics(&groups, metrics));
     let claim: Vec<&SeedValues> = groups
         .iter()
         .filter(|g| roles.claim_metrics.contains(&g.metric))
         .collect();
-    let comparisons = match &roles.baseline {
-        Some(baseline) if !roles.treatments.is_empty() => {
+    let comparisons = match resolved.comparison() {
+        Ok(pair) => {
             compare_groups(
                 &claim,
-                &Roles {
-                    baseline: baseline.clone(),
-                    treatments: roles.treatments.clone(),
-                },
+                &pair,
                 &roles.claim_metrics,
                 metrics,
                 describe,
@@ -311,25 +99,18 @@ pub fn run(
             )
             .1
         }
-        _ => Vec::new(),
+        Err(_) => Vec::new(),
     };
     // The ablation rules read `xreport ablation`'s own report, so the two never disagree.
-    let ablation = match &roles.full {
-        Some(full) if !roles.ablation_rows.is_empty() => ablation::run(
-            study,
-            &AblationOptions {
-                full: Some(full.clone()),
-                rows: roles.ablation_rows.clone(),
-                ..AblationOptions::default()
-            },
-            study_file,
-            metrics,
-            describe,
-            inference,
-        )
-        .ok(),
-        _ => None,
-    };
+    let ablation = crate::analysis::ablation::run(
+        study,
+        &resolved,
+        &AblationOptions::default(),
+        metrics,
+        describe,
+        inference,
+    )
+    .ok();
     let ctx = Context {
         study,
         check,
@@ -339,7 +120,11 @@ pub fn run(
         ablation,
         seeds: SeedStyle::of(study),
         inference,
-        study_file,
+        row_labels: resolved
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.condition.clone(), r.label.clone()?)))
+            .collect(),
     };
     let findings = vec![
         seeds::min(&ctx),
@@ -353,13 +138,13 @@ pub fn run(
         config::logged(&ctx),
         config::one_change(&ctx),
         budget::same(&ctx),
-        config::eval_same(&ctx),
-        compare::ablation_present(&ctx),
-        compare::earns_place(&ctx),
+        eval::eval_same(&ctx),
+        ablation::ablation_present(&ctx),
+        ablation::earns_place(&ctx),
         env::captured(&ctx),
         env::deps_pinned(&ctx)?,
         env::compute_reported(&ctx),
-        config::splits_fixed(&ctx),
+        eval::splits_fixed(&ctx),
         runs::failed(&ctx),
         runs::test_once(&ctx),
     ];
@@ -383,114 +168,35 @@ pub fn run(
     })
 }
 
-/// Baseline, treatments, full model and ablation rows: flags, then the study
-/// file, then inference when it is unambiguous; otherwise the rules that need
-/// the role are skipped with a note saying how to name it.
-fn resolve_roles(
-    study: &Study,
-    args: &RoleArgs,
-    file: Option<&Located>,
-    metrics: &Metrics,
-    groups: &[SeedValues],
-) -> Result<CheckRoles> {
+/// The roles as the report shows them, with a note for each missing one
+/// saying how to name it (the rules that need it are skipped).
+fn check_roles(study: &Study, resolved: &StudyRoles, claim_metrics: Vec<String>) -> CheckRoles {
     let mut notes = Vec::new();
-    let section = file.map(|f| &f.file);
-    // The study file's roles apply to the conditions loaded (as in `xreport
-    // compare`): checking two folders beside an xreport.toml checks those two.
-    let present = |name: &str| roles::find(study, name, "").ok();
-    let file_rows: Option<Vec<String>> = section
-        .and_then(|s| s.ablation.rows.as_ref())
-        .map(|rows| rows.keys().filter_map(|c| present(c)).collect());
-    let ablation_rows: Vec<String> = match file_rows {
-        Some(rows) if !rows.is_empty() => rows,
-        _ => study
-            .conditions
-            .iter()
-            .filter(|c| c.starts_with("ablations/"))
-            .cloned()
-            .collect(),
-    };
-    let baseline = match args.baseline {
-        Some(name) => Some(roles::find(study, name, "baseline")?),
-        None => match section
-            .and_then(|s| s.baseline.as_deref())
-            .and_then(present)
-        {
-            Some(name) => Some(name),
-            None => infer_baseline(study, &ablation_rows)?,
-        },
-    };
-    if baseline.is_none() {
+    if resolved.baseline.is_none() {
         notes.push(format!(
             "no baseline: name it with --baseline or `baseline` in xreport.toml (conditions: {}); the rules that compare with it are skipped",
             study.conditions.join(", ")
         ));
     }
-    let from_file: Vec<String> = section
-        .and_then(|s| s.treatments.as_ref())
-        .map(|t| t.iter().filter_map(|c| present(c)).collect())
-        .unwrap_or_default();
-    let treatments: Vec<String> = if !args.treatments.is_empty() {
-        args.treatments
-            .iter()
-            .map(|t| roles::find(study, t, "treatment"))
-            .collect::<Result<_>>()?
-    } else if !from_file.is_empty() {
-        from_file
-    } else {
-        study
-            .conditions
-            .iter()
-            .filter(|c| Some(*c) != baseline.as_ref() && !ablation_rows.contains(c))
-            // Override sets (`exp1@a3f8c1`) are variants, not claims: name them to compare them.
-            .filter(|c| !c.contains('@'))
-            .cloned()
-            .collect()
-    };
-    let full = section
-        .and_then(|s| s.ablation.full.as_deref())
-        .and_then(present)
-        .or_else(|| match treatments.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        })
-        .filter(|f| !ablation_rows.contains(f));
-    if full.is_none() && !ablation_rows.is_empty() {
+    if resolved.full.is_none() && !resolved.rows.is_empty() {
         notes.push(
             "no full model for the ablation rows: name it in `[ablation] full` (xreport.toml)"
                 .to_string(),
         );
     }
-    Ok(CheckRoles {
-        claim_metrics: claim_metrics(groups, metrics, file),
-        baseline,
-        treatments,
-        full,
-        ablation_rows,
+    CheckRoles {
+        baseline: resolved.baseline.clone(),
+        treatments: resolved.treatments.clone(),
+        full: resolved.full.clone(),
+        ablation_rows: resolved.rows.iter().map(|r| r.condition.clone()).collect(),
+        claim_metrics,
         notes,
-    })
-}
-
-/// The baseline when the inputs say it: the first of several arguments, or
-/// the one condition outside the ablations named as a baseline (the rule of
-/// `xreport compare`); two such names are an error.
-fn infer_baseline(study: &Study, ablation_rows: &[String]) -> Result<Option<String>> {
-    if study.per_input.len() > 1
-        && let Ok(r) = roles::resolve(study, None, &[], None)
-    {
-        return Ok(Some(r.baseline));
     }
-    roles::named_baseline(
-        study
-            .conditions
-            .iter()
-            .filter(|c| !ablation_rows.contains(c) && !c.contains('@')),
-    )
 }
 
 /// The metrics a claim is made on: `--metric` globs, else the metrics the
 /// study file describes, else the test metrics, else every metric.
-fn claim_metrics(groups: &[SeedValues], metrics: &Metrics, file: Option<&Located>) -> Vec<String> {
+fn claim_metrics(groups: &[SeedValues], metrics: &Metrics) -> Vec<String> {
     let all = groups::metric_names(groups);
     let selected: Vec<String> = all
         .iter()
@@ -500,129 +206,18 @@ fn claim_metrics(groups: &[SeedValues], metrics: &Metrics, file: Option<&Located
     if selected.len() < all.len() {
         return selected;
     }
-    if let Some(f) = file {
-        let described: Vec<String> = all
-            .iter()
-            .filter(|m| f.file.metrics.contains_key(m.as_str()))
-            .cloned()
-            .collect();
-        if !described.is_empty() {
-            return described;
-        }
+    let described: Vec<String> = all
+        .iter()
+        .filter(|m| metrics.described(m))
+        .cloned()
+        .collect();
+    if !described.is_empty() {
+        return described;
     }
     let test: Vec<String> = all
         .iter()
-        .filter(|m| config::names_split(m, &["test"]))
+        .filter(|m| keys::names_split(m, &["test"]))
         .cloned()
         .collect();
     if test.is_empty() { all } else { test }
-}
-
-/// `a, b, c` for a list of names, natural order kept.
-pub fn list(items: &[String]) -> String {
-    items.join(", ")
-}
-
-/// Seeds as `42, 43, 44`.
-pub fn seed_list(seeds: &[String]) -> String {
-    seeds.join(", ")
-}
-
-/// Count words: `1 run`, `3 runs`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-impl Report for CheckReport {
-    fn kind(&self) -> &'static str {
-        "check"
-    }
-
-    fn table(&self, style: Style, output: &Output) -> Table {
-        let mut table = Table::new(vec![
-            table::left("Status"),
-            table::left("Rule"),
-            table::left("Finding"),
-        ]);
-        for f in &self.findings {
-            table.rows.push(vec![
-                f.status.name().to_string(),
-                style.escape(&f.id),
-                style.escape(&f.message),
-            ]);
-        }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
-        let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
-        for f in &self.findings {
-            *counts.entry(f.status).or_default() += 1;
-        }
-        let tally: Vec<String> = [
-            Status::Fail,
-            Status::Warn,
-            Status::Manual,
-            Status::Skip,
-            Status::Pass,
-        ]
-        .iter()
-        .map(|s| format!("{} {}", counts.get(s).copied().unwrap_or(0), s.name()))
-        .collect();
-        let verdict = if self.failed() {
-            "the checklist fails"
-        } else {
-            "the checklist passes"
-        };
-        table.notes.push(style.escape(&format!(
-            "{}: {verdict}{}.",
-            tally.join(", "),
-            if self.settings.strict {
-                " (strict: warnings fail too)"
-            } else {
-                ""
-            }
-        )));
-        table.notes.push(style.escape(&format!(
-            "Compute: {}",
-            env::compute_sentence(&self.compute)
-        )));
-        for note in &self.roles.notes {
-            table.notes.push(style.escape(&format!("Note: {note}")));
-        }
-        for f in self.findings.iter().filter(|f| f.status != Status::Pass) {
-            let head = style.escape(&format!("{} {}", f.status.name(), f.id));
-            table.notes.push(format!(
-                "{}: {}",
-                style.bold(&head),
-                style.escape(&f.message)
-            ));
-            for e in &f.evidence {
-                table.notes.push(style.escape(&format!("  - {e}")));
-            }
-            if f.status != Status::Skip {
-                table.notes.push(style.escape(&format!("  fix: {}", f.fix)));
-            }
-        }
-        table
-    }
-
-    fn records(&self) -> Vec<Value> {
-        self.findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "id": f.id,
-                    "status": f.status.name(),
-                    "level": f.level,
-                    "message": f.message,
-                    "evidence": f.evidence.join("; "),
-                    "fix": f.fix,
-                })
-            })
-            .collect()
-    }
 }

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Context, Finding, Level, Rule, plural};
+use super::keys::names_split;
+use super::kit::{Context, Finding, Level, Rule, plural};
 use crate::load::{display_path, tidy};
 
 const FAILED: Rule = Rule {
@@ -56,7 +57,7 @@ pub fn failed(ctx: &Context) -> Finding {
 
 /// Whether a metric name is a test metric (`test/wer`, `test_acc`, `test.wer`, `eval_test_loss`).
 fn is_test_metric(name: &str) -> bool {
-    super::config::names_split(name, &["test"])
+    names_split(name, &["test"])
 }
 
 /// History files in a run folder (a few levels deep): logs, Lightning

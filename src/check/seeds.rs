@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, Level, Rule, list, plural, seed_list};
+use super::kit::{Context, Finding, Level, Rule, list, plural, seed_list};
 use crate::analysis::report;
 use crate::load::{natural_cmp, tidy};
 use crate::render::format;

@@ -22,14 +22,13 @@ pub fn run(args: AblationArgs) -> Result<ExitCode> {
     output.siunitx = args.siunitx;
     settings::ablation_output(&mut output, study_file);
     let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let named = settings::named(None, &[], args.full.as_deref(), &args.rows, study_file);
+    let roles = analysis::roles::resolve(&study, &named)?;
     let options = AblationOptions {
-        full: args.full,
-        rows: args.rows,
         sort_impact: args.sort == SortArg::Impact,
     };
-    let report = analysis::ablation::run(
-        &study, &options, study_file, &metrics, &describe, &inference,
-    )?;
+    let report =
+        analysis::ablation::run(&study, &roles, &options, &metrics, &describe, &inference)?;
     render::emit(&report, &output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,13 +23,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         ));
     }
     let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
-    let roles = check::RoleArgs {
-        baseline: args.baseline.as_deref(),
-        treatments: &args.treatments,
-    };
-    let report = check::run(
-        &study, &roles, study_file, &metrics, &describe, &inference, &check,
-    )?;
+    let named = settings::named(
+        args.baseline.as_deref(),
+        &args.treatments,
+        None,
+        &[],
+        study_file,
+    );
+    let report = check::run(&study, &named, &metrics, &describe, &inference, &check)?;
     render::emit(&report, &output)?;
     Ok(if report.failed() {
         ExitCode::from(1)

@@ -20,12 +20,14 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         plot::ImageFormat::of(path)?;
     }
     let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
-    let roles = analysis::roles::resolve(
-        &study,
+    let named = settings::named(
         args.baseline.as_deref(),
         &args.treatments,
+        None,
+        &[],
         study_file,
-    )?;
+    );
+    let roles = analysis::roles::resolve(&study, &named)?.comparison()?;
     let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
     if let Some(path) = &args.plot {
         plot::write(&plot::seeds::from(&report), path)?;

@@ -39,8 +39,13 @@ pub fn run(args: PowerArgs) -> Result<ExitCode> {
                 Source::Pilot {
                     study: &study,
                     metrics: &metrics,
-                    baseline: args.baseline.as_deref(),
-                    treatment: args.treatment.as_deref(),
+                    named: &settings::named(
+                        args.baseline.as_deref(),
+                        &args.treatment.iter().cloned().collect::<Vec<_>>(),
+                        None,
+                        &[],
+                        study_file.as_ref(),
+                    ),
                     reduce: settings::reduce(&args.reduce)?,
                 },
                 &inference,

@@ -3,6 +3,7 @@
 
 pub mod ablation;
 pub mod aggregate;
+pub mod check;
 pub mod compare;
 pub mod csv;
 pub mod curves;

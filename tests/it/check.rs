@@ -408,13 +408,62 @@ fn a_changed_test_split_fails_splits_fixed() {
             .into(),
     );
     let (code, report) = check(&files, &[]);
-    assert_eq!(not_passing(&report), ["splits.fixed=fail"]);
+    // A compared run evaluated on another test set: eval.same sees it too.
+    assert_eq!(
+        not_passing(&report),
+        ["eval.same=fail", "splits.fixed=fail"]
+    );
     let ev = evidence(&report, "splits.fixed");
     assert!(
         ev.starts_with("data.test_sha256: bbbb2222 in 8 runs; cccc3333 in "),
         "{ev}"
     );
     assert!(ev.ends_with("runs/exp1_span_masking/seed_3"), "{ev}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_treatment_evaluated_on_other_data_fails_eval_same_naming_runs_and_checksums() {
+    let mut files = clean();
+    for (seed, test, dev) in [(1, 85.0, 86.0), (2, 85.3, 86.2), (3, 84.9, 85.8)] {
+        files.insert(
+            format!("runs/exp1_span_masking/seed_{seed}/results.json"),
+            format!(
+                r#"{{"test": {{"acc": {test}}}, "dev": {{"acc": {dev}}}, "data": {{"test_sha256": "cccc3333"}}}}"#
+            ),
+        );
+    }
+    let (code, report) = check(&files, &[]);
+    assert_eq!(
+        not_passing(&report),
+        ["eval.same=fail", "splits.fixed=fail"]
+    );
+    assert_eq!(
+        finding(&report, "eval.same")["message"],
+        "compared runs were evaluated on different data (checksums differ)"
+    );
+    let ev = evidence(&report, "eval.same");
+    assert!(
+        ev.starts_with("data.test_sha256: bbbb2222 in 6 runs; cccc3333 in "),
+        "{ev}"
+    );
+    for seed in [1, 2, 3] {
+        assert!(
+            ev.contains(&format!("runs/exp1_span_masking/seed_{seed}")),
+            "{ev}"
+        );
+    }
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_changed_training_split_fails_splits_fixed_not_eval_same() {
+    let mut files = clean();
+    let path = "runs/exp1_span_masking/seed_3/config.yaml";
+    let config = files[path].replace("train_sha256: aaaa1111", "train_sha256: dddd4444");
+    files.insert(path.into(), config);
+    let (code, report) = check(&files, &[]);
+    assert_eq!(not_passing(&report), ["splits.fixed=fail"]);
     assert_eq!(code, 1);
 }
 

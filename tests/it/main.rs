@@ -17,6 +17,7 @@ mod latex;
 mod loaders;
 mod pca;
 mod real_runs;
+mod roles;
 mod stats_bootstrap;
 mod stats_describe;
 mod stats_inference;
