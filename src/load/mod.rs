@@ -14,6 +14,7 @@ pub mod lm_eval;
 pub mod lm_eval_run;
 pub mod mlflow;
 pub mod multitask;
+mod natural;
 pub mod npy_curve;
 pub mod rl_csv;
 pub mod run;
@@ -32,6 +33,7 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use natural::natural_cmp;
 pub use run::Run;
 
 /// Everything loaded from the user's arguments.
@@ -268,11 +270,6 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
         });
     }
     merged.ok_or_else(|| Error::usage("no runs given"))
-}
-
-/// Natural order: `seed_2` before `seed_10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    natord::compare(a, b)
 }
 
 /// A path as shown to the user: `/`-joined on every OS.

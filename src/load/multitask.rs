@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::natural::natural_cmp;
 use super::table::{self, ColumnNames};
-use super::{LoadOptions, Skipped, display_path, natural_cmp, tidy};
+use super::{LoadOptions, Skipped, display_path, tidy};
 use crate::error::{Error, Result};
 
 /// The runs of one method on each task.

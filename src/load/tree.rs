@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::config::CONFIG_FILES;
+use super::natural::natural_cmp;
 use super::run::{self, RESULTS_FILES, Run};
 use super::tidy::{Row, TidyBuilder};
 use super::{
-    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, natural_cmp, run_name,
-    wandb,
+    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, run_name, wandb,
 };
 use crate::error::{Error, Result};
 
