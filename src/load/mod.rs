@@ -4,6 +4,7 @@
 pub mod condition;
 pub mod config;
 pub mod diagnose;
+mod embedding_table;
 pub mod embeddings;
 pub mod generated;
 pub mod history;
@@ -15,7 +16,9 @@ pub mod lm_eval_run;
 pub mod mlflow;
 pub mod multitask;
 mod natural;
+mod npy;
 pub mod npy_curve;
+mod npz;
 pub mod rl_csv;
 pub mod run;
 pub mod run_name;
