@@ -20,6 +20,7 @@ use globset::GlobSet;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::config::seed_text;
 use super::generated::{self, Part};
 use super::run::Run;
 use super::run_name::{self, RunName};
@@ -290,19 +291,6 @@ pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
         ));
     }
     Ok(found.into_iter().next().map(|(_, seed)| seed))
-}
-
-/// A seed as text: integers without a decimal point.
-pub fn seed_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Some(i.to_string()),
-            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", f as i64)),
-            _ => None,
-        },
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
 }
 
 /// A run's Hydra overrides as (key, value), `+`/`++` stripped, deletions (`~key`) left out.
