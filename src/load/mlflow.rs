@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::condition::{Placement, Source};
 use super::history::Point;
 use super::json::Flat;
+use super::placement::{Placement, Source};
 use super::run::Run;
 use super::tree::TreeRuns;
 use super::{LoadOptions, Skipped, config, display_path};

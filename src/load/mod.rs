@@ -19,6 +19,8 @@ mod natural;
 mod npy;
 pub mod npy_curve;
 mod npz;
+mod paths;
+pub mod placement;
 pub mod rl_csv;
 pub mod run;
 pub mod run_name;

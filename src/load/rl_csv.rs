@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::Study;
 use super::history::open_csv;
+use super::paths::{folder_name, parts_below};
 use super::tidy::{Row, TidyBuilder};
-use super::tree::{folder_name, parts_below};
 use crate::error::{Error, Result};
 
 /// The step column of the Tianshou layout.

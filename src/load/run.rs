@@ -7,11 +7,11 @@ use serde_json::Value;
 
 use globset::GlobSet;
 
-use super::condition::{Placement, Source};
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
 use super::history;
 use super::json::{self, Flat};
 use super::keys;
+use super::placement::{Placement, Source};
 use super::{lm_eval, lm_eval_run, wandb};
 use crate::error::{Error, Result};
 

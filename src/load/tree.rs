@@ -7,10 +7,12 @@ use rayon::prelude::*;
 
 use super::config::CONFIG_FILES;
 use super::natural::natural_cmp;
+use super::paths::folder_name;
 use super::run::{self, RESULTS_FILES, Run};
 use super::tidy::{Row, TidyBuilder};
 use super::{
-    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, run_name, wandb,
+    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, placement, run_name,
+    wandb,
 };
 use crate::error::{Error, Result};
 
@@ -282,7 +284,7 @@ fn place_run(
     // An lm-eval model folder names its condition (each results file is a
     // run) "when configs do not say more": evaluations whose settings differ
     // (a revision) are told apart.
-    let mut placement = condition::place(root, &named, run.newest_counts);
+    let mut placement = placement::place(root, &named, run.newest_counts);
     placement.from_config |= run.newest_counts;
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
@@ -361,32 +363,6 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
         }
         _ => dir.to_path_buf(),
     }
-}
-
-/// The components of `path` below `root` (none when it is not below it).
-pub(crate) fn parts_below(root: &Path, path: &Path) -> Vec<String> {
-    path.strip_prefix(root)
-        .map(|r| {
-            r.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A folder's own name, resolving `.` and `..` through the file system.
-pub(crate) fn folder_name(path: &Path) -> String {
-    let named = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| n != "." && n != "..");
-    named
-        .or_else(|| {
-            std::fs::canonicalize(path)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        })
-        .unwrap_or_else(|| "runs".into())
 }
 
 /// Labels for `condition@hash` conditions from the condition folder's `index.yaml`.
