@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::history::Point;
 use super::json::Flat;
 use super::placement::{Placement, Source};
+use super::point::Point;
 use super::run::Run;
 use super::tree::TreeRuns;
 use super::{LoadOptions, Skipped, config, display_path};
@@ -383,7 +383,7 @@ fn read_metric(path: &Path, key: &str) -> Result<Vec<Point>> {
             _ => return Err(bad()),
         };
         let value = value.parse::<f64>().map_err(|_| bad())?;
-        let step = super::rl_csv::parse_step(step).ok_or_else(bad)?;
+        let step = super::point::parse_step(step).ok_or_else(bad)?;
         points.push(Point {
             metric: key.to_string(),
             step,

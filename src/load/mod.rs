@@ -21,6 +21,7 @@ pub mod npy_curve;
 mod npz;
 mod paths;
 pub mod placement;
+pub mod point;
 pub mod rl_csv;
 pub mod run;
 pub mod run_name;

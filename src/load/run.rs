@@ -12,6 +12,7 @@ use super::history;
 use super::json::{self, Flat};
 use super::keys;
 use super::placement::{Placement, Source};
+use super::point::Point;
 use super::{lm_eval, lm_eval_run, wandb};
 use crate::error::{Error, Result};
 
@@ -55,7 +56,7 @@ pub struct Run {
     pub compute_file: Option<String>,
     pub compute: Flat,
     /// Metrics logged over steps (`trainer_state.json`, `metrics.csv`).
-    pub history: Vec<history::Point>,
+    pub history: Vec<Point>,
     /// Numeric keys set aside as metadata (diagnostics, counts; DESIGN 10).
     pub set_aside: BTreeSet<String>,
     /// What the run's path says, before configs are looked at.

@@ -13,8 +13,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::history::{self, Logger, Point};
+use super::history::{self, Logger};
 use super::json::{self, Flat};
+use super::point::Point;
 use super::wandb_log::{self, config_flat, push_numbers};
 use crate::error::{Error, Result};
 
