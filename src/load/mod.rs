@@ -24,6 +24,7 @@ pub mod placement;
 pub mod point;
 pub mod rl_csv;
 pub mod run;
+pub mod run_folder;
 pub mod run_name;
 pub mod table;
 pub mod tensorboard;
@@ -218,7 +219,7 @@ fn scan(root: &Path) -> Result<Scan> {
                 continue;
             };
             if kind.is_dir() {
-                if name == run::RESULTS_DIR {
+                if name == run_folder::RESULTS_DIR {
                     found.runs = true;
                 } else if !name.starts_with('.') {
                     stack.push(path);
@@ -228,7 +229,7 @@ fn scan(root: &Path) -> Result<Scan> {
                     found.rl_csvs.push(path);
                 } else if npy_curve::name_parts(&path).is_some() {
                     found.npy_curves.push(path);
-                } else if run::RESULTS_FILES.contains(&name.as_ref())
+                } else if run_folder::RESULTS_FILES.contains(&name.as_ref())
                     || name == history::TRAINER_STATE
                     || name == history::LIGHTNING_CSV
                     || history::WANDB_CSVS.contains(&name.as_ref())

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use super::config::CONFIG_FILES;
 use super::natural::natural_cmp;
 use super::paths::folder_name;
-use super::run::{self, RESULTS_FILES, Run};
+use super::run::Run;
+use super::run_folder::{self, RESULTS_FILES};
 use super::tidy::{Row, TidyBuilder};
 use super::{
     LoadOptions, Skipped, Study, condition, diagnose, display_path, index, placement, run_name,
@@ -44,7 +45,7 @@ pub struct TreeRuns {
 
 /// Read every run under a run folder, a condition folder or a runs root.
 pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<TreeRuns> {
-    let found = if run::has_results(root) {
+    let found = if run_folder::has_results(root) {
         Found {
             runs: vec![root.to_path_buf()],
             failed: Vec::new(),
@@ -148,7 +149,7 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
         // Hugging Face `checkpoint-N` folders repeat the run's trainer state.
         let checkpoint = name.to_string_lossy().starts_with("checkpoint-");
-        if is_dir && !hidden && !checkpoint && name != run::RESULTS_DIR {
+        if is_dir && !hidden && !checkpoint && name != run_folder::RESULTS_DIR {
             subdirs.push(entry.path());
         }
     }
@@ -156,7 +157,7 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
     let found = subdirs
         .par_iter()
         .map(|sub| {
-            if run::has_results(sub) {
+            if run_folder::has_results(sub) {
                 Ok(Found {
                     runs: vec![sub.clone()],
                     failed: Vec::new(),
@@ -210,7 +211,7 @@ enum Placed {
 
 /// Read the runs of a run folder and place each.
 fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Placed>> {
-    run::read_all(dir)?
+    run_folder::read_all(dir)?
         .into_iter()
         .map(|run| {
             if run.metrics.is_empty() && run.history.is_empty() && run.examples.is_empty() {
