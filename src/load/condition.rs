@@ -16,10 +16,11 @@ use globset::GlobSet;
 use serde_json::Value;
 
 use super::config::seed_text;
+use super::keys;
+use super::paths::display_path;
 use super::paths::folder_name;
 use super::placement::{Placement, Source};
 use super::run::Run;
-use super::{display_path, keys};
 use crate::error::{Error, Result};
 
 /// How conditions are formed: by the rules above, or by named keys.

@@ -15,12 +15,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::config;
 use super::json::Flat;
+use super::options::LoadOptions;
+use super::paths::display_path;
 use super::placement::{Placement, Source};
 use super::point::Point;
 use super::run::Run;
+use super::study::Skipped;
 use super::tree::TreeRuns;
-use super::{LoadOptions, Skipped, config, display_path};
 use crate::error::{Error, Result};
 
 /// The store under `root`: `root` itself when its folders are experiments,

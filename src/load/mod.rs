@@ -19,6 +19,7 @@ mod natural;
 mod npy;
 pub mod npy_curve;
 mod npz;
+mod options;
 mod paths;
 pub mod placement;
 pub mod point;
@@ -26,6 +27,7 @@ pub mod rl_csv;
 pub mod run;
 pub mod run_folder;
 pub mod run_name;
+mod study;
 pub mod table;
 pub mod tensorboard;
 pub mod tidy;
@@ -36,77 +38,12 @@ pub mod wandb_log;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::DataFrame;
-use serde::Serialize;
-
 use crate::error::{Error, Result};
 pub use natural::natural_cmp;
+pub use options::LoadOptions;
+pub use paths::display_path;
 pub use run::Run;
-
-/// Everything loaded from the user's arguments.
-#[derive(Debug)]
-pub struct Study {
-    /// The tidy table (see [`tidy`]).
-    pub results: DataFrame,
-    /// Runs counted as seeds (run trees only).
-    pub runs: Vec<Run>,
-    /// Runs that repeat a seed and config already counted: not independent seeds.
-    pub repeats: Vec<Run>,
-    /// Runs left out, and why.
-    pub skipped: Vec<Skipped>,
-    /// Conditions in the order the user gave them (arguments first, then natural order).
-    pub conditions: Vec<String>,
-    /// Display labels of conditions (override sets from `index.yaml`).
-    pub labels: BTreeMap<String, String>,
-    /// The folders the user pointed at (for files up the tree: lock files, requirements).
-    pub roots: Vec<PathBuf>,
-    /// The conditions of each argument, in argument order.
-    pub per_input: Vec<Vec<String>>,
-}
-
-impl Study {
-    /// A study read from tables or files rather than run folders: its tidy
-    /// rows and the conditions they name (natural order, once each).
-    pub(crate) fn of_table(
-        results: DataFrame,
-        mut conditions: Vec<String>,
-        roots: Vec<PathBuf>,
-    ) -> Study {
-        conditions.sort_by(|a, b| natural_cmp(a, b));
-        conditions.dedup();
-        Study {
-            results,
-            runs: Vec::new(),
-            repeats: Vec::new(),
-            skipped: Vec::new(),
-            per_input: vec![conditions.clone()],
-            conditions,
-            labels: BTreeMap::new(),
-            roots,
-        }
-    }
-}
-
-/// A run or file that was not used, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
-
-/// Column names and switches for loading.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    pub columns: table::ColumnNames,
-    /// A run with no seed gets its folder name as seed instead of an error.
-    pub allow_unseeded: bool,
-    /// Malformed results/config files skip their run instead of stopping.
-    pub skip_bad: bool,
-    /// How run-tree conditions are formed (`--group-by`).
-    pub group_by: condition::GroupBy,
-    /// `--metric` globs: metadata keys they match are read as metrics.
-    pub explicit_metrics: Option<globset::GlobSet>,
-}
+pub use study::{Skipped, Study};
 
 /// Load every argument (run folders, run trees or result tables) into one study.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
@@ -277,9 +214,4 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
         });
     }
     merged.ok_or_else(|| Error::usage("no runs given"))
-}
-
-/// A path as shown to the user: `/`-joined on every OS.
-pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }

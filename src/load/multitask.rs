@@ -21,8 +21,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::natural::natural_cmp;
+use super::options::LoadOptions;
+use super::paths::display_path;
+use super::study::Skipped;
 use super::table::{self, ColumnNames};
-use super::{LoadOptions, Skipped, display_path, tidy};
+use super::{load, tidy};
 use crate::error::{Error, Result};
 
 /// The runs of one method on each task.
@@ -403,7 +406,7 @@ fn read_study(
     options: &LoadOptions,
     metric: Option<&str>,
 ) -> Result<(Vec<MethodScores>, Vec<Skipped>)> {
-    let study = super::load(&[path.to_path_buf()], options)?;
+    let study = load(&[path.to_path_buf()], options)?;
     let mut metrics: Vec<&str> = tidy::rows(&study.results).map(|r| r.metric).collect();
     metrics.sort_by(|a, b| natural_cmp(a, b));
     metrics.dedup();

@@ -9,8 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Study;
 use super::npy;
+use super::study::Study;
 use super::tidy::{Row, TidyBuilder};
 use crate::error::{Error, Result};
 

@@ -1,5 +1,6 @@
 //! Paths as names: the parts of a path below its root and a folder's own
-//! name, from which conditions and runs are named.
+//! name, from which conditions and runs are named, and a path as shown to
+//! the user.
 
 use std::path::Path;
 
@@ -27,4 +28,9 @@ pub fn folder_name(path: &Path) -> String {
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         })
         .unwrap_or_else(|| "runs".into())
+}
+
+/// A path as shown to the user: `/`-joined on every OS.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }

@@ -10,10 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Study;
 use super::history::open_csv;
 use super::paths::{folder_name, parts_below};
 use super::point::parse_step;
+use super::study::Study;
 use super::tidy::{Row, TidyBuilder};
 use crate::error::{Error, Result};
 

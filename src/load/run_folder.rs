@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES};
 use super::history;
 use super::json;
+use super::paths::display_path;
 use super::run::{Run, insert_result};
 use super::{lm_eval, lm_eval_run, wandb};
 use crate::error::{Error, Result};
@@ -176,8 +177,8 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<Option<PathBuf>> {
         }
         let name = path
             .strip_prefix(dir)
-            .map(super::display_path)
-            .unwrap_or_else(|_| super::display_path(&path));
+            .map(display_path)
+            .unwrap_or_else(|_| display_path(&path));
         run.results_files.push(name);
     }
     Ok(None)

@@ -7,14 +7,13 @@ use rayon::prelude::*;
 
 use super::config::CONFIG_FILES;
 use super::natural::natural_cmp;
-use super::paths::folder_name;
+use super::options::LoadOptions;
+use super::paths::{display_path, folder_name};
 use super::run::Run;
 use super::run_folder::{self, RESULTS_FILES};
+use super::study::{Skipped, Study};
 use super::tidy::{Row, TidyBuilder};
-use super::{
-    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, placement, run_name,
-    wandb,
-};
+use super::{condition, diagnose, index, placement, run_name, wandb};
 use crate::error::{Error, Result};
 
 /// Run folders and failed-run folders found under a root.
