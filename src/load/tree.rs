@@ -13,7 +13,7 @@ use super::run::Run;
 use super::run_folder::{self, RESULTS_FILES};
 use super::study::{Skipped, Study};
 use super::tidy::{Row, TidyBuilder};
-use super::{condition, diagnose, index, placement, run_name, wandb};
+use super::{condition, diagnose, generated, index, placement, run_name, wandb};
 use crate::error::{Error, Result};
 
 /// Run folders and failed-run folders found under a root.
@@ -237,7 +237,7 @@ fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Re
 fn latest_wandb_parts(runs: Vec<Run>, skipped: &mut Vec<Skipped>) -> Vec<Run> {
     let id_of = |run: &Run| {
         let name = run.path.file_name()?.to_str()?;
-        wandb::run_id(name).map(|id| {
+        generated::wandb_run_id(name).map(|id| {
             (
                 id.to_string(),
                 name.trim_start_matches("offline-").to_string(),
@@ -325,7 +325,7 @@ fn is_hydra_job_without_record(dir: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    !dir.join(".hydra").is_dir() && super::generated::is_hydra_job(&name, dir)
+    !dir.join(".hydra").is_dir() && generated::is_hydra_job(&name, dir)
 }
 
 /// The folder that names a run. A W&B run's `files/` given directly is its
@@ -344,8 +344,7 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
     // The Hugging Face Trainer writes TensorBoard events to
     // `<output_dir>/runs/<Mon><DD>_<HH-MM-SS>_<host>/`: the run is `<output_dir>`.
     let is_trainer_events = name(dir).is_some_and(|n| {
-        super::generated::classify(&n, dir) == super::generated::Part::Generated
-            && run_name::parse(&n).is_none()
+        generated::classify(&n, dir) == generated::Part::Generated && run_name::parse(&n).is_none()
     });
     let container = if is_version {
         "lightning_logs"
