@@ -1,5 +1,18 @@
 //! Loading every input layout into one [`Study`]: the tidy table plus per-run
 //! metadata and the list of what was skipped and why. No statistics here.
+//!
+//! The files form layers, bottom to top; each imports only files named
+//! before it here (the test below holds them to it):
+//! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
+//!   `natural`, `tidy`, `point`;
+//! - one file or one question each: `config`, `placement`, `tensorboard`,
+//!   `wandb_log`, `index`, `lm_eval`, `run`, `condition`, `lm_eval_run`,
+//!   `study`, `table`, `history`, `options`;
+//! - embeddings: `npy`, `embedding_table`, `npz`, `embeddings`;
+//! - readers of whole inputs: `rl_csv`, `wandb`, `diagnose`, `npy_curve`,
+//!   `run_folder`, `tree`, `mlflow`;
+//! - this file (`load`: each argument to its reader), then `multitask`,
+//!   which reads run trees and tables through it.
 
 pub mod condition;
 pub mod config;
@@ -214,4 +227,110 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
         });
     }
     merged.ok_or_else(|| Error::usage("no runs given"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// The files of `load/` in the order of the module doc (`load` is mod.rs).
+    fn layer_order(doc: &str) -> Vec<String> {
+        doc.lines()
+            .take_while(|l| l.starts_with("//!"))
+            .skip_while(|l| !l.contains("before it here"))
+            .skip(1)
+            .flat_map(|l| l.split('`').skip(1).step_by(2))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The sibling files a file's code (tests and comments left out) names
+    /// through `super::`, or, for mod.rs, as `file::`.
+    fn imports(text: &str, is_mod: bool, files: &[&str]) -> Vec<String> {
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut found = Vec::new();
+        if is_mod {
+            for file in files {
+                let named = code.match_indices(&format!("{file}::")).any(|(at, _)| {
+                    !code[..at].ends_with(ident) && !code[..at].ends_with("super::")
+                });
+                if named {
+                    found.push(file.to_string());
+                }
+            }
+            return found;
+        }
+        for (at, _) in code.match_indices("super::") {
+            let rest = &code[at + "super::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                group.split(',').collect()
+            } else {
+                vec![rest]
+            };
+            for name in names {
+                let name = name.trim();
+                let end = name.find(|c: char| !ident(c)).unwrap_or(name.len());
+                let name = &name[..end];
+                if name == "self" || name.is_empty() {
+                    continue;
+                }
+                // A name that is no file is one of mod.rs's own items.
+                let file = if files.contains(&name) { name } else { "load" };
+                found.push(file.to_string());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_file_of_load_imports_a_file_above_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/load");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        let order = layer_order(&read("mod.rs"));
+        let rank: BTreeMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .filter(|name| name != "mod")
+            .collect();
+        files.sort();
+        let names: Vec<&str> = files.iter().map(String::as_str).collect();
+        for file in names.iter().copied().chain(["load"]) {
+            let own = *rank
+                .get(file)
+                .unwrap_or_else(|| panic!("`{file}` is not in the layer order of load/mod.rs"));
+            let text = if file == "load" {
+                read("mod.rs")
+            } else {
+                read(&format!("{file}.rs"))
+            };
+            for import in imports(&text, file == "load", &names) {
+                assert!(
+                    rank[import.as_str()] < own,
+                    "`{file}` imports `{import}`, which the layer order puts above it"
+                );
+            }
+        }
+        assert_eq!(
+            rank.len(),
+            names.len() + 1,
+            "a name twice in the layer order"
+        );
+    }
 }
