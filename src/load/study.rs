@@ -13,7 +13,7 @@ use super::run::Run;
 /// Everything loaded from the user's arguments.
 #[derive(Debug)]
 pub struct Study {
-    /// The tidy table (see [`tidy`]).
+    /// The tidy table (see [`super::tidy`]).
     pub results: DataFrame,
     /// Runs counted as seeds (run trees only).
     pub runs: Vec<Run>,
