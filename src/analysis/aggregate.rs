@@ -148,7 +148,12 @@ pub fn run(
         if let Some(reference) = reference
             && !m.normalized
         {
-            reference.normalize(m)?;
+            reference.check_covers(m)?;
+            for (task, scores) in m.tasks.iter_mut() {
+                let (low, high) = (reference.low[task], reference.high[task]);
+                *scores = crate::stats::normalize::normalize(scores, low, high)
+                    .ok_or_else(|| reference.equal_scores(task))?;
+            }
         }
     }
     if let Some(name) = &options.prob_improvement

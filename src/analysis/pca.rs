@@ -308,14 +308,17 @@ impl Classes {
             }
         }
         let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
-        by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural(a.0, b.0)));
+        by_count.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| crate::load::natural_cmp(a.0, b.0))
+        });
         let folded = by_count.len() > max_classes;
         let mut kept: Vec<String> = by_count
             .iter()
             .take(max_classes)
             .map(|(l, _)| l.to_string())
             .collect();
-        kept.sort_by(|a, b| natural(a, b));
+        kept.sort_by(|a, b| crate::load::natural_cmp(a, b));
         Classes { kept, folded }
     }
 
@@ -344,11 +347,6 @@ impl Classes {
             .map(|l| index.get(l.as_str()).copied().unwrap_or(other))
             .collect()
     }
-}
-
-/// Natural order ("2" before "10"), made total by plain string order.
-fn natural(a: &str, b: &str) -> std::cmp::Ordering {
-    natord::compare(a, b).then_with(|| a.cmp(b))
 }
 
 /// Rows to draw: all of them, or `max_points` chosen per class in proportion to its

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::report::{SeedStyle, VERSION};
-use crate::load::condition::Source;
+use crate::load::placement::Source;
 use crate::load::{Run, Skipped, Study, display_path, natural_cmp, tidy};
 
 #[derive(Debug, Serialize)]

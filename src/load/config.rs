@@ -188,5 +188,18 @@ pub fn read_first_json(dir: &Path, names: &[&str]) -> Result<Option<(String, Fla
 pub fn seed_from(flat: &Flat) -> Option<String> {
     flat.iter()
         .filter(|(key, _)| super::keys::is_seed(key))
-        .find_map(|(_, value)| super::condition::seed_text(value))
+        .find_map(|(_, value)| seed_text(value))
+}
+
+/// A seed as text: integers without a decimal point.
+pub fn seed_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Some(i.to_string()),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", f as i64)),
+            _ => None,
+        },
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
 }

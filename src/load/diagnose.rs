@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::{display_path, lm_eval, wandb};
+use super::paths::display_path;
+use super::{lm_eval, wandb};
 
 /// Why the run-like folder `dir` gave no run.
 pub fn failed_run(dir: &Path) -> String {

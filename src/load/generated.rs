@@ -68,7 +68,19 @@ fn is_date_or_time(name: &str) -> bool {
 
 /// `run-20261201_203001-k3j9x2ab` and `offline-run-…` (W&B's own rule).
 pub fn is_wandb_run(name: &str) -> bool {
-    super::wandb::run_id(name).is_some()
+    wandb_run_id(name).is_some()
+}
+
+/// The id of a W&B run folder from its name (`run-20261201_203001-k3j9x2ab` → `k3j9x2ab`).
+pub fn wandb_run_id(name: &str) -> Option<&str> {
+    let rest = name
+        .strip_prefix("offline-run-")
+        .or_else(|| name.strip_prefix("run-"))?;
+    let (stamp, id) = rest.split_at_checked(16)?;
+    let stamp = stamp.as_bytes();
+    let digits = |range: std::ops::Range<usize>| stamp[range].iter().all(u8::is_ascii_digit);
+    let shaped = digits(0..8) && stamp[8] == b'_' && digits(9..15) && stamp[15] == b'-';
+    (shaped && !id.is_empty()).then_some(id)
 }
 
 /// The folder a TensorBoard writer names by time and host, as the Hugging
@@ -134,5 +146,31 @@ mod tests {
             assert_eq!(classify(name, here), Part::Named, "{name}");
         }
         assert_eq!(classify("multirun", here), Part::Tool);
+    }
+
+    #[test]
+    fn wandb_run_ids_come_from_the_folder_name() {
+        assert_eq!(
+            wandb_run_id("run-20261201_203001-k3j9x2ab"),
+            Some("k3j9x2ab")
+        );
+        assert_eq!(
+            wandb_run_id("offline-run-20261201_203001-k3j9x2ab"),
+            Some("k3j9x2ab")
+        );
+        assert_eq!(
+            wandb_run_id("run-20261201_203001-my-run_1"),
+            Some("my-run_1")
+        );
+        for name in [
+            "latest-run",
+            "run-20261201_203001-",
+            "run-20261201-203001-k3j9x2ab",
+            "run-2026120_2030011-k3j9x2ab",
+            "run-k3j9x2ab",
+            "seed_1",
+        ] {
+            assert_eq!(wandb_run_id(name), None, "{name}");
+        }
     }
 }

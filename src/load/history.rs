@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::json;
-use super::rl_csv::parse_step;
+use super::point::{Point, parse_step};
 use super::table::{NotANumber, parse_value};
 use super::tensorboard;
 use crate::error::{Error, Result};
@@ -24,15 +24,6 @@ pub const WANDB_CSVS: &[&str] = &["wandb-history.csv", "wandb_history.csv", "his
 
 /// Keys of a log entry that index it rather than measure anything.
 const INDEX_KEYS: &[&str] = &["step", "epoch", "total_flos"];
-
-/// One logged value of a metric.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Point {
-    pub metric: String,
-    pub step: i64,
-    /// `None`: logged as null/NaN/inf, a missing value.
-    pub value: Option<f64>,
-}
 
 /// Whether `dir` holds a history file we read.
 pub fn has_history(dir: &Path) -> bool {

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::condition::seed_text;
+use super::config::seed_text;
 use super::json::{self, Flat};
 use crate::error::{Error, Result};
 

@@ -187,7 +187,7 @@ fn take_examples(run: &mut Run, file: &Path, scores: Vec<SampleScore>) -> Result
         if !agrees {
             run.notes.push(format!(
                 "the per-sample scores of `{metric}` in {} do not average to its reported value: the reported value is used",
-                super::display_path(file)
+                super::paths::display_path(file)
             ));
             continue;
         }

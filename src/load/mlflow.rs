@@ -15,12 +15,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::condition::{Placement, Source};
-use super::history::Point;
+use super::config;
 use super::json::Flat;
+use super::options::LoadOptions;
+use super::paths::display_path;
+use super::placement::{Placement, Source};
+use super::point::Point;
 use super::run::Run;
+use super::study::Skipped;
 use super::tree::TreeRuns;
-use super::{LoadOptions, Skipped, config, display_path};
 use crate::error::{Error, Result};
 
 /// The store under `root`: `root` itself when its folders are experiments,
@@ -383,7 +386,7 @@ fn read_metric(path: &Path, key: &str) -> Result<Vec<Point>> {
             _ => return Err(bad()),
         };
         let value = value.parse::<f64>().map_err(|_| bad())?;
-        let step = super::rl_csv::parse_step(step).ok_or_else(bad)?;
+        let step = super::point::parse_step(step).ok_or_else(bad)?;
         points.push(Point {
             metric: key.to_string(),
             step,

@@ -1,9 +1,23 @@
 //! Loading every input layout into one [`Study`]: the tidy table plus per-run
 //! metadata and the list of what was skipped and why. No statistics here.
+//!
+//! The files form layers, bottom to top; each imports only files named
+//! before it here (the test below holds them to it):
+//! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
+//!   `natural`, `tidy`, `point`;
+//! - one file or one question each: `config`, `placement`, `tensorboard`,
+//!   `wandb_log`, `index`, `lm_eval`, `run`, `condition`, `lm_eval_run`,
+//!   `study`, `table`, `history`, `options`;
+//! - embeddings: `npy`, `embedding_table`, `npz`, `embeddings`;
+//! - readers of whole inputs: `rl_csv`, `wandb`, `diagnose`, `npy_curve`,
+//!   `run_folder`, `tree`, `mlflow`;
+//! - this file (`load`: each argument to its reader), then `multitask`,
+//!   which reads run trees and tables through it.
 
 pub mod condition;
 pub mod config;
 pub mod diagnose;
+mod embedding_table;
 pub mod embeddings;
 pub mod generated;
 pub mod history;
@@ -14,10 +28,19 @@ pub mod lm_eval;
 pub mod lm_eval_run;
 pub mod mlflow;
 pub mod multitask;
+mod natural;
+mod npy;
 pub mod npy_curve;
+mod npz;
+mod options;
+mod paths;
+pub mod placement;
+pub mod point;
 pub mod rl_csv;
 pub mod run;
+pub mod run_folder;
 pub mod run_name;
+mod study;
 pub mod table;
 pub mod tensorboard;
 pub mod tidy;
@@ -28,76 +51,12 @@ pub mod wandb_log;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::DataFrame;
-use serde::Serialize;
-
 use crate::error::{Error, Result};
+pub use natural::natural_cmp;
+pub use options::LoadOptions;
+pub use paths::display_path;
 pub use run::Run;
-
-/// Everything loaded from the user's arguments.
-#[derive(Debug)]
-pub struct Study {
-    /// The tidy table (see [`tidy`]).
-    pub results: DataFrame,
-    /// Runs counted as seeds (run trees only).
-    pub runs: Vec<Run>,
-    /// Runs that repeat a seed and config already counted: not independent seeds.
-    pub repeats: Vec<Run>,
-    /// Runs left out, and why.
-    pub skipped: Vec<Skipped>,
-    /// Conditions in the order the user gave them (arguments first, then natural order).
-    pub conditions: Vec<String>,
-    /// Display labels of conditions (override sets from `index.yaml`).
-    pub labels: BTreeMap<String, String>,
-    /// The folders the user pointed at (for files up the tree: lock files, requirements).
-    pub roots: Vec<PathBuf>,
-    /// The conditions of each argument, in argument order.
-    pub per_input: Vec<Vec<String>>,
-}
-
-impl Study {
-    /// A study read from tables or files rather than run folders: its tidy
-    /// rows and the conditions they name (natural order, once each).
-    pub(crate) fn of_table(
-        results: DataFrame,
-        mut conditions: Vec<String>,
-        roots: Vec<PathBuf>,
-    ) -> Study {
-        conditions.sort_by(|a, b| natural_cmp(a, b));
-        conditions.dedup();
-        Study {
-            results,
-            runs: Vec::new(),
-            repeats: Vec::new(),
-            skipped: Vec::new(),
-            per_input: vec![conditions.clone()],
-            conditions,
-            labels: BTreeMap::new(),
-            roots,
-        }
-    }
-}
-
-/// A run or file that was not used, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
-
-/// Column names and switches for loading.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    pub columns: table::ColumnNames,
-    /// A run with no seed gets its folder name as seed instead of an error.
-    pub allow_unseeded: bool,
-    /// Malformed results/config files skip their run instead of stopping.
-    pub skip_bad: bool,
-    /// How run-tree conditions are formed (`--group-by`).
-    pub group_by: condition::GroupBy,
-    /// `--metric` globs: metadata keys they match are read as metrics.
-    pub explicit_metrics: Option<globset::GlobSet>,
-}
+pub use study::{Skipped, Study};
 
 /// Load every argument (run folders, run trees or result tables) into one study.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
@@ -210,7 +169,7 @@ fn scan(root: &Path) -> Result<Scan> {
                 continue;
             };
             if kind.is_dir() {
-                if name == run::RESULTS_DIR {
+                if name == run_folder::RESULTS_DIR {
                     found.runs = true;
                 } else if !name.starts_with('.') {
                     stack.push(path);
@@ -220,7 +179,7 @@ fn scan(root: &Path) -> Result<Scan> {
                     found.rl_csvs.push(path);
                 } else if npy_curve::name_parts(&path).is_some() {
                     found.npy_curves.push(path);
-                } else if run::RESULTS_FILES.contains(&name.as_ref())
+                } else if run_folder::RESULTS_FILES.contains(&name.as_ref())
                     || name == history::TRAINER_STATE
                     || name == history::LIGHTNING_CSV
                     || history::WANDB_CSVS.contains(&name.as_ref())
@@ -270,12 +229,108 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
     merged.ok_or_else(|| Error::usage("no runs given"))
 }
 
-/// Natural order: `seed_2` before `seed_10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    natord::compare(a, b)
-}
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
 
-/// A path as shown to the user: `/`-joined on every OS.
-pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    /// The files of `load/` in the order of the module doc (`load` is mod.rs).
+    fn layer_order(doc: &str) -> Vec<String> {
+        doc.lines()
+            .take_while(|l| l.starts_with("//!"))
+            .skip_while(|l| !l.contains("before it here"))
+            .skip(1)
+            .flat_map(|l| l.split('`').skip(1).step_by(2))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The sibling files a file's code (tests and comments left out) names
+    /// through `super::`, or, for mod.rs, as `file::`.
+    fn imports(text: &str, is_mod: bool, files: &[&str]) -> Vec<String> {
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut found = Vec::new();
+        if is_mod {
+            for file in files {
+                let named = code.match_indices(&format!("{file}::")).any(|(at, _)| {
+                    !code[..at].ends_with(ident) && !code[..at].ends_with("super::")
+                });
+                if named {
+                    found.push(file.to_string());
+                }
+            }
+            return found;
+        }
+        for (at, _) in code.match_indices("super::") {
+            let rest = &code[at + "super::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                group.split(',').collect()
+            } else {
+                vec![rest]
+            };
+            for name in names {
+                let name = name.trim();
+                let end = name.find(|c: char| !ident(c)).unwrap_or(name.len());
+                let name = &name[..end];
+                if name == "self" || name.is_empty() {
+                    continue;
+                }
+                // A name that is no file is one of mod.rs's own items.
+                let file = if files.contains(&name) { name } else { "load" };
+                found.push(file.to_string());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_file_of_load_imports_a_file_above_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/load");
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        let order = layer_order(&read("mod.rs"));
+        let rank: BTreeMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .filter(|name| name != "mod")
+            .collect();
+        files.sort();
+        let names: Vec<&str> = files.iter().map(String::as_str).collect();
+        for file in names.iter().copied().chain(["load"]) {
+            let own = *rank
+                .get(file)
+                .unwrap_or_else(|| panic!("`{file}` is not in the layer order of load/mod.rs"));
+            let text = if file == "load" {
+                read("mod.rs")
+            } else {
+                read(&format!("{file}.rs"))
+            };
+            for import in imports(&text, file == "load", &names) {
+                assert!(
+                    rank[import.as_str()] < own,
+                    "`{file}` imports `{import}`, which the layer order puts above it"
+                );
+            }
+        }
+        assert_eq!(
+            rank.len(),
+            names.len() + 1,
+            "a name twice in the layer order"
+        );
+    }
 }

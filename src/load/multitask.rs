@@ -3,14 +3,29 @@
 //! the IRIS release, JSON arrays of long records (`[{"game": .., "seed": ..,
 //! "HNS": ..}]`), tables with a task column (through [`super::load`]), and the
 //! reference scores used to normalise them.
+//!
+//! `xreport aggregate` reads per-method, per-task scores ([`MethodScores`])
+//! rather than the tidy table of a study: the per-method files list each
+//! task's runs in order, with no seed or condition for a tidy row to carry;
+//! a file may already be human-normalised (`HNS`), which must travel with
+//! its scores so they are not normalised twice; and the stratified bootstrap
+//! resamples runs within each task, so scores are wanted grouped by task.
+//! Run trees and tables still load through the tidy table and are regrouped
+//! by task here. This module only reads and checks inputs (that a reference
+//! covers a method's tasks); the normalisation itself is `stats::normalize`,
+//! applied by `analysis::aggregate`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::natural::natural_cmp;
+use super::options::LoadOptions;
+use super::paths::display_path;
+use super::study::Skipped;
 use super::table::{self, ColumnNames};
-use super::{LoadOptions, Skipped, display_path, natural_cmp, tidy};
+use super::{load, tidy};
 use crate::error::{Error, Result};
 
 /// The runs of one method on each task.
@@ -391,7 +406,7 @@ fn read_study(
     options: &LoadOptions,
     metric: Option<&str>,
 ) -> Result<(Vec<MethodScores>, Vec<Skipped>)> {
-    let study = super::load(&[path.to_path_buf()], options)?;
+    let study = load(&[path.to_path_buf()], options)?;
     let mut metrics: Vec<&str> = tidy::rows(&study.results).map(|r| r.metric).collect();
     metrics.sort_by(|a, b| natural_cmp(a, b));
     metrics.dedup();
@@ -465,8 +480,9 @@ fn read_study(
     Ok((out, study.skipped))
 }
 
-/// Reference scores per task: x ↦ (x − low)/(high − low). "random" and "human"
-/// in Atari, "min" and "max" elsewhere.
+/// Reference scores per task, by which `stats::normalize` maps a score x to
+/// (x − low)/(high − low). "random" and "human" in Atari, "min" and "max"
+/// elsewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub low: BTreeMap<String, f64>,
@@ -478,50 +494,48 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// Normalise every score of `method` in place. An error names the tasks
-    /// without a reference score, or with high = low.
-    pub fn normalize(&self, method: &mut MethodScores) -> Result<()> {
+    /// Checks that every task of `method` has both reference scores: the
+    /// error names the reference files and each task without one.
+    pub fn check_covers(&self, method: &MethodScores) -> Result<()> {
         let missing: Vec<&str> = method
             .tasks
             .keys()
             .filter(|t| !self.low.contains_key(*t) || !self.high.contains_key(*t))
             .map(String::as_str)
             .collect();
-        if !missing.is_empty() {
-            let file = if self.low_source == self.high_source {
-                self.low_source.clone()
-            } else {
-                format!("{} / {}", self.low_source, self.high_source)
-            };
-            return Err(Error::input(
-                &method.source,
-                format!(
-                    "no reference score in {file} for task{} {} of `{}`",
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing
-                        .iter()
-                        .map(|t| format!("`{t}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    method.method
-                ),
-            ));
+        if missing.is_empty() {
+            return Ok(());
         }
-        for (task, scores) in method.tasks.iter_mut() {
-            let (low, high) = (self.low[task], self.high[task]);
-            if high == low {
-                return Err(Error::input(
-                    &self.high_source,
-                    format!(
-                        "task `{task}`: the reference scores are equal ({low}), so scores cannot be normalised"
-                    ),
-                ));
-            }
-            for x in scores.iter_mut() {
-                *x = (*x - low) / (high - low);
-            }
-        }
-        Ok(())
+        let file = if self.low_source == self.high_source {
+            self.low_source.clone()
+        } else {
+            format!("{} / {}", self.low_source, self.high_source)
+        };
+        Err(Error::input(
+            &method.source,
+            format!(
+                "no reference score in {file} for task{} {} of `{}`",
+                if missing.len() == 1 { "" } else { "s" },
+                missing
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                method.method
+            ),
+        ))
+    }
+
+    /// The error for a task whose two reference scores are equal, by which no
+    /// score can be normalised.
+    pub fn equal_scores(&self, task: &str) -> Error {
+        Error::input(
+            &self.high_source,
+            format!(
+                "task `{task}`: the reference scores are equal ({}), so scores cannot be normalised",
+                self.low[task]
+            ),
+        )
     }
 }
 
@@ -761,14 +775,17 @@ fn read_table_scores(path: &Path, task_col: &str, want: Want) -> Result<Scores> 
 mod tests {
     use super::*;
 
-    #[test]
-    fn normalisation_names_the_tasks_without_a_reference() {
-        let reference = Reference {
-            low: BTreeMap::from([("Pong".to_string(), -20.7)]),
-            high: BTreeMap::from([("Pong".to_string(), 14.6)]),
+    fn reference() -> Reference {
+        Reference {
+            low: BTreeMap::from([("Pong".to_string(), -20.7), ("Tie".to_string(), 3.0)]),
+            high: BTreeMap::from([("Pong".to_string(), 14.6), ("Tie".to_string(), 3.0)]),
             low_source: "RANDOM.json".into(),
             high_source: "HUMAN.json".into(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_reference_without_a_task_of_a_method_names_the_task_and_the_method_file() {
         let mut method = MethodScores {
             method: "X".into(),
             source: "X.json".into(),
@@ -779,10 +796,18 @@ mod tests {
             normalized: false,
             notes: vec![],
         };
-        let err = reference.normalize(&mut method).unwrap_err().to_string();
+        let err = reference().check_covers(&method).unwrap_err().to_string();
         assert!(err.contains("X.json") && err.contains("`Qbert`"), "{err}");
         method.tasks.remove("Qbert");
-        reference.normalize(&mut method).unwrap();
-        assert_eq!(method.tasks["Pong"], vec![0.0, 1.0]);
+        reference().check_covers(&method).unwrap();
+    }
+
+    #[test]
+    fn equal_reference_scores_are_an_error_naming_the_task_and_the_reference_file() {
+        let err = reference().equal_scores("Tie").to_string();
+        assert!(
+            err.contains("HUMAN.json") && err.contains("`Tie`") && err.contains("(3)"),
+            "{err}"
+        );
     }
 }

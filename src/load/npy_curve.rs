@@ -9,8 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Study;
-use super::embeddings;
+use super::npy;
+use super::study::Study;
 use super::tidy::{Row, TidyBuilder};
 use crate::error::{Error, Result};
 
@@ -62,7 +62,7 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Result<Study> {
                 ),
             ));
         }
-        let curve = embeddings::read_npy_curve(file)?;
+        let curve = npy::read_curve(file)?;
         for (i, value) in curve.iter().enumerate() {
             builder.push(Row {
                 condition: &condition,

@@ -10,10 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Study;
 use super::history::open_csv;
+use super::paths::{folder_name, parts_below};
+use super::point::parse_step;
+use super::study::Study;
 use super::tidy::{Row, TidyBuilder};
-use super::tree::{folder_name, parts_below};
 use crate::error::{Error, Result};
 
 /// The step column of the Tianshou layout.
@@ -146,15 +147,6 @@ fn read_file(path: &Path, condition: &str, builder: &mut TidyBuilder) -> Result<
         }
     }
     Ok(())
-}
-
-/// A step as written by loggers: `5000`, or `5000.0` / `1e6` when a float column held it.
-pub fn parse_step(text: &str) -> Option<i64> {
-    if let Ok(i) = text.parse::<i64>() {
-        return Some(i);
-    }
-    let f = text.parse::<f64>().ok()?;
-    (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::Study;
+use super::study::Study;
 use super::tidy::{Row, TidyBuilder};
 use crate::error::{Error, Result};
 

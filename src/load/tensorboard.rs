@@ -12,7 +12,7 @@ use std::path::Path;
 
 use prost::Message;
 
-use super::history::Point;
+use super::point::Point;
 use crate::error::{Error, Result};
 
 /// File names TensorBoard writers use.

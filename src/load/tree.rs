@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::config::CONFIG_FILES;
-use super::run::{self, RESULTS_FILES, Run};
+use super::natural::natural_cmp;
+use super::options::LoadOptions;
+use super::paths::{display_path, folder_name};
+use super::run::Run;
+use super::run_folder::{self, RESULTS_FILES};
+use super::study::{Skipped, Study};
 use super::tidy::{Row, TidyBuilder};
-use super::{
-    LoadOptions, Skipped, Study, condition, diagnose, display_path, index, natural_cmp, run_name,
-    wandb,
-};
+use super::{condition, diagnose, generated, index, placement, run_name, wandb};
 use crate::error::{Error, Result};
 
 /// Run folders and failed-run folders found under a root.
@@ -42,7 +44,7 @@ pub struct TreeRuns {
 
 /// Read every run under a run folder, a condition folder or a runs root.
 pub fn read_tree(root: &Path, input: usize, options: &LoadOptions) -> Result<TreeRuns> {
-    let found = if run::has_results(root) {
+    let found = if run_folder::has_results(root) {
         Found {
             runs: vec![root.to_path_buf()],
             failed: Vec::new(),
@@ -146,7 +148,7 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
         // Hugging Face `checkpoint-N` folders repeat the run's trainer state.
         let checkpoint = name.to_string_lossy().starts_with("checkpoint-");
-        if is_dir && !hidden && !checkpoint && name != run::RESULTS_DIR {
+        if is_dir && !hidden && !checkpoint && name != run_folder::RESULTS_DIR {
             subdirs.push(entry.path());
         }
     }
@@ -154,7 +156,7 @@ fn discover(dir: &Path, is_root: bool) -> Result<Found> {
     let found = subdirs
         .par_iter()
         .map(|sub| {
-            if run::has_results(sub) {
+            if run_folder::has_results(sub) {
                 Ok(Found {
                     runs: vec![sub.clone()],
                     failed: Vec::new(),
@@ -208,7 +210,7 @@ enum Placed {
 
 /// Read the runs of a run folder and place each.
 fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Result<Vec<Placed>> {
-    run::read_all(dir)?
+    run_folder::read_all(dir)?
         .into_iter()
         .map(|run| {
             if run.metrics.is_empty() && run.history.is_empty() && run.examples.is_empty() {
@@ -235,7 +237,7 @@ fn read_runs(root: &Path, dir: &Path, input: usize, options: &LoadOptions) -> Re
 fn latest_wandb_parts(runs: Vec<Run>, skipped: &mut Vec<Skipped>) -> Vec<Run> {
     let id_of = |run: &Run| {
         let name = run.path.file_name()?.to_str()?;
-        wandb::run_id(name).map(|id| {
+        generated::wandb_run_id(name).map(|id| {
             (
                 id.to_string(),
                 name.trim_start_matches("offline-").to_string(),
@@ -282,7 +284,7 @@ fn place_run(
     // An lm-eval model folder names its condition (each results file is a
     // run) "when configs do not say more": evaluations whose settings differ
     // (a revision) are told apart.
-    let mut placement = condition::place(root, &named, run.newest_counts);
+    let mut placement = placement::place(root, &named, run.newest_counts);
     placement.from_config |= run.newest_counts;
     run.seed = match condition::seed_of(&run, &placement)? {
         Some(seed) => seed,
@@ -323,7 +325,7 @@ fn is_hydra_job_without_record(dir: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    !dir.join(".hydra").is_dir() && super::generated::is_hydra_job(&name, dir)
+    !dir.join(".hydra").is_dir() && generated::is_hydra_job(&name, dir)
 }
 
 /// The folder that names a run. A W&B run's `files/` given directly is its
@@ -342,8 +344,7 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
     // The Hugging Face Trainer writes TensorBoard events to
     // `<output_dir>/runs/<Mon><DD>_<HH-MM-SS>_<host>/`: the run is `<output_dir>`.
     let is_trainer_events = name(dir).is_some_and(|n| {
-        super::generated::classify(&n, dir) == super::generated::Part::Generated
-            && run_name::parse(&n).is_none()
+        generated::classify(&n, dir) == generated::Part::Generated && run_name::parse(&n).is_none()
     });
     let container = if is_version {
         "lightning_logs"
@@ -361,32 +362,6 @@ fn naming_dir(root: &Path, dir: &Path) -> PathBuf {
         }
         _ => dir.to_path_buf(),
     }
-}
-
-/// The components of `path` below `root` (none when it is not below it).
-pub(crate) fn parts_below(root: &Path, path: &Path) -> Vec<String> {
-    path.strip_prefix(root)
-        .map(|r| {
-            r.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A folder's own name, resolving `.` and `..` through the file system.
-pub(crate) fn folder_name(path: &Path) -> String {
-    let named = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| n != "." && n != "..");
-    named
-        .or_else(|| {
-            std::fs::canonicalize(path)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        })
-        .unwrap_or_else(|| "runs".into())
 }
 
 /// Labels for `condition@hash` conditions from the condition folder's `index.yaml`.

@@ -13,8 +13,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::history::{self, Logger, Point};
+use super::generated::wandb_run_id;
+use super::history::{self, Logger};
 use super::json::{self, Flat};
+use super::point::Point;
 use super::wandb_log::{self, config_flat, push_numbers};
 use crate::error::{Error, Result};
 
@@ -44,7 +46,11 @@ pub struct WandbRun {
 
 /// Whether `dir` is a W&B run folder: named `run-<date>_<time>-<id>` or `offline-run-<date>_<time>-<id>`, holding `files/` or a `run-<id>.wandb` log.
 pub fn is_run_dir(dir: &Path) -> bool {
-    let Some(id) = dir.file_name().and_then(|n| n.to_str()).and_then(run_id) else {
+    let Some(id) = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(wandb_run_id)
+    else {
         return false;
     };
     dir.join("files").is_dir() || dir.join(log_name(id)).is_file()
@@ -60,7 +66,10 @@ pub fn run_of_files(dir: &Path) -> Option<&Path> {
 /// Whether a W&B run folder holds anything to read: a summary, a history
 /// file or its `.wandb` log. One without is a failed run, listed as skipped.
 pub fn has_data(dir: &Path) -> bool {
-    let id = dir.file_name().and_then(|n| n.to_str()).and_then(run_id);
+    let id = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(wandb_run_id);
     id.is_some_and(|id| dir.join(log_name(id)).is_file())
         || dir.join(SUMMARY).is_file()
         || dir.join(HISTORY).is_file()
@@ -71,18 +80,6 @@ pub fn has_data(dir: &Path) -> bool {
         })
 }
 
-/// The run id from the folder name (`run-20261201_203001-k3j9x2ab` → `k3j9x2ab`).
-pub fn run_id(name: &str) -> Option<&str> {
-    let rest = name
-        .strip_prefix("offline-run-")
-        .or_else(|| name.strip_prefix("run-"))?;
-    let (stamp, id) = rest.split_at_checked(16)?;
-    let stamp = stamp.as_bytes();
-    let digits = |range: std::ops::Range<usize>| stamp[range].iter().all(u8::is_ascii_digit);
-    let shaped = digits(0..8) && stamp[8] == b'_' && digits(9..15) && stamp[15] == b'-';
-    (shaped && !id.is_empty()).then_some(id)
-}
-
 fn log_name(id: &str) -> String {
     format!("run-{id}.wandb")
 }
@@ -90,7 +87,7 @@ fn log_name(id: &str) -> String {
 /// Read a W&B run folder (see [`is_run_dir`]).
 pub fn read(dir: &Path) -> Result<WandbRun> {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let id = run_id(name).ok_or_else(|| {
+    let id = wandb_run_id(name).ok_or_else(|| {
         Error::input(
             dir,
             "not a W&B run folder: expected a name like run-20261201_203001-<id> \
@@ -296,26 +293,6 @@ mod tests {
     fn expected() -> Value {
         let text = std::fs::read_to_string(fixtures().join("expected.json")).unwrap();
         serde_json::from_str(&text).unwrap()
-    }
-
-    #[test]
-    fn run_ids_come_from_the_folder_name() {
-        assert_eq!(run_id("run-20261201_203001-k3j9x2ab"), Some("k3j9x2ab"));
-        assert_eq!(
-            run_id("offline-run-20261201_203001-k3j9x2ab"),
-            Some("k3j9x2ab")
-        );
-        assert_eq!(run_id("run-20261201_203001-my-run_1"), Some("my-run_1"));
-        for name in [
-            "latest-run",
-            "run-20261201_203001-",
-            "run-20261201-203001-k3j9x2ab",
-            "run-2026120_2030011-k3j9x2ab",
-            "run-k3j9x2ab",
-            "seed_1",
-        ] {
-            assert_eq!(run_id(name), None, "{name}");
-        }
     }
 
     #[test]

@@ -30,8 +30,8 @@ use std::path::Path;
 use prost::Message;
 use serde_json::{Map, Value};
 
-use super::history::Point;
 use super::json::{self, Flat};
+use super::point::Point;
 use crate::error::{Error, Result};
 
 /// `:W&B`, magic `0xBEE1` (little-endian), format version 0.

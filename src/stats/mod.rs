@@ -10,6 +10,7 @@ pub mod describe;
 pub mod effect;
 pub mod inference;
 pub mod nct;
+pub mod normalize;
 pub mod pca;
 pub mod power;
 pub mod rng;
