@@ -2,6 +2,7 @@
 //! outputs, and statistics against committed scipy/statsmodels references.
 
 mod aggregate;
+mod architecture;
 mod check;
 mod cli_ablation;
 mod cli_compare;
