@@ -117,7 +117,7 @@ pub fn same(ctx: &Context) -> Finding {
             format!(
                 "a compared condition trained with a bigger budget ({} beyond {}%)",
                 plural(n, "value"),
-                TOLERANCE * 100.0
+                format::percent(TOLERANCE)
             ),
             bigger,
         );
@@ -126,7 +126,7 @@ pub fn same(ctx: &Context) -> Finding {
         return SAME.warn(
             format!(
                 "a compared condition trained with a smaller budget (beyond {}%)",
-                TOLERANCE * 100.0
+                format::percent(TOLERANCE)
             ),
             smaller,
         );
@@ -134,7 +134,7 @@ pub fn same(ctx: &Context) -> Finding {
     SAME.pass(
         format!(
             "budgets agree within {}% ({} compared)",
-            TOLERANCE * 100.0,
+            format::percent(TOLERANCE),
             plural(compared, "budget value")
         ),
         Vec::new(),

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::Output;
 use super::Report;
 use super::format::Style;
+use super::notes;
 use super::table::{self, Table};
 use crate::check::{CheckReport, Status};
 
@@ -30,9 +31,7 @@ impl Report for CheckReport {
                 style.escape(&f.message),
             ]);
         }
-        table.caption = output.caption.clone().map(|c| style.escape(&c));
-        table.label = output.label.clone();
-        table.fragment = output.fragment;
+        notes::frame(&mut table, style, output);
         let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
         for f in &self.findings {
             *counts.entry(f.status).or_default() += 1;

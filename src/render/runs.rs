@@ -6,6 +6,7 @@ use serde_json::json;
 use super::Output;
 use super::Report;
 use super::format::Style;
+use super::notes;
 use super::table::{self, Table};
 use crate::analysis::runs::RunsReport;
 
@@ -85,11 +86,11 @@ impl Report for RunsReport {
                 listed(&other)
             )));
         }
-        for s in &self.skipped {
-            table
-                .notes
-                .push(style.escape(&format!("Skipped: {} — {}", s.path, s.reason)));
-        }
+        table.notes.extend(
+            self.skipped
+                .iter()
+                .map(|s| style.escape(&notes::skipped(s))),
+        );
         for n in &self.notes {
             table
                 .notes
