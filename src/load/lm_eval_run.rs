@@ -36,7 +36,7 @@ pub fn results_files(dir: &Path) -> Vec<PathBuf> {
 /// before 0.4.3 named it.
 pub fn read_plain(path: &Path) -> Result<Run> {
     let mut run = read_one(path, &BTreeMap::new())?;
-    run.timestamp = None;
+    run.repeat_id = None;
     run.newest_counts = false;
     Ok(run)
 }
@@ -80,7 +80,7 @@ fn absorb(earlier: &mut Run, later: Run) {
     earlier.metadata.extend(later.metadata);
     earlier.results_files.extend(later.results_files);
     earlier.notes.extend(later.notes);
-    earlier.timestamp = later.timestamp.max(earlier.timestamp.take());
+    earlier.repeat_id = later.repeat_id.max(earlier.repeat_id.take());
 }
 
 /// `samples_<task>_<timestamp>.jsonl` of a folder, by timestamp.
@@ -117,12 +117,12 @@ fn read_one(path: &Path, samples: &BTreeMap<String, Vec<(String, PathBuf)>>) -> 
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let stamp = lm_eval::results_timestamp(name).unwrap_or_default();
-    let timestamp = (!stamp.is_empty()).then(|| stamp.to_string());
+    let repeat_id = (!stamp.is_empty()).then(|| stamp.to_string());
     let results = lm_eval::read_results(path)?;
     let mut run = Run {
         path: path.to_path_buf(),
         results_files: vec![name.to_string()],
-        timestamp,
+        repeat_id,
         newest_counts: true,
         recorded_seed: results
             .seed

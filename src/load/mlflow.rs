@@ -135,7 +135,7 @@ fn runs_of(
         run.placement = Placement {
             named,
             fallback: run.condition.clone(),
-            identity: run.timestamp.clone(),
+            identity: run.repeat_id.clone(),
             from_config: !explicit,
             source: Source::Experiment,
             ..Placement::default()
@@ -293,7 +293,7 @@ pub fn load_db(root: &Path, db: &Path, input: usize, options: &LoadOptions) -> R
             .map_err(sql_error)?;
         runs.push(Run {
             path: where_,
-            timestamp: Some(started(start_time, &run_id)),
+            repeat_id: Some(started(start_time, &run_id)),
             condition,
             seed,
             config_files: vec!["params".into()],
@@ -326,7 +326,7 @@ fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Optio
     }
     Ok(Some(Run {
         path: dir.to_path_buf(),
-        timestamp: Some(started(
+        repeat_id: Some(started(
             yaml_field(&meta, "start_time").and_then(|t| t.parse().ok()),
             &fallback,
         )),

@@ -21,8 +21,11 @@ pub struct Run {
     pub seed: String,
     /// Override-set hash from the folder name (`seed_42_a3f8c1`).
     pub hash: Option<String>,
-    /// Repeat timestamp from the folder name (`..._20260212_143022`).
-    pub timestamp: Option<String>,
+    /// What tells repeats of one seed apart and orders them: the folder
+    /// name's timestamp (`..._20260212_143022`), else a generated path part
+    /// (a Hydra job, a W&B run folder), an lm-eval results time or an MLflow
+    /// start time.
+    pub repeat_id: Option<String>,
     pub results_files: Vec<String>,
     /// Numeric results; `None` where the file holds null, NaN or ±inf.
     pub metrics: BTreeMap<String, Option<f64>>,

@@ -310,10 +310,10 @@ fn place_run(
     };
     if let Some(name) = &placement.seed_name {
         run.hash = name.hash.clone();
-        run.timestamp = name.timestamp.clone();
+        run.repeat_id = name.timestamp.clone();
     }
-    if run.timestamp.is_none() {
-        run.timestamp = placement.identity.clone();
+    if run.repeat_id.is_none() {
+        run.repeat_id = placement.identity.clone();
     }
     run.placement = placement;
     Ok(run)
@@ -401,17 +401,16 @@ fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
     let mut counted = Vec::new();
     let mut repeats = Vec::new();
     for ((condition, seed), mut group) in by_seed {
-        // None sorts before Some: the untimestamped run comes first.
-        group.sort_by(|a, b| match (&a.timestamp, &b.timestamp) {
+        // None sorts before Some: the run without a repeat id comes first.
+        group.sort_by(|a, b| match (&a.repeat_id, &b.repeat_id) {
             (Some(x), Some(y)) => natural_cmp(x, y).then(a.path.cmp(&b.path)),
             (x, y) => x.cmp(y),
         });
-        let untimestamped = group.iter().filter(|r| r.timestamp.is_none()).count();
-        let mut timestamps: Vec<&String> =
-            group.iter().filter_map(|r| r.timestamp.as_ref()).collect();
-        let total = timestamps.len();
-        timestamps.dedup();
-        if untimestamped > 1 || timestamps.len() < total {
+        let unmarked = group.iter().filter(|r| r.repeat_id.is_none()).count();
+        let mut ids: Vec<&String> = group.iter().filter_map(|r| r.repeat_id.as_ref()).collect();
+        let total = ids.len();
+        ids.dedup();
+        if unmarked > 1 || ids.len() < total {
             let paths: Vec<String> = group.iter().map(|r| display_path(&r.path)).collect();
             return Err(Error::input(
                 &group[0].path,
