@@ -162,7 +162,7 @@ fn every_latex_table_compiles_with_pdflatex_even_with_hostile_names() {
 
 /// Compile `body` in an article with `packages` to `tables.pdf` in a new
 /// temporary folder; a failure panics with the log's end and keeps the
-/// document in the temporary folder for a look.
+/// document as `xreport-latex-failure.tex` in the system's temporary folder.
 pub(crate) fn compile(packages: &[&str], body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let uses: String = packages
