@@ -37,6 +37,8 @@ pub enum Command {
     Runs(RunsArgs),
     /// Multi-task aggregates: normalised scores, mean / median / IQM / optimality gap with stratified bootstrap CIs
     Aggregate(AggregateArgs),
+    /// The paper's main table: one row per method, a column group per task, a column per metric; best bold, second underlined, † against the baseline
+    Table(TableArgs),
 }
 
 /// The runs a command reads, and how to read them.
@@ -579,4 +581,83 @@ pub struct CurvesArgs {
     pub bootstrap: BootstrapArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Rows come from [table] rows and groups in xreport.toml, else every condition in natural order. \
+Tasks come from a task column of result tables (--task-col), or --task-key: a config or results key of run folders \
+(data.name), or path:N, the Nth part (from 0) of the condition's folder path (Hopper-v3/sac with path:0 is task Hopper-v3, method sac)."
+)]
+pub struct TableArgs {
+    /// Where the task of a run comes from: a config or results key, or path:N
+    #[arg(long, value_name = "KEY")]
+    pub task_key: Option<String>,
+    /// What a cell shows
+    #[arg(long, value_enum)]
+    pub cell: Option<CellArg>,
+    /// Marks: † on cells significantly better than the baseline (default when a baseline is known), bold on cells not significantly worse than the best, or none (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "MARKS")]
+    pub mark: Vec<MarkArg>,
+    /// The second-best value of each column: underlined, or not marked
+    #[arg(long, value_enum)]
+    pub second: Option<SecondArg>,
+    /// Add per metric the Δ% to the baseline with its bootstrap CI
+    #[arg(long)]
+    pub relative: bool,
+    /// The baseline of † and Δ% (default: the study file's, else a condition named baseline)
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Shorthand for --format latex
+    #[arg(long, conflicts_with = "format")]
+    pub latex: bool,
+    /// LaTeX: a table* spanning both columns of a two-column paper
+    #[arg(long)]
+    pub wide: bool,
+    /// LaTeX: scale the tabular to the line width (\resizebox)
+    #[arg(long)]
+    pub fit: bool,
+    /// LaTeX: siunitx `S` columns aligned on the decimal point (needs siunitx and etoolbox)
+    #[arg(long)]
+    pub siunitx: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CellArg {
+    #[value(name = "mean±std", alias = "mean-std")]
+    MeanStd,
+    #[value(name = "mean±sem", alias = "mean-sem")]
+    MeanSem,
+    #[value(name = "mean±ci", alias = "mean-ci")]
+    MeanCi,
+    #[value(name = "mean[ci]", alias = "mean-bracket-ci")]
+    MeanBracketCi,
+    Mean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkArg {
+    Baseline,
+    Best,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecondArg {
+    Underline,
+    None,
 }

@@ -297,6 +297,8 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
         label: args.label.clone(),
         fragment: args.fragment,
         siunitx: false,
+        wide: false,
+        fit: false,
     })
 }
 
@@ -557,4 +559,106 @@ pub fn named(
                 .collect(),
         });
     Named { flags, file }
+}
+
+/// `xreport table`'s options: flags, then the study file's `[table]`, then
+/// defaults; and its LaTeX switches and caption into `output`.
+pub fn table(
+    args: &crate::cli::TableArgs,
+    output: &mut Output,
+    study: Option<&Located>,
+) -> Result<crate::analysis::main_table::TableOptions> {
+    use crate::analysis::main_table::{CellKind, Mark, RowSpec, Second, TableOptions};
+    use crate::cli::{CellArg, MarkArg, SecondArg};
+    use crate::study_file::TableRow;
+    let section = study.map(|s| &s.file.table);
+    if args.latex {
+        output.format = Format::Latex;
+    }
+    output.siunitx = args.siunitx;
+    output.wide = args.wide;
+    output.fit = args.fit;
+    if output.caption.is_none() {
+        output.caption = section.and_then(|s| s.caption.clone());
+    }
+    if output.label.is_none() {
+        output.label = section.and_then(|s| s.label.clone());
+    }
+    let task = args.task_key.as_deref().map(task_key).transpose()?;
+    let file_task = section
+        .and_then(|s| s.task_key.as_deref())
+        .map(task_key)
+        .transpose()?;
+    let cell = match args.cell {
+        Some(CellArg::MeanStd) => CellKind::MeanStd,
+        Some(CellArg::MeanSem) => CellKind::MeanSem,
+        Some(CellArg::MeanCi) => CellKind::MeanCi,
+        Some(CellArg::MeanBracketCi) => CellKind::MeanBracketCi,
+        Some(CellArg::Mean) => CellKind::Mean,
+        None => section.and_then(|s| s.cell).unwrap_or(CellKind::MeanStd),
+    };
+    let second = match args.second {
+        Some(SecondArg::Underline) => Second::Underline,
+        Some(SecondArg::None) => Second::None,
+        None => section.and_then(|s| s.second).unwrap_or(Second::Underline),
+    };
+    let marks = if args.mark.is_empty() {
+        section.and_then(|s| s.mark.as_ref()).map(|m| m.marks())
+    } else {
+        Some(
+            args.mark
+                .iter()
+                .map(|m| match m {
+                    MarkArg::Baseline => Mark::Baseline,
+                    MarkArg::Best => Mark::Best,
+                    MarkArg::None => Mark::None,
+                })
+                .collect(),
+        )
+    };
+    let rows = section
+        .and_then(|s| s.rows.as_ref())
+        .map(|rows| {
+            rows.iter()
+                .map(|r| match r {
+                    TableRow::Condition(c) => RowSpec {
+                        condition: c.clone(),
+                        label: None,
+                    },
+                    TableRow::Labelled { condition, label } => RowSpec {
+                        condition: condition.clone(),
+                        label: Some(label.clone()),
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(TableOptions {
+        task,
+        file_task,
+        rows,
+        groups: section.and_then(|s| s.groups.clone()).unwrap_or_default(),
+        cell,
+        second,
+        marks,
+        relative: args.relative || section.and_then(|s| s.relative).unwrap_or(false),
+        baseline: args.baseline.clone(),
+        digits: output.digits,
+    })
+}
+
+/// `--task-key`: `path:N` or a config or results key.
+fn task_key(text: &str) -> Result<crate::analysis::main_table::TaskKey> {
+    use crate::analysis::main_table::TaskKey;
+    match text.strip_prefix("path:") {
+        Some(n) => n.trim().parse().map(TaskKey::Path).map_err(|_| {
+            Error::usage(format!(
+                "--task-key {text:?}: path:N needs a part number N (from 0), e.g. path:0"
+            ))
+        }),
+        None if text.trim().is_empty() => Err(Error::usage(
+            "--task-key needs a config or results key (data.name) or path:N",
+        )),
+        None => Ok(TaskKey::Key(text.trim().to_string())),
+    }
 }

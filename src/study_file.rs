@@ -31,6 +31,8 @@ pub struct StudyFile {
     pub ablation: AblationSection,
     #[serde(default)]
     pub check: CheckSection,
+    #[serde(default)]
+    pub table: TableSection,
 }
 
 /// `group_by = "model, optim.lr"` or `group_by = ["model", "optim.lr"]`.
@@ -90,6 +92,79 @@ pub struct CheckSection {
     /// Manual checklist items: id → done.
     #[serde(default)]
     pub manual: BTreeMap<String, bool>,
+}
+
+/// `[table]`: the main results table (`xreport table`, DESIGN section 14).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSection {
+    /// Row order: `"CONDITION"` or `{ condition = "...", label = "..." }`.
+    pub rows: Option<Vec<TableRow>>,
+    /// Row groups in the order written: `{ "Baselines" = [...], "Ours" = [...] }`.
+    #[serde(default, deserialize_with = "ordered_groups")]
+    pub groups: Option<Vec<RowGroup>>,
+    pub cell: Option<crate::analysis::main_table::CellKind>,
+    /// `"baseline"`, `"best"`, `"none"`, or a list of them.
+    pub mark: Option<TableMarks>,
+    pub second: Option<crate::analysis::main_table::Second>,
+    pub relative: Option<bool>,
+    /// As `--task-key`: a config or results key, or `path:N`.
+    pub task_key: Option<String>,
+    pub caption: Option<String>,
+    pub label: Option<String>,
+}
+
+/// A row group of `[table] groups`: its name and its conditions.
+pub type RowGroup = (String, Vec<String>);
+
+/// A row of `[table] rows`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TableRow {
+    Condition(String),
+    Labelled { condition: String, label: String },
+}
+
+/// `mark = "baseline"` or `mark = ["baseline", "best"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TableMarks {
+    One(crate::analysis::main_table::Mark),
+    List(Vec<crate::analysis::main_table::Mark>),
+}
+
+impl TableMarks {
+    pub fn marks(&self) -> Vec<crate::analysis::main_table::Mark> {
+        match self {
+            TableMarks::One(mark) => vec![*mark],
+            TableMarks::List(list) => list.clone(),
+        }
+    }
+}
+
+/// The groups table in the order the file writes it (a map would sort it).
+fn ordered_groups<'de, D>(deserializer: D) -> std::result::Result<Option<Vec<RowGroup>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Groups;
+    impl<'de> serde::de::Visitor<'de> for Groups {
+        type Value = Vec<RowGroup>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of group name = [conditions]")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<String, Vec<String>>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Groups).map(Some)
 }
 
 /// A study file and the folder it was found in.

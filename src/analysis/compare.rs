@@ -471,7 +471,7 @@ fn compare_pair(
 }
 
 /// Correct the p-values by family, then give each comparison its verdict.
-fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
+pub fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
     correct(comparisons, inference);
     for c in comparisons {
         c.verdict = verdict(c, metrics.direction(&c.metric));

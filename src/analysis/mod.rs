@@ -8,6 +8,7 @@ pub mod curves;
 pub mod direction;
 pub mod examples;
 pub mod groups;
+pub mod main_table;
 pub mod options;
 pub mod pca;
 pub mod pca_figure;

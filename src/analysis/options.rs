@@ -145,4 +145,12 @@ impl Metrics {
     pub fn digits(&self, metric: &str) -> Option<usize> {
         self.specs.get(metric).and_then(|m| m.digits)
     }
+
+    /// The position of the first `--metric` glob that `metric` matches, so
+    /// that tables can order their columns as the user listed the metrics.
+    pub fn order(&self, metric: &str) -> Option<usize> {
+        self.include
+            .as_ref()
+            .and_then(|g| g.matches(metric).into_iter().min())
+    }
 }

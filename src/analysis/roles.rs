@@ -251,7 +251,7 @@ fn is_ablation_folder(condition: &str) -> bool {
 }
 
 /// A condition by name, or an error listing the candidates.
-fn find(study: &Study, name: &str, role: &str) -> Result<String> {
+pub fn find(study: &Study, name: &str, role: &str) -> Result<String> {
     if study.conditions.iter().any(|c| c == name) {
         return Ok(name.to_string());
     }

@@ -11,6 +11,7 @@ pub mod pca;
 pub mod power;
 pub mod runs;
 pub mod summary;
+pub mod table;
 
 use std::path::PathBuf;
 

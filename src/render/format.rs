@@ -130,6 +130,23 @@ impl Style {
         }
     }
 
+    /// Bold that the terminal shows too (`*text*`), for marks a reader must see.
+    pub fn strong(self, text: &str) -> String {
+        match self {
+            Style::Text => format!("*{text}*"),
+            _ => self.bold(text),
+        }
+    }
+
+    /// Underlined: the second best of a column.
+    pub fn underline(self, text: &str) -> String {
+        match self {
+            Style::Text => format!("_{text}_"),
+            Style::Markdown => format!("<u>{text}</u>"),
+            Style::Latex => format!("\\underline{{{text}}}"),
+        }
+    }
+
     /// The marker of a significant difference.
     pub fn dagger(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod csv;
 pub mod curves;
 pub mod format;
+pub mod main_table;
 pub mod notes;
 pub mod output;
 pub mod pca;

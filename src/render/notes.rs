@@ -89,6 +89,18 @@ pub fn method(
     compared: &str,
     over_examples: bool,
 ) -> String {
+    let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!(
+        "† significant after correction. {} Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
+        test(settings, compared, over_examples),
+        format::percent(settings.confidence),
+        settings.ci_method.name(),
+        seeds.join(", ")
+    )
+}
+
+/// The test, α, correction and family of [`method`], as one sentence.
+pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String {
     let test = match settings.test {
         _ if over_examples => "paired t-test over test examples",
         TestKind::Welch => "Welch's t-test",
@@ -101,16 +113,12 @@ pub fn method(
         crate::analysis::options::Family::Metric => format!("the {compared} of each metric"),
         crate::analysis::options::Family::All => "every comparison in the table".to_string(),
     };
-    let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!(
-        "† significant after correction. Test: {test} ({}), α = {}, {} correction across {family} (family: {}). Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
+        "Test: {test} ({}), α = {}, {} correction across {family} (family: {}).",
         settings.alternative.name(),
         settings.alpha,
         settings.correction.name(),
         settings.family.name(),
-        format::percent(settings.confidence),
-        settings.ci_method.name(),
-        seeds.join(", ")
     )
 }
 

@@ -39,4 +39,8 @@ pub struct Output {
     pub fragment: bool,
     /// LaTeX: siunitx `S` columns aligned on the decimal point (the ablation table).
     pub siunitx: bool,
+    /// LaTeX: `table*` across both columns (the main table).
+    pub wide: bool,
+    /// LaTeX: the tabular scaled to the line width (the main table).
+    pub fit: bool,
 }

@@ -32,6 +32,16 @@ pub struct Table {
     pub spec: String,
     /// LaTeX: the bare tabular only.
     pub fragment: bool,
+    /// LaTeX: a header row above the column names (`\multicolumn` task
+    /// headers), already formatted, and the `\cmidrule(lr)` ranges under it.
+    pub header: Vec<String>,
+    pub cmidrules: Vec<String>,
+    /// LaTeX: `table*` instead of `table`.
+    pub wide: bool,
+    /// LaTeX: the tabular inside `\resizebox{\linewidth}{!}{...}`.
+    pub fit: bool,
+    /// LaTeX lines before the tabular (`\robustify\bfseries` for siunitx).
+    pub setup: Vec<String>,
 }
 
 impl Table {

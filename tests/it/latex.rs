@@ -11,7 +11,7 @@ use crate::common::{tree, xreport};
 
 const HOSTILE: &str = "no_codebook_50%_&_more";
 
-fn pdflatex_available() -> bool {
+pub(crate) fn pdflatex_available() -> bool {
     let found = Command::new("pdflatex")
         .arg("--version")
         .output()
@@ -156,9 +156,21 @@ fn every_latex_table_compiles_with_pdflatex_even_with_hostile_names() {
         hostile.path(),
     ));
 
+    let dir = compile(&["booktabs", "siunitx"], &body);
+    assert!(dir.path().join("tables.pdf").is_file());
+}
+
+/// Compile `body` in an article with `packages` to `tables.pdf` in a new
+/// temporary folder; a failure panics with the log's end and keeps the
+/// document as `xreport-latex-failure.tex` in the system's temporary folder.
+pub(crate) fn compile(packages: &[&str], body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    let uses: String = packages
+        .iter()
+        .map(|p| format!("\\usepackage{{{p}}}\n"))
+        .collect();
     let doc = format!(
-        "\\documentclass{{article}}\n\\usepackage{{booktabs}}\n\\usepackage{{siunitx}}\n\\begin{{document}}\n{body}\n\\end{{document}}\n"
+        "\\documentclass{{article}}\n{uses}\\begin{{document}}\n{body}\n\\end{{document}}\n"
     );
     std::fs::write(dir.path().join("tables.tex"), &doc).expect("write document");
     let run = Command::new("pdflatex")
@@ -176,5 +188,5 @@ fn every_latex_table_compiles_with_pdflatex_even_with_hostile_names() {
             &log[log.len().saturating_sub(3000)..]
         );
     }
-    assert!(dir.path().join("tables.pdf").is_file());
+    dir
 }

@@ -16,6 +16,7 @@ mod examples;
 mod histories;
 mod latex;
 mod loaders;
+mod main_table;
 mod pca;
 mod real_runs;
 mod roles;
