@@ -23,3 +23,4 @@ mod stats_bootstrap;
 mod stats_describe;
 mod stats_inference;
 mod stats_power;
+mod stats_rank;
