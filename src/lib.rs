@@ -35,5 +35,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => cmd::check::run(args),
         Command::Runs(args) => cmd::runs::run(args),
         Command::Aggregate(args) => cmd::aggregate::run(args),
+        Command::Rank(args) => cmd::rank::run(args),
     }
 }

@@ -17,6 +17,7 @@ mod histories;
 mod latex;
 mod loaders;
 mod pca;
+mod rank;
 mod real_runs;
 mod roles;
 mod stats_bootstrap;
