@@ -39,6 +39,8 @@ pub enum Command {
     Aggregate(AggregateArgs),
     /// The paper's main table: one row per method, a column group per task, a column per metric; best bold, second underlined, † against the baseline
     Table(TableArgs),
+    /// Many methods over many tasks: mean ranks, Friedman / Iman–Davenport, post-hoc tests, letters, critical-difference diagram (-o FILE.png or .svg)
+    Rank(RankArgs),
 }
 
 /// The runs a command reads, and how to read them.
@@ -660,4 +662,61 @@ pub enum MarkArg {
 pub enum SecondArg {
     Underline,
     None,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Scores are read as by `xreport aggregate`: per-method JSON files, JSON records, or tables \
+and run trees with a task column (--task-col). A method's score on a task is its mean over seeds. \
+-o FILE.png or FILE.svg draws the critical-difference diagram and prints the table; any other -o writes the table."
+)]
+pub struct RankArgs {
+    /// Scores: per-method JSON files {task: [score per run]} (the method is the file stem),
+    /// JSON arrays of records {task, method, seed, value}, or tables / run trees with a task column
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Tables and run trees: the metric to rank by (needed when there are several)
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Lower scores are better (default: from the metric's name, e.g. error, loss, wer)
+    #[arg(long, conflicts_with = "higher_is_better")]
+    pub lower_is_better: bool,
+    /// Higher scores are better
+    #[arg(long)]
+    pub higher_is_better: bool,
+    /// Post-hoc test after the Friedman test
+    #[arg(long, value_enum)]
+    pub posthoc: Option<PosthocArg>,
+    /// The method the others are compared with by --posthoc bonferroni-dunn
+    #[arg(long, value_name = "METHOD")]
+    pub control: Option<String>,
+    /// A task lacking a method: drop the task (listed), or rank the missing method last on it
+    #[arg(long, value_enum)]
+    pub missing: Option<MissingArg>,
+    /// Significance level
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Correction of the wilcoxon-holm and bonferroni-dunn p-values (default holm)
+    #[arg(long, value_enum)]
+    pub correction: Option<CorrectionArg>,
+    /// Also show each task's mean score
+    #[arg(long)]
+    pub per_task: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PosthocArg {
+    Nemenyi,
+    WilcoxonHolm,
+    BonferroniDunn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingArg {
+    Drop,
+    Worst,
 }

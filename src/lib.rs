@@ -36,5 +36,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Runs(args) => cmd::runs::run(args),
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Table(args) => cmd::table::run(args),
+        Command::Rank(args) => cmd::rank::run(args),
     }
 }

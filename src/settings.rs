@@ -662,3 +662,151 @@ fn task_key(text: &str) -> Result<crate::analysis::main_table::TaskKey> {
         None => Ok(TaskKey::Key(text.trim().to_string())),
     }
 }
+
+/// `xreport rank`'s resolved settings: what to read, where to draw, how to test.
+#[derive(Debug)]
+pub struct RankSetup {
+    pub inputs: Inputs,
+    /// `--metric`: the metric of tables and run trees.
+    pub metric: Option<String>,
+    pub explicit: crate::load::multitask::ExplicitColumns,
+    /// Where to draw the critical-difference diagram (`-o FILE.png|svg`).
+    pub diagram: Option<PathBuf>,
+    /// The table: to `-o` unless it is the diagram, else to standard output.
+    pub output: Output,
+    /// The direction flags and the study file's metric sections.
+    pub metrics: Metrics,
+    pub posthoc: crate::analysis::options::Posthoc,
+    pub alpha: f64,
+    pub correction: Correction,
+    pub control: Option<String>,
+    pub missing: crate::analysis::options::Missing,
+    pub per_task: bool,
+}
+
+impl RankSetup {
+    /// The analysis options once the metric's name and direction are known.
+    pub fn options(
+        &self,
+        metric: String,
+        direction: crate::analysis::direction::Direction,
+    ) -> crate::analysis::options::RankOptions {
+        crate::analysis::options::RankOptions {
+            metric,
+            direction,
+            posthoc: self.posthoc,
+            alpha: self.alpha,
+            correction: self.correction,
+            control: self.control.clone(),
+            missing: self.missing,
+            per_task: self.per_task,
+        }
+    }
+}
+
+pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
+    use crate::analysis::options::{Missing, Posthoc};
+    use crate::cli::{MissingArg, PosthocArg};
+    let study = study(&args.read, &args.inputs)?;
+    let load = load(&args.read, study.as_ref(), None)?;
+    // α and the correction as every command resolves them (flag, study file, default).
+    let tests = TestArgs {
+        test: None,
+        alternative: None,
+        correction: args.correction,
+        family: None,
+    };
+    let target = PowerTargetArgs {
+        alpha: args.alpha,
+        target_power: None,
+        max_seeds: None,
+    };
+    let inference = inference(Some(&tests), &target, study.as_ref())?;
+    let posthoc = match args.posthoc {
+        None | Some(PosthocArg::Nemenyi) => Posthoc::Nemenyi,
+        Some(PosthocArg::WilcoxonHolm) => Posthoc::WilcoxonHolm,
+        Some(PosthocArg::BonferroniDunn) => Posthoc::BonferroniDunn,
+    };
+    match (posthoc, &args.control) {
+        (Posthoc::BonferroniDunn, None) => {
+            return Err(Error::usage(
+                "--posthoc bonferroni-dunn needs --control METHOD: the method the others are compared with",
+            ));
+        }
+        (Posthoc::Nemenyi | Posthoc::WilcoxonHolm, Some(_)) => {
+            return Err(Error::usage(
+                "--control is the reference of --posthoc bonferroni-dunn; Nemenyi and Wilcoxon compare every pair",
+            ));
+        }
+        _ => {}
+    }
+    if posthoc == Posthoc::Nemenyi && args.correction.is_some() {
+        return Err(Error::usage(
+            "--correction applies to --posthoc wilcoxon-holm and bonferroni-dunn; the Nemenyi test holds α over all pairs itself",
+        ));
+    }
+    // An image extension draws the diagram; the table then goes to standard output.
+    let diagram = args
+        .output
+        .output
+        .clone()
+        .filter(|path| crate::plot::ImageFormat::of(path).is_ok());
+    let table_args = OutputArgs {
+        format: args.output.format,
+        output: match diagram {
+            Some(_) => None,
+            None => args.output.output.clone(),
+        },
+        digits: args.output.digits,
+        template: args.output.template.clone(),
+        caption: args.output.caption.clone(),
+        label: args.output.label.clone(),
+        fragment: args.output.fragment,
+    };
+    let all = || glob_set(&["*".to_string()], "--lower-is-better");
+    let none = || glob_set(&[], "--higher-is-better");
+    let metrics = Metrics::new(
+        None,
+        if args.lower_is_better {
+            all()?
+        } else {
+            none()?
+        },
+        if args.higher_is_better {
+            all()?
+        } else {
+            none()?
+        },
+        study
+            .as_ref()
+            .map(|s| s.file.metrics.clone())
+            .unwrap_or_default(),
+    );
+    let columns = &args.read.columns;
+    Ok(RankSetup {
+        explicit: crate::load::multitask::ExplicitColumns {
+            task: columns.task_col.is_some(),
+            seed: columns.seed_col.is_some(),
+            value: columns.value_col.is_some(),
+            condition: columns.condition_col.is_some(),
+        },
+        inputs: Inputs {
+            paths: args.inputs.clone(),
+            load,
+            study,
+        },
+        metric: args.metric.clone(),
+        diagram,
+        output: output(&table_args)?,
+        metrics,
+        posthoc,
+        alpha: inference.alpha,
+        correction: inference.correction,
+        control: args.control.clone(),
+        missing: match args.missing {
+            None | Some(MissingArg::Drop) => Missing::Drop,
+            Some(MissingArg::Worst) => Missing::Worst,
+        },
+        per_task: args.per_task,
+    })
+}

@@ -19,3 +19,5 @@ pub mod roles;
 pub mod runs;
 pub mod summary;
 pub mod test_once;
+// `xreport rank` (DESIGN section 11).
+pub mod rank;

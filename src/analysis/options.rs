@@ -154,3 +154,53 @@ impl Metrics {
             .and_then(|g| g.matches(metric).into_iter().min())
     }
 }
+
+/// `xreport rank`'s post-hoc test (`--posthoc`, DESIGN section 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Posthoc {
+    /// All pairs by the Nemenyi critical difference (the default).
+    Nemenyi,
+    /// Pairwise Wilcoxon signed-rank tests on the per-task scores, corrected.
+    WilcoxonHolm,
+    /// Each method against `--control` on mean ranks, corrected.
+    BonferroniDunn,
+}
+
+impl Posthoc {
+    /// The test as a sentence names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Posthoc::Nemenyi => "Nemenyi",
+            Posthoc::WilcoxonHolm => "Wilcoxon signed-rank",
+            Posthoc::BonferroniDunn => "Bonferroni–Dunn",
+        }
+    }
+}
+
+/// What `xreport rank` does with a task that lacks a method (`--missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    /// Leave the task out of the ranking, and list it.
+    Drop,
+    /// Rank the missing method last on that task.
+    Worst,
+}
+
+/// What `xreport rank` ranks and tests with.
+#[derive(Debug, Clone)]
+pub struct RankOptions {
+    /// The metric's name, as the report states it.
+    pub metric: String,
+    pub direction: Direction,
+    pub posthoc: Posthoc,
+    pub alpha: f64,
+    /// The correction of Wilcoxon and Bonferroni–Dunn p-values.
+    pub correction: Correction,
+    /// The control of Bonferroni–Dunn.
+    pub control: Option<String>,
+    pub missing: Missing,
+    /// Show each task's mean score in the table.
+    pub per_task: bool,
+}

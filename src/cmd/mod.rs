@@ -9,6 +9,7 @@ pub mod compare;
 pub mod curves;
 pub mod pca;
 pub mod power;
+pub mod rank;
 pub mod runs;
 pub mod summary;
 pub mod table;

@@ -100,3 +100,6 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, St
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
 }
+
+// `xreport rank`'s figure (DESIGN section 11).
+pub mod cd_diagram;

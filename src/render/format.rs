@@ -231,6 +231,9 @@ pub fn escape_latex(text: &str) -> String {
             '←' => out.push_str("$\\leftarrow$"),
             'Δ' => out.push_str("$\\Delta$"),
             '½' => out.push_str("$\\frac{1}{2}$"),
+            'χ' => out.push_str("$\\chi$"),
+            '²' => out.push_str("$^2$"),
+            '∞' => out.push_str("$\\infty$"),
             // Latin letters with accents are typeset by pdflatex's UTF-8 input; other scripts are not.
             c if c.is_ascii()
                 || (c.is_alphabetic() && (c as u32) < 0x0250)

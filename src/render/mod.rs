@@ -108,3 +108,6 @@ pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
     }
     result.map_err(write_error)
 }
+
+// `xreport rank` (DESIGN section 11).
+pub mod rank;

@@ -14,3 +14,9 @@ pub mod normalize;
 pub mod pca;
 pub mod power;
 pub mod rng;
+// `xreport rank` (DESIGN section 11): ranks over tasks, Friedman, post-hoc tests.
+pub mod friedman;
+pub mod posthoc;
+pub mod ranks;
+pub mod studentized_range;
+pub mod wilcoxon;
