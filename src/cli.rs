@@ -667,7 +667,7 @@ pub enum SecondArg {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Scores are read as by `xreport aggregate`: per-method JSON files, JSON records, or tables \
-and run trees with a task column (--task-col). A method's score on a task is its mean over seeds. \
+and run trees with a task column (--task-col) or a --task-key. A method's score on a task is its mean over seeds. \
 -o FILE.png or FILE.svg draws the critical-difference diagram and prints the table; any other -o writes the table."
 )]
 pub struct RankArgs {
@@ -678,6 +678,9 @@ pub struct RankArgs {
     /// Tables and run trees: the metric to rank by (needed when there are several)
     #[arg(long = "metric", value_name = "NAME")]
     pub metric: Option<String>,
+    /// Run trees and tables: the task of a run from a config or results key (data.name), or path:N, the Nth part of its condition's path
+    #[arg(long, value_name = "KEY")]
+    pub task_key: Option<String>,
     /// Lower scores are better (default: from the metric's name, e.g. error, loss, wer)
     #[arg(long, conflicts_with = "higher_is_better")]
     pub lower_is_better: bool,

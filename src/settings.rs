@@ -648,8 +648,8 @@ pub fn table(
 }
 
 /// `--task-key`: `path:N` or a config or results key.
-fn task_key(text: &str) -> Result<crate::analysis::main_table::TaskKey> {
-    use crate::analysis::main_table::TaskKey;
+fn task_key(text: &str) -> Result<crate::analysis::tasks::TaskKey> {
+    use crate::analysis::tasks::TaskKey;
     match text.strip_prefix("path:") {
         Some(n) => n.trim().parse().map(TaskKey::Path).map_err(|_| {
             Error::usage(format!(
@@ -669,6 +669,8 @@ pub struct RankSetup {
     pub inputs: Inputs,
     /// `--metric`: the metric of tables and run trees.
     pub metric: Option<String>,
+    /// `--task-key`: tasks from a config or results key or a path part.
+    pub task_key: Option<crate::analysis::tasks::TaskKey>,
     pub explicit: crate::load::multitask::ExplicitColumns,
     /// Where to draw the critical-difference diagram (`-o FILE.png|svg`).
     pub diagram: Option<PathBuf>,
@@ -796,6 +798,7 @@ pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
             study,
         },
         metric: args.metric.clone(),
+        task_key: args.task_key.as_deref().map(task_key).transpose()?,
         diagram,
         output: output(&table_args)?,
         metrics,

@@ -9,8 +9,6 @@
 //! family, as in compare. `--family all` corrects every comparison of the
 //! table together.
 
-use std::collections::{BTreeMap, HashMap};
-
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
@@ -21,9 +19,10 @@ use super::options::{Describe, Family, Inference, Metrics};
 use super::report::{self, SeedStyle};
 use super::roles::{self, Named, Roles};
 use super::summary::{self, GroupStats};
+use super::tasks::{self, TaskKey};
 use crate::error::{Error, Result};
-use crate::load::tidy::{self, Row as TidyRow, TidyBuilder};
-use crate::load::{Skipped, Study, natural_cmp};
+use crate::load::tidy;
+use crate::load::{Skipped, Study};
 use crate::render::format;
 
 /// What a cell shows.
@@ -72,25 +71,6 @@ pub enum Mark {
     Best,
     /// Neither.
     None,
-}
-
-/// Where a run's task comes from, besides a task column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TaskKey {
-    /// A config or results key (`data.name`).
-    Key(String),
-    /// The Nth `/`-separated part of the condition's folder path, from 0.
-    Path(usize),
-}
-
-impl TaskKey {
-    /// As the user writes it.
-    pub fn name(&self) -> String {
-        match self {
-            TaskKey::Key(key) => key.clone(),
-            TaskKey::Path(n) => format!("path:{n}"),
-        }
-    }
 }
 
 /// A row the user asked for (`[table] rows`), with its label.
@@ -211,12 +191,6 @@ pub struct Relative {
     pub ci: Option<[f64; 2]>,
 }
 
-/// One task's runs, with conditions renamed to the table's methods.
-struct TaskStudy {
-    task: Option<String>,
-    study: Study,
-}
-
 /// Build the table.
 pub fn run(
     study: &Study,
@@ -231,7 +205,7 @@ pub fn run(
         .task
         .as_ref()
         .or(options.file_task.as_ref().filter(|_| !has_column));
-    let (tasks, methods) = split(study, key)?;
+    let (tasks, methods) = tasks::split(study, key)?;
     let mut notes = Vec::new();
     let rows = resolve_rows(&methods, options, &mut notes)?;
     let row_conditions: Vec<String> = rows.iter().map(|r| r.condition.clone()).collect();
@@ -471,207 +445,6 @@ fn task_prefix(task: &Option<String>) -> String {
     task.as_ref().map(|t| format!("{t}: ")).unwrap_or_default()
 }
 
-/// Split the study by task: a task column of result tables, or `key`.
-/// Returns the tasks (natural order) and the methods, in the order their
-/// first condition comes in the study.
-fn split(study: &Study, key: Option<&TaskKey>) -> Result<(Vec<TaskStudy>, Vec<String>)> {
-    let by_run = match key {
-        Some(TaskKey::Key(name)) => Some(run_tasks(study, name)?),
-        _ => None,
-    };
-    let mut builders: BTreeMap<Option<String>, (TidyBuilder, Vec<String>)> = BTreeMap::new();
-    let mut methods: Vec<String> = Vec::new();
-    let mut sources: HashMap<(Option<String>, String), String> = HashMap::new();
-    let mut cache: HashMap<(String, String), (Option<String>, String)> = HashMap::new();
-    let mut unlabelled: Option<String> = None;
-    let mut labelled = false;
-    for row in tidy::rows(&study.results) {
-        let (task, method) = match key {
-            None => (row.task.map(str::to_string), row.condition.to_string()),
-            Some(key) => {
-                // A run's task depends on its condition and seed only: worked out once.
-                let place = (row.condition.to_string(), row.seed.to_string());
-                match cache.get(&place) {
-                    Some(found) => found.clone(),
-                    None => {
-                        let found = task_of(row.condition, row.seed, key, by_run.as_ref())?;
-                        cache.insert(place, found.clone());
-                        found
-                    }
-                }
-            }
-        };
-        if task.is_some() {
-            labelled = true;
-        } else if unlabelled.is_none() {
-            unlabelled = Some(row.condition.to_string());
-        }
-        let source = sources
-            .entry((task.clone(), method.clone()))
-            .or_insert_with(|| row.condition.to_string());
-        if source != row.condition {
-            return Err(Error::usage(format!(
-                "`{source}` and `{}` both become the method `{method}`{}: tell them apart with --group-by or another --task-key",
-                row.condition,
-                task.as_ref()
-                    .map(|t| format!(" on task `{t}`"))
-                    .unwrap_or_default()
-            )));
-        }
-        if !methods.contains(&method) {
-            methods.push(method.clone());
-        }
-        let (builder, conditions) = builders.entry(task).or_default();
-        if !conditions.contains(&method) {
-            conditions.push(method.clone());
-        }
-        builder.push(TidyRow {
-            condition: &method,
-            ..row
-        });
-    }
-    if let (true, Some(condition)) = (labelled, unlabelled) {
-        return Err(Error::usage(format!(
-            "some rows have a task and `{condition}` has rows without one: give every row a task (--task-col) or none"
-        )));
-    }
-    // Methods in the order of their conditions in the study, not of the rows.
-    let rank = |method: &String| {
-        sources
-            .iter()
-            .filter(|((_, m), _)| m == method)
-            .filter_map(|(_, c)| study.conditions.iter().position(|s| s == c))
-            .min()
-    };
-    methods.sort_by_key(|m| rank(m));
-    let mut tasks: Vec<TaskStudy> = builders
-        .into_iter()
-        .map(|(task, (builder, conditions))| TaskStudy {
-            task,
-            study: Study::of_table(builder.finish(), conditions, study.roots.clone()),
-        })
-        .collect();
-    tasks.sort_by(|a, b| match (&a.task, &b.task) {
-        (Some(x), Some(y)) => natural_cmp(x, y),
-        (x, y) => x.cmp(y),
-    });
-    Ok((tasks, methods))
-}
-
-/// The task and method of the seed `seed` of `condition`, by `key`.
-fn task_of(
-    condition: &str,
-    seed: &str,
-    key: &TaskKey,
-    by_run: Option<&HashMap<(String, String), String>>,
-) -> Result<(Option<String>, String)> {
-    match (key, by_run) {
-        (TaskKey::Path(n), _) => path_task(condition, *n),
-        (TaskKey::Key(name), Some(by_run)) => {
-            let task = by_run
-                .get(&(condition.to_string(), seed.to_string()))
-                .cloned()
-                .ok_or_else(|| {
-                    Error::usage(format!(
-                        "--task-key {name}: seed {seed} of `{condition}` comes from no run folder, so it has no config to read the task from"
-                    ))
-                })?;
-            let method = strip_task(condition, name, &task);
-            Ok((Some(task), method))
-        }
-        (TaskKey::Key(name), None) => Err(Error::usage(format!(
-            "--task-key {name}: no run folders to read it from"
-        ))),
-    }
-}
-
-/// The task of every run (condition, seed) from config or results key `key`.
-fn run_tasks(study: &Study, key: &str) -> Result<HashMap<(String, String), String>> {
-    if study.runs.is_empty() {
-        return Err(Error::usage(format!(
-            "--task-key {key} reads the config of run folders, and these inputs have none: name the task column of a table with --task-col, or use --task-key path:N"
-        )));
-    }
-    let mut out = HashMap::new();
-    let mut missing = Vec::new();
-    for run in &study.runs {
-        let value = run.config.get(key).or_else(|| run.metadata.get(key));
-        match value {
-            Some(value) => {
-                let text = match value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                out.insert((run.condition.clone(), run.seed.clone()), text);
-            }
-            None => missing.push(crate::load::display_path(&run.path)),
-        }
-    }
-    if out.is_empty() {
-        let mut keys: Vec<&String> = study
-            .runs
-            .iter()
-            .flat_map(|r| r.config.keys().chain(r.metadata.keys()))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        let shown: Vec<&str> = keys.iter().take(12).map(|k| k.as_str()).collect();
-        return Err(Error::usage(format!(
-            "--task-key {key:?} is not a config or results key of these runs; their keys include: {}",
-            if shown.is_empty() {
-                "(none)".to_string()
-            } else {
-                shown.join(", ")
-            }
-        )));
-    }
-    if let Some(first) = missing.first() {
-        return Err(Error::usage(format!(
-            "--task-key {key:?}: {} run(s) have no such key, e.g. {first}",
-            missing.len()
-        )));
-    }
-    Ok(out)
-}
-
-/// `path:N`: the Nth part of the condition's path is the task, the other
-/// parts the method.
-fn path_task(condition: &str, n: usize) -> Result<(Option<String>, String)> {
-    let parts: Vec<&str> = condition.split('/').collect();
-    if parts.len() < 2 || n >= parts.len() {
-        return Err(Error::usage(format!(
-            "--task-key path:{n}: the condition `{condition}` has {} path part(s) (numbered from 0), and a task and a method need two",
-            parts.len()
-        )));
-    }
-    let method: Vec<&str> = parts
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != n)
-        .map(|(_, p)| *p)
-        .collect();
-    Ok((Some(parts[n].to_string()), method.join("/")))
-}
-
-/// The method of a condition whose task is `task` (from config key `key`):
-/// the condition without the `key=task` pair or the path part naming the
-/// task; the condition itself when neither is in it.
-fn strip_task(condition: &str, key: &str, task: &str) -> String {
-    let pair = format!("{key}={task}");
-    if condition.split(", ").any(|p| p == pair) {
-        let rest: Vec<&str> = condition.split(", ").filter(|p| *p != pair).collect();
-        if !rest.is_empty() {
-            return rest.join(", ");
-        }
-    }
-    let parts: Vec<&str> = condition.split('/').collect();
-    if parts.len() > 1 && parts.contains(&task) {
-        let rest: Vec<&str> = parts.into_iter().filter(|p| *p != task).collect();
-        return rest.join("/");
-    }
-    condition.to_string()
-}
-
 /// The rows: `[table] rows` and `groups`, else every method.
 fn resolve_rows(
     methods: &[String],
@@ -880,27 +653,5 @@ mod tests {
         let (best, second) = best_and_second(&printed, Direction::Lower);
         assert_eq!(best, vec![3]);
         assert_eq!(second, vec![0]);
-    }
-
-    #[test]
-    fn a_path_part_is_the_task_and_the_rest_the_method() {
-        assert_eq!(
-            path_task("Hopper-v3/sac", 0).expect("two parts"),
-            (Some("Hopper-v3".into()), "sac".into())
-        );
-        assert!(path_task("sac", 0).is_err());
-    }
-
-    #[test]
-    fn the_task_is_taken_out_of_the_condition_name() {
-        assert_eq!(
-            strip_task("data.name=cifar10, model=resnet", "data.name", "cifar10"),
-            "model=resnet"
-        );
-        assert_eq!(
-            strip_task("cifar10/resnet", "data.name", "cifar10"),
-            "resnet"
-        );
-        assert_eq!(strip_task("resnet", "data.name", "cifar10"), "resnet");
     }
 }

@@ -18,6 +18,7 @@ pub mod report;
 pub mod roles;
 pub mod runs;
 pub mod summary;
+pub mod tasks;
 pub mod test_once;
 // `xreport rank` (DESIGN section 11).
 pub mod rank;

@@ -475,3 +475,144 @@ proptest! {
         }
     }
 }
+
+/// `xreport rank ARGS --format json` in `dir`.
+fn rank_json_in(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = xreport()
+        .current_dir(dir)
+        .arg("rank")
+        .args(args)
+        .args(["--format", "json", "--study", "/dev/null"])
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("rank JSON parses")
+}
+
+#[test]
+fn a_run_tree_ranks_by_task_key_as_its_table_ranks_by_task_column() {
+    let dir = crate::common::root().join("examples/multi-dataset");
+    let by_path = rank_json_in(
+        &dir,
+        &["runs", "--task-key", "path:0", "--metric", "test.acc"],
+    );
+    let by_key = rank_json_in(
+        &dir,
+        &["runs", "--task-key", "data.name", "--metric", "test.acc"],
+    );
+    let by_column = rank_json_in(
+        &dir,
+        &[
+            "results.csv",
+            "--condition-col",
+            "method",
+            "--task-col",
+            "dataset",
+            "--metric",
+            "test.acc",
+        ],
+    );
+    for json in [&by_key, &by_column] {
+        assert_eq!(json["methods"], by_path["methods"]);
+        assert_eq!(json["friedman"], by_path["friedman"]);
+        assert_eq!(json["tasks"], by_path["tasks"]);
+    }
+    let methods: Vec<&str> = by_path["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods, ["ours", "cutmix", "mixup", "erm"]);
+    assert_eq!(
+        by_path["tasks"],
+        serde_json::json!(["cifar10", "cifar100", "svhn"])
+    );
+    // test.loss is lower-is-better by its name: the ranks follow it.
+    let loss = rank_json_in(
+        &dir,
+        &["runs", "--task-key", "path:0", "--metric", "test.loss"],
+    );
+    assert_eq!(loss["direction"], "lower");
+    assert_eq!(loss["methods"][0]["method"], "ours");
+}
+
+#[test]
+fn a_task_key_that_names_nothing_or_several_metrics_exit_2() {
+    let dir = crate::common::root().join("examples/multi-dataset");
+    let err = fails(
+        &["runs", "--task-key", "data.nmae", "--study", "/dev/null"],
+        &dir,
+    );
+    assert!(
+        err.contains("data.nmae") && err.contains("data.name"),
+        "{err}"
+    );
+    let err = fails(
+        &["runs", "--task-key", "path:0", "--study", "/dev/null"],
+        &dir,
+    );
+    assert!(
+        err.contains("--metric") && err.contains("test.acc, test.loss"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "runs",
+            "--task-key",
+            "path:0",
+            "--metric",
+            "acc",
+            "--study",
+            "/dev/null",
+        ],
+        &dir,
+    );
+    assert!(err.contains("no such metric"), "{err}");
+}
+
+#[test]
+fn every_latex_ranking_compiles_with_hostile_method_names() {
+    if !crate::latex::pdflatex_available() {
+        return;
+    }
+    let hostile = tree(&[
+        (
+            "base_50%.json",
+            r#"{"a": [1, 2], "b": [3, 4], "c": [5, 6]}"#,
+        ),
+        (
+            "set#2 & more.json",
+            r#"{"a": [2, 3], "b": [1, 1], "c": [7, 8]}"#,
+        ),
+        ("{x}~^.json", r#"{"a": [4, 4], "b": [2, 5], "c": [1, 2]}"#),
+    ]);
+    let inputs = ["base_50%.json", "set#2 & more.json", "{x}~^.json"];
+    let mut body = String::new();
+    for extra in [
+        vec![],
+        vec!["--posthoc", "wilcoxon-holm"],
+        vec!["--posthoc", "bonferroni-dunn", "--control", "base_50%"],
+        vec!["--per-task", "--fragment"],
+    ] {
+        let out = xreport()
+            .current_dir(hostile.path())
+            .arg("rank")
+            .args(inputs)
+            .args(["--format", "latex", "--study", "/dev/null"])
+            .args(&extra)
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).expect("UTF-8");
+        assert!(text.contains("base\\_50\\%"), "{text}");
+        body.push_str(&text);
+        body.push_str("\n\\clearpage\n");
+    }
+    let mut args: Vec<String> = atari();
+    args.extend(["--format", "latex"].map(String::from));
+    body.push_str(
+        &String::from_utf8(stdout(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+            .expect("UTF-8"),
+    );
+    let dir = crate::latex::compile(&["booktabs"], &body);
+    assert!(dir.path().join("tables.pdf").is_file());
+}
