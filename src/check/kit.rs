@@ -11,7 +11,7 @@ use super::options::CheckOptions;
 use crate::analysis::ablation::AblationReport;
 use crate::analysis::compare::Comparison;
 use crate::analysis::groups::SeedValues;
-use crate::analysis::options::Inference;
+use crate::analysis::options::{Inference, Metrics};
 use crate::analysis::report::SeedStyle;
 use crate::load::{Run, Study};
 use crate::render::format;
@@ -161,6 +161,8 @@ pub struct Context<'a> {
     pub ablation: Option<AblationReport>,
     pub seeds: SeedStyle,
     pub inference: &'a Inference,
+    /// The metrics' directions.
+    pub metrics: &'a Metrics,
     /// The labels the user gave ablation rows (`[ablation] rows`).
     pub row_labels: BTreeMap<String, String>,
 }

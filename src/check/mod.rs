@@ -4,8 +4,8 @@
 //!
 //! The kit (`kit.rs`: rule, finding, context) and the key vocabulary
 //! (`keys.rs`, with config diffs in `diff.rs`) are shared; each rule family
-//! has its file (`seeds`, `compare`, `config`, `budget`, `eval`, `ablation`,
-//! `env`, `runs`, `manual`). This module is the runner: it resolves the
+//! has its file (`seeds`, `compare`, `rank`, `config`, `budget`, `eval`,
+//! `ablation`, `env`, `runs`, `manual`). This module is the runner: it resolves the
 //! roles, builds the context and runs the rules in the documented order;
 //! `render/check.rs` lays the report out.
 
@@ -20,6 +20,7 @@ mod keys;
 mod kit;
 mod manual;
 mod options;
+mod rank;
 mod runs;
 mod seeds;
 
@@ -120,13 +121,14 @@ pub fn run(
         ablation,
         seeds: SeedStyle::of(study),
         inference,
+        metrics,
         row_labels: resolved
             .rows
             .iter()
             .filter_map(|r| Some((r.condition.clone(), r.label.clone()?)))
             .collect(),
     };
-    let findings = vec![
+    let mut findings = vec![
         seeds::min(&ctx),
         seeds::repeats(&ctx),
         seeds::shared(&ctx),
@@ -135,6 +137,10 @@ pub fn run(
         compare::noise(&ctx),
         compare::significant(&ctx),
         compare::power(&ctx),
+    ];
+    // Only multi-task studies claim a best method over tasks.
+    findings.extend(rank::posthoc(&ctx));
+    findings.extend([
         config::logged(&ctx),
         config::one_change(&ctx),
         budget::same(&ctx),
@@ -147,8 +153,7 @@ pub fn run(
         eval::splits_fixed(&ctx),
         runs::failed(&ctx),
         runs::test_once(&ctx),
-    ];
-    let mut findings = findings;
+    ]);
     findings.extend(manual::items(&ctx));
     Ok(CheckReport {
         xreport_version: report::VERSION,

@@ -950,3 +950,161 @@ fn earns_place_names_what_xreport_ablation_calls_not_earning() {
         "{message}"
     );
 }
+
+/// A results table of `test.acc` over tasks: each task lists its methods
+/// best first (scores 90, 85, 80, ...), three seeds each.
+fn ranked_table(tasks: &[(&str, &[&str])]) -> String {
+    let mut csv = String::from("condition,task,seed,metric,value\n");
+    for (task, order) in tasks {
+        for (position, method) in order.iter().enumerate() {
+            for seed in 1..=3 {
+                let value = 90.0 - 5.0 * position as f64 + 0.1 * f64::from(seed);
+                csv.push_str(&format!("{method},{task},{seed},test.acc,{value}\n"));
+            }
+        }
+    }
+    csv
+}
+
+/// `xreport check` on a results table; the JSON report.
+fn check_table(csv: &str, args: &[&str]) -> Value {
+    let dir = tree(&[("results.csv", csv)]);
+    let out = xreport()
+        .arg("check")
+        .arg(dir.path().join("results.csv"))
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("xreport runs");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check JSON parses: {e}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Ours first on every task, the others in rotation: ranks 1, 3, 3, 3 and
+/// Friedman χ²(3) = 5.4, p = 0.1447 (scipy.stats.friedmanchisquare).
+const ROTATED: [(&str, &[&str]); 3] = [
+    ("t1", &["ours", "a", "b", "c"]),
+    ("t2", &["ours", "b", "c", "a"]),
+    ("t3", &["ours", "c", "a", "b"]),
+];
+
+#[test]
+fn a_best_method_without_a_significant_friedman_test_warns_rank_posthoc() {
+    let report = check_table(&ranked_table(&ROTATED), &["--treatment", "ours"]);
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "warn");
+    assert_eq!(f["level"], "warn");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("ours has the best mean rank")
+            && message.contains("χ²(3) = 5.40, p = 0.14")
+            && message.contains("not significant at α = 0.05"),
+        "{message}"
+    );
+    assert_eq!(
+        evidence(&report, "rank.posthoc"),
+        "test.acc: mean ranks over 3 tasks (t1, t2, t3): ours 1.00, a 3.00, b 3.00, c 3.00; Friedman χ²(3) = 5.40, p = 0.14"
+    );
+    // α is check's inference setting: at 0.2 the same test is significant.
+    let lenient = check_table(
+        &ranked_table(&ROTATED),
+        &["--treatment", "ours", "--alpha", "0.2"],
+    );
+    assert_eq!(finding(&lenient, "rank.posthoc")["status"], "pass");
+}
+
+#[test]
+fn a_best_method_with_a_significant_friedman_test_passes_rank_posthoc() {
+    // The same order on every task: χ²(3) = 9, p = 0.02929.
+    let same: &[&str] = &["ours", "a", "b", "c"];
+    let table = ranked_table(&[("t1", same), ("t2", same), ("t3", same)]);
+    let report = check_table(&table, &["--treatment", "ours"]);
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "pass");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("significant at α = 0.05 on test.acc (χ²(3) = 9.00, p = 0.029)"),
+        "{message}"
+    );
+    assert!(evidence(&report, "rank.posthoc").contains("ours 1.00, a 2.00, b 3.00, c 4.00"));
+    // A lower-is-better metric reverses the ranks: ours is then the worst, no claim.
+    let report = check_table(
+        &table,
+        &["--treatment", "ours", "--lower-is-better", "test.acc"],
+    );
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "skip");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no claim of the best method: ours has mean rank 4.00, c has 1.00"),
+        "{}",
+        f["message"]
+    );
+}
+
+#[test]
+fn rank_posthoc_skips_below_3_methods_or_2_tasks_and_is_absent_without_tasks() {
+    let two: &[&str] = &["ours", "a"];
+    let report = check_table(
+        &ranked_table(&[("t1", two), ("t2", two), ("t3", two)]),
+        &["--treatment", "ours"],
+    );
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "skip");
+    assert!(
+        f["message"].as_str().unwrap().contains(
+            "test.acc: 2 methods (a, ours): the rule needs at least 3 methods over at least 2 tasks"
+        ),
+        "{}",
+        f["message"]
+    );
+    let report = check_table(&ranked_table(&ROTATED[..1]), &["--treatment", "ours"]);
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "skip");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 task with a score for every method"),
+        "{}",
+        f["message"]
+    );
+    // A task lacking a method is dropped (DESIGN 11) and named.
+    let mut table = ranked_table(&ROTATED);
+    table.push_str("ours,t4,1,test.acc,90\nours,t4,2,test.acc,91\n");
+    let report = check_table(&table, &["--treatment", "ours"]);
+    assert_eq!(finding(&report, "rank.posthoc")["status"], "warn");
+    assert!(
+        evidence(&report, "rank.posthoc")
+            .ends_with("over 3 tasks (t1, t2, t3): ours 1.00, a 3.00, b 3.00, c 3.00; Friedman χ²(3) = 5.40, p = 0.14; dropped t4 (no score for a, b, c)"),
+        "{}",
+        evidence(&report, "rank.posthoc")
+    );
+    // Several treatments and no full model: which one claims the best is not guessed.
+    let report = check_table(&ranked_table(&ROTATED), &[]);
+    let f = finding(&report, "rank.posthoc");
+    assert_eq!(f["status"], "skip");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no single claimed method among the treatments (a, b, c, ours)"),
+        "{}",
+        f["message"]
+    );
+    // A study without tasks makes no claim over tasks: the rule is not listed.
+    let (_, report) = check(&clean(), &[]);
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"rank.posthoc"), "{ids:?}");
+}
