@@ -299,6 +299,7 @@ pub fn output(args: &OutputArgs) -> Result<Output> {
         siunitx: false,
         wide: false,
         fit: false,
+        per_task: false,
     })
 }
 
@@ -683,7 +684,6 @@ pub struct RankSetup {
     pub correction: Correction,
     pub control: Option<String>,
     pub missing: crate::analysis::options::Missing,
-    pub per_task: bool,
 }
 
 impl RankSetup {
@@ -701,7 +701,6 @@ impl RankSetup {
             correction: self.correction,
             control: self.control.clone(),
             missing: self.missing,
-            per_task: self.per_task,
         }
     }
 }
@@ -800,7 +799,10 @@ pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
         metric: args.metric.clone(),
         task_key: args.task_key.as_deref().map(task_key).transpose()?,
         diagram,
-        output: output(&table_args)?,
+        output: Output {
+            per_task: args.per_task,
+            ..output(&table_args)?
+        },
         metrics,
         posthoc,
         alpha: inference.alpha,
@@ -810,6 +812,5 @@ pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
             None | Some(MissingArg::Drop) => Missing::Drop,
             Some(MissingArg::Worst) => Missing::Worst,
         },
-        per_task: args.per_task,
     })
 }

@@ -201,6 +201,4 @@ pub struct RankOptions {
     /// The control of Bonferroni–Dunn.
     pub control: Option<String>,
     pub missing: Missing,
-    /// Show each task's mean score in the table.
-    pub per_task: bool,
 }

@@ -39,9 +39,6 @@ pub struct RankReport {
     /// Every method × task: the mean over seeds and its rank there.
     pub scores: Vec<TaskScore>,
     pub notes: Vec<String>,
-    /// Whether the table shows each task's mean score (`--per-task`).
-    #[serde(skip)]
-    pub per_task: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -357,7 +354,6 @@ pub fn run(
         cliques,
         scores,
         notes,
-        per_task: options.per_task,
     })
 }
 

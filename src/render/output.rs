@@ -39,6 +39,9 @@ pub struct Output {
     pub fragment: bool,
     /// LaTeX: siunitx `S` columns aligned on the decimal point (the ablation table).
     pub siunitx: bool,
+    /// The rank table: a column with each task's mean score (`--per-task`);
+    /// the CSV records always carry them.
+    pub per_task: bool,
     /// LaTeX: `table*` across both columns (the main table).
     pub wide: bool,
     /// LaTeX: the tabular scaled to the line width (the main table).

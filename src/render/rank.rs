@@ -30,7 +30,7 @@ impl Report for RankReport {
         if style == Style::Latex {
             columns[1] = table::right(format!("Mean rank {}", style.arrow(true)));
         }
-        let tasks: &[String] = if self.per_task { &self.tasks } else { &[] };
+        let tasks: &[String] = if output.per_task { &self.tasks } else { &[] };
         let arrow = style.arrow(self.direction == Direction::Lower);
         for task in tasks {
             columns.push(table::right(format!("{} {arrow}", style.escape(task))));
@@ -107,15 +107,13 @@ impl Report for RankReport {
                 record.insert("method".into(), Value::from(m.method.clone()));
                 record.insert("mean_rank".into(), Value::from(m.mean_rank));
                 record.insert("letters".into(), Value::from(m.letters.clone()));
-                if self.per_task {
-                    for task in &self.tasks {
-                        let mean = self
-                            .scores
-                            .iter()
-                            .find(|s| s.method == m.method && &s.task == task)
-                            .and_then(|s| s.mean);
-                        record.insert(task.clone(), Value::from(mean));
-                    }
+                for task in &self.tasks {
+                    let mean = self
+                        .scores
+                        .iter()
+                        .find(|s| s.method == m.method && &s.task == task)
+                        .and_then(|s| s.mean);
+                    record.insert(task.clone(), Value::from(mean));
                 }
                 Value::Object(record)
             })

@@ -369,7 +369,6 @@ fn options(direction: Direction, posthoc: Posthoc) -> RankOptions {
         correction: Correction::Holm,
         control: (posthoc == Posthoc::BonferroniDunn).then(|| "m0".to_string()),
         missing: Missing::Drop,
-        per_task: false,
     }
 }
 
