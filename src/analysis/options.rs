@@ -107,14 +107,19 @@ impl Metrics {
     /// Take the directions the loaded results files state.
     pub fn learn_directions(&mut self, study: &crate::load::Study) {
         for run in &study.runs {
-            for (metric, higher) in &run.directions {
-                let direction = if *higher {
-                    Direction::Higher
-                } else {
-                    Direction::Lower
-                };
-                self.logged.entry(metric.clone()).or_insert(direction);
-            }
+            self.learn_stated(&run.directions);
+        }
+    }
+
+    /// Take stated directions (metric → higher is better); the first stated wins.
+    pub fn learn_stated(&mut self, directions: &BTreeMap<String, bool>) {
+        for (metric, higher) in directions {
+            let direction = if *higher {
+                Direction::Higher
+            } else {
+                Direction::Lower
+            };
+            self.logged.entry(metric.clone()).or_insert(direction);
         }
     }
 

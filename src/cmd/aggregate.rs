@@ -16,7 +16,7 @@ pub fn run(args: AggregateArgs) -> Result<ExitCode> {
     let settings = settings::aggregate(&args)?;
     let output = settings::output(&args.output)?;
     let inputs = &settings.inputs;
-    let (methods, skipped) = multitask::read_inputs(
+    let scores = multitask::read_inputs(
         &inputs.paths,
         &inputs.load,
         settings.metric.as_deref(),
@@ -30,7 +30,12 @@ pub fn run(args: AggregateArgs) -> Result<ExitCode> {
             &inputs.load.columns.task,
         )?)
     };
-    let report = analysis::aggregate::run(methods, skipped, reference.as_ref(), &settings.options)?;
+    let report = analysis::aggregate::run(
+        scores.methods,
+        scores.skipped,
+        reference.as_ref(),
+        &settings.options,
+    )?;
     if let Some(path) = &settings.profile {
         plot::write(&plot::profile::from(&report), path)?;
     }

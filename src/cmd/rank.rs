@@ -6,17 +6,15 @@
 //! aggregate` reads them, or with `--task-key` from a config or results key
 //! or a path part of run trees, split as `xreport table` splits them.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::analysis;
-use crate::analysis::options::Metrics;
 use crate::analysis::reduce::Reduce;
 use crate::analysis::tasks::{self, TaskKey};
 use crate::cli::RankArgs;
 use crate::error::{Error, Result};
 use crate::load::multitask::MethodScores;
-use crate::load::{self, LoadOptions, Skipped, multitask, natural_cmp};
+use crate::load::{Skipped, multitask};
 use crate::plot;
 use crate::render;
 use crate::settings;
@@ -27,14 +25,14 @@ pub fn run(args: RankArgs) -> Result<ExitCode> {
         Some(key) => by_task_key(&mut setup, &key)?,
         None => {
             let inputs = &setup.inputs;
-            let (methods, skipped) = multitask::read_inputs(
+            let scores = multitask::read_inputs(
                 &inputs.paths,
                 &inputs.load,
                 setup.metric.as_deref(),
                 &setup.explicit,
             )?;
-            let found = table_metrics(&inputs.paths, &inputs.load, &mut setup.metrics)?;
-            (methods, skipped, found)
+            setup.metrics.learn_stated(&scores.directions);
+            (scores.methods, scores.skipped, scores.metrics)
         }
     };
     let metric = match (&setup.metric, found.as_slice()) {
@@ -82,36 +80,4 @@ fn by_task_key(
     let methods = tasks::method_scores(&split, &metric, &Reduce::default(), &direction);
     setup.metric = Some(metric);
     Ok((methods, study.skipped.clone(), found))
-}
-
-/// The metrics of the tables and run trees among `paths` (not the JSON
-/// score files), and the directions their results files state (lm-eval's
-/// `higher_is_better`): the metric's name decides which way is better.
-fn table_metrics(
-    paths: &[PathBuf],
-    options: &LoadOptions,
-    metrics: &mut Metrics,
-) -> Result<Vec<String>> {
-    let tables: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| {
-            p.is_dir()
-                || !p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        })
-        .cloned()
-        .collect();
-    if tables.is_empty() {
-        return Ok(Vec::new());
-    }
-    let study = load::load(&tables, options)?;
-    metrics.learn_directions(&study);
-    let mut names: Vec<String> = load::tidy::rows(&study.results)
-        .map(|r| r.metric.to_string())
-        .collect();
-    names.sort_by(|a, b| natural_cmp(a, b));
-    names.dedup();
-    Ok(names)
 }

@@ -59,7 +59,7 @@ pub fn read_inputs(
     options: &LoadOptions,
     metric: Option<&str>,
     explicit: &ExplicitColumns,
-) -> Result<(Vec<MethodScores>, Vec<Skipped>)> {
+) -> Result<ReadScores> {
     if paths.is_empty() {
         return Err(Error::usage(
             "no scores given: name per-method JSON files ({task: [score per run]}), JSON records or a table with a task column",
@@ -67,6 +67,8 @@ pub fn read_inputs(
     }
     let mut out: Vec<MethodScores> = Vec::new();
     let mut skipped = Vec::new();
+    let mut metrics: Vec<String> = Vec::new();
+    let mut directions = BTreeMap::new();
     for path in paths {
         let is_json = path
             .extension()
@@ -76,9 +78,15 @@ pub fn read_inputs(
         let methods = if is_json {
             read_json(path, &options.columns, explicit)?
         } else {
-            let (methods, skips) = read_study(path, options, metric)?;
-            skipped.extend(skips);
-            methods
+            let read = read_study(path, options, metric)?;
+            skipped.extend(read.skipped);
+            if !metrics.contains(&read.metric) {
+                metrics.push(read.metric);
+            }
+            for (name, higher) in read.directions {
+                directions.entry(name).or_insert(higher);
+            }
+            read.methods
         };
         for m in methods {
             if let Some(previous) = out.iter().find(|p| p.method == m.method) {
@@ -90,7 +98,34 @@ pub fn read_inputs(
             out.push(m);
         }
     }
-    Ok((out, skipped))
+    Ok(ReadScores {
+        methods: out,
+        skipped,
+        metrics,
+        directions,
+    })
+}
+
+/// What the inputs hold.
+#[derive(Debug)]
+pub struct ReadScores {
+    pub methods: Vec<MethodScores>,
+    /// Runs of tables and run trees left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// The metric each table or run tree gave its scores from (once each).
+    pub metrics: Vec<String>,
+    /// Metric → higher is better, as the results files of run trees state
+    /// it (lm-eval's `higher_is_better`).
+    pub directions: BTreeMap<String, bool>,
+}
+
+/// What one table or run tree holds: its methods, skipped runs, the metric
+/// chosen and the directions its results files state.
+struct StudyScores {
+    methods: Vec<MethodScores>,
+    skipped: Vec<Skipped>,
+    metric: String,
+    directions: BTreeMap<String, bool>,
 }
 
 /// Which column flags the user gave explicitly (the others are guessed from
@@ -401,11 +436,7 @@ fn seed_text(n: &serde_json::Number) -> String {
 }
 
 /// A run tree or table: the condition is the method, the tidy `task` column the task.
-fn read_study(
-    path: &Path,
-    options: &LoadOptions,
-    metric: Option<&str>,
-) -> Result<(Vec<MethodScores>, Vec<Skipped>)> {
+fn read_study(path: &Path, options: &LoadOptions, metric: Option<&str>) -> Result<StudyScores> {
     let study = load(&[path.to_path_buf()], options)?;
     let mut metrics: Vec<&str> = tidy::rows(&study.results).map(|r| r.metric).collect();
     metrics.sort_by(|a, b| natural_cmp(a, b));
@@ -477,7 +508,18 @@ fn read_study(
             notes,
         });
     }
-    Ok((out, study.skipped))
+    let mut directions = BTreeMap::new();
+    for run in &study.runs {
+        for (name, higher) in &run.directions {
+            directions.entry(name.clone()).or_insert(*higher);
+        }
+    }
+    Ok(StudyScores {
+        methods: out,
+        skipped: study.skipped,
+        metric: chosen,
+        directions,
+    })
 }
 
 /// Reference scores per task, by which `stats::normalize` maps a score x to
