@@ -68,3 +68,11 @@ pub fn assert_close(actual: f64, expected: f64, rel: f64, what: &str) {
         "{what}: {actual} != {expected} (rel tol {rel})"
     );
 }
+
+/// FNV-1a 64 of a file's bytes, as 16 hex digits: a stable fingerprint for a PNG.
+pub fn fnv1a64(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}

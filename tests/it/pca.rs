@@ -9,6 +9,8 @@ use xreport::analysis::pca::{self, PcaOptions};
 use xreport::error::Error;
 use xreport::stats::pca as stats;
 
+use crate::common::fnv1a64;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -240,14 +242,6 @@ fn write_plot(report: &pca::PcaReport, path: &std::path::Path, dpi: u32) {
     };
     let figure = xreport::plot::scatter::from(report, &marks).unwrap();
     xreport::plot::write(&figure, path).unwrap();
-}
-
-/// FNV-1a 64 of a file's bytes, as 16 hex digits: a stable fingerprint for a PNG.
-fn fnv1a64(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    format!("{hash:016x}")
 }
 
 /// Compares `actual` with the golden file, or writes it under `XREPORT_BLESS=1`.

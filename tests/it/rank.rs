@@ -12,7 +12,7 @@ use xreport::analysis::rank::{self, RankReport};
 use xreport::load::multitask::MethodScores;
 use xreport::stats::correction::Correction;
 
-use crate::common::{assert_close, assert_golden, tree, xreport};
+use crate::common::{assert_close, assert_golden, fnv1a64, tree, xreport};
 
 const ATARI: [&str; 6] = [
     "IRIS",
@@ -129,13 +129,6 @@ fn atari_ranking_matches_golden_markdown_and_latex() {
     args.extend(["--posthoc", "wilcoxon-holm", "--format", "latex"].map(String::from));
     let tex = stdout(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_golden("rank/atari100k_wilcoxon.tex", &tex);
-}
-
-fn fnv1a64(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{hash:016x}")
 }
 
 #[test]
