@@ -87,6 +87,7 @@ pub fn run(study: &Study) -> RunsReport {
                 Some(Source::Overrides) => "overrides",
                 Some(Source::GroupBy) => "group-by",
                 Some(Source::Experiment) => "experiment",
+                Some(Source::Model) => "model",
             };
             let mut seed_ids: Vec<String> = seeds
                 .get(condition.as_str())

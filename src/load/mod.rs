@@ -6,11 +6,11 @@
 //! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
 //!   `natural`, `tidy`, `point`;
 //! - one file or one question each: `config`, `placement`, `tensorboard`,
-//!   `wandb_log`, `index`, `lm_eval`, `run`, `condition`, `lm_eval_run`,
+//!   `wandb_log`, `index`, `lm_eval`, `inspect_ai`, `run`, `condition`, `lm_eval_run`,
 //!   `study`, `table`, `history`, `options`;
 //! - embeddings: `npy`, `embedding_table`, `npz`, `embeddings`;
 //! - readers of whole inputs: `rl_csv`, `wandb`, `diagnose`, `npy_curve`,
-//!   `run_folder`, `tree`, `mlflow`;
+//!   `run_folder`, `tree`, `mlflow`, `inspect_ai_run`;
 //! - this file (`load`: each argument to its reader), then `multitask`,
 //!   which reads run trees and tables through it.
 
@@ -22,6 +22,8 @@ pub mod embeddings;
 pub mod generated;
 pub mod history;
 pub mod index;
+pub mod inspect_ai;
+pub mod inspect_ai_run;
 pub mod json;
 pub mod keys;
 pub mod lm_eval;
@@ -121,6 +123,11 @@ fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loade
             return Ok(Loaded::Tree(mlflow::load(path, &store, input, options)?));
         } else if let Some(db) = mlflow::find_db(path) {
             return Ok(Loaded::Tree(mlflow::load_db(path, &db, input, options)?));
+        } else if !found.inspect_logs.is_empty() && !found.runs {
+            let logs = &found.inspect_logs;
+            return Ok(Loaded::Tree(inspect_ai_run::load(
+                path, logs, input, options,
+            )?));
         } else if !found.rl_csvs.is_empty() {
             rl_csv::load(path, &found.rl_csvs)?
         } else if !found.npy_curves.is_empty() && !found.runs {
@@ -128,6 +135,15 @@ fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loade
         } else {
             return Ok(Loaded::Tree(tree::read_tree(path, input, options)?));
         }
+    } else if path
+        .file_name()
+        .is_some_and(|n| inspect_ai::is_log_name(&n.to_string_lossy()))
+    {
+        let folder = path.parent().unwrap_or(path);
+        let logs = std::slice::from_ref(path);
+        return Ok(Loaded::Tree(inspect_ai_run::load(
+            folder, logs, input, options,
+        )?));
     } else if rl_csv::is_rl_csv(path) {
         let folder = path.parent().unwrap_or(path);
         rl_csv::load(folder, std::slice::from_ref(path))?
@@ -151,6 +167,8 @@ struct Scan {
     npy_curves: Vec<PathBuf>,
     /// Whether some folder holds a results or history file (a run tree).
     runs: bool,
+    /// inspect_ai evaluation logs.
+    inspect_logs: Vec<PathBuf>,
 }
 
 /// One walk over `root` (hidden folders skipped, symlinks not followed),
@@ -175,7 +193,9 @@ fn scan(root: &Path) -> Result<Scan> {
                     stack.push(path);
                 }
             } else if kind.is_file() {
-                if rl_csv::is_rl_csv(&path) {
+                if inspect_ai::is_log_name(&name) {
+                    found.inspect_logs.push(path);
+                } else if rl_csv::is_rl_csv(&path) {
                     found.rl_csvs.push(path);
                 } else if npy_curve::name_parts(&path).is_some() {
                     found.npy_curves.push(path);
@@ -191,6 +211,7 @@ fn scan(root: &Path) -> Result<Scan> {
         }
     }
     found.rl_csvs.sort();
+    found.inspect_logs.sort();
     found.npy_curves.sort();
     Ok(found)
 }

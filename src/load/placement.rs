@@ -53,6 +53,8 @@ pub enum Source {
     GroupBy,
     /// The experiment of a tracking store (MLflow).
     Experiment,
+    /// The model an evaluation log names (inspect_ai).
+    Model,
 }
 
 /// Read the path of the run folder `dir` below `root`. When `names_condition`,
