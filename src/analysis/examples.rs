@@ -53,8 +53,9 @@ pub fn prepare(
         }
         return Ok(Coverage::new());
     }
-    let missing = cells.missing();
-    let coverage = cells.coverage(&missing);
+    let universe = cells.universe();
+    let missing = cells.missing(&universe);
+    let coverage = cells.coverage(&universe, &missing);
     let fix = match (options.missing, missing.first()) {
         (_, None) => None,
         (MissingScores::Fail, Some(first)) => return Err(missing_error(first, sources)),
@@ -80,7 +81,13 @@ pub fn prepare(
             .iter()
             .map(|m| ((m.condition.clone(), m.metric.clone()), m.task.clone()))
             .collect();
-        study.results = rebuild(study, &dropped, &filled, &tasks, &cells.clusters);
+        let clusters: HashMap<String, String> = cells
+            .clusters
+            .iter()
+            .map(|(e, c)| (e.to_string(), c.to_string()))
+            .collect();
+        drop((universe, cells));
+        study.results = rebuild(study, &dropped, &filled, &tasks, &clusters);
         if mode == MissingScores::Drop && Cells::of(study).groups.is_empty() {
             return Err(Error::usage(
                 "--missing drop left no example: no example is scored by every system",
@@ -105,17 +112,20 @@ pub fn sources(study: &Study, paths: &[PathBuf]) -> BTreeMap<String, PathBuf> {
 }
 
 /// Every per-example cell of the study, by (condition, metric).
-struct Cells {
-    groups: BTreeMap<(String, String), CellGroup>,
+struct Cells<'a> {
+    groups: BTreeMap<(&'a str, &'a str), CellGroup<'a>>,
     /// Example → its cluster (`--cluster-col`).
-    clusters: HashMap<String, String>,
+    clusters: HashMap<&'a str, &'a str>,
 }
 
-struct CellGroup {
-    task: Option<String>,
+struct CellGroup<'a> {
+    task: Option<&'a str>,
     /// Seed → example → score (`None`: null/NaN/inf).
-    scores: BTreeMap<String, HashMap<String, Option<f64>>>,
+    scores: BTreeMap<&'a str, HashMap<&'a str, Option<f64>>>,
 }
+
+/// The examples of each (task, metric): every example any system scored.
+type Universe<'a> = HashMap<(Option<&'a str>, &'a str), BTreeSet<&'a str>>;
 
 /// One missing (condition, seed, example) of a metric.
 struct Missing {
@@ -128,59 +138,57 @@ struct Missing {
     null: bool,
 }
 
-impl Cells {
-    fn of(study: &Study) -> Cells {
-        let mut groups: BTreeMap<(String, String), CellGroup> = BTreeMap::new();
+impl<'a> Cells<'a> {
+    /// Borrowed from the tidy table: a per-example table has hundreds of thousands of rows.
+    fn of(study: &'a Study) -> Cells<'a> {
+        let mut groups: BTreeMap<(&str, &str), CellGroup> = BTreeMap::new();
         let mut clusters = HashMap::new();
         for (row, cluster) in tidy::rows_with_cluster(&study.results) {
             let Some(example) = row.example else { continue };
             let group = groups
-                .entry((row.condition.to_string(), row.metric.to_string()))
+                .entry((row.condition, row.metric))
                 .or_insert_with(|| CellGroup {
-                    task: row.task.map(str::to_string),
+                    task: row.task,
                     scores: BTreeMap::new(),
                 });
             group
                 .scores
-                .entry(row.seed.to_string())
+                .entry(row.seed)
                 .or_default()
-                .insert(example.to_string(), row.value);
+                .insert(example, row.value);
             if let Some(c) = cluster {
-                clusters
-                    .entry(example.to_string())
-                    .or_insert_with(|| c.to_string());
+                clusters.entry(example).or_insert(c);
             }
         }
         Cells { groups, clusters }
     }
 
     /// The examples of each (task, metric): every example any system scored.
-    fn universe(&self) -> HashMap<(Option<&str>, &str), BTreeSet<&str>> {
-        let mut out: HashMap<(Option<&str>, &str), BTreeSet<&str>> = HashMap::new();
+    fn universe(&self) -> Universe<'a> {
+        let mut out: Universe = HashMap::new();
         for ((_, metric), g) in &self.groups {
-            let set = out.entry((g.task.as_deref(), metric)).or_default();
+            let set = out.entry((g.task, metric)).or_default();
             for scores in g.scores.values() {
-                set.extend(scores.keys().map(String::as_str));
+                set.extend(scores.keys().copied());
             }
         }
         out
     }
 
     /// Every missing cell, in (metric, condition, seed, example) natural order.
-    fn missing(&self) -> Vec<Missing> {
-        let universe = self.universe();
+    fn missing(&self, universe: &Universe) -> Vec<Missing> {
         let mut out = Vec::new();
         for ((condition, metric), g) in &self.groups {
-            let all = &universe[&(g.task.as_deref(), metric.as_str())];
+            let all = &universe[&(g.task, *metric)];
             for (seed, scores) in &g.scores {
                 for example in all {
                     let cell = scores.get(*example);
                     if cell.is_none_or(Option::is_none) {
                         out.push(Missing {
-                            task: g.task.clone(),
-                            metric: metric.clone(),
-                            condition: condition.clone(),
-                            seed: seed.clone(),
+                            task: g.task.map(str::to_string),
+                            metric: metric.to_string(),
+                            condition: condition.to_string(),
+                            seed: seed.to_string(),
                             example: example.to_string(),
                             null: cell.is_some(),
                         });
@@ -197,8 +205,7 @@ impl Cells {
         out
     }
 
-    fn coverage(&self, missing: &[Missing]) -> Coverage {
-        let universe = self.universe();
+    fn coverage(&self, universe: &Universe, missing: &[Missing]) -> Coverage {
         let mut lacking: HashMap<(&str, &str), BTreeSet<&str>> = HashMap::new();
         for m in missing {
             lacking
@@ -209,11 +216,12 @@ impl Cells {
         self.groups
             .iter()
             .map(|((condition, metric), g)| {
-                let total = universe[&(g.task.as_deref(), metric.as_str())].len();
-                let gaps = lacking
-                    .get(&(condition.as_str(), metric.as_str()))
-                    .map_or(0, BTreeSet::len);
-                ((condition.clone(), metric.clone()), [total - gaps, total])
+                let total = universe[&(g.task, *metric)].len();
+                let gaps = lacking.get(&(condition, metric)).map_or(0, BTreeSet::len);
+                (
+                    (condition.to_string(), metric.to_string()),
+                    [total - gaps, total],
+                )
             })
             .collect()
     }
@@ -318,7 +326,7 @@ fn check_binary(
                 let message = format!(
                     "--test mcnemar needs 0/1 scores, but `{condition}` scores example `{example}` of `{metric}` {score} ({why})"
                 );
-                return Err(match sources.get(condition) {
+                return Err(match sources.get(*condition) {
                     Some(path) => Error::input(path, message),
                     None => Error::usage(message),
                 });
