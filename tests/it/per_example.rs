@@ -444,3 +444,56 @@ fn compare_with_mcnemar_on_majority_votes_matches_golden_json() {
     );
     assert_golden("per_example/compare_mcnemar.json", &out.stdout);
 }
+
+#[test]
+fn table_cells_carry_the_accuracy_interval_and_coverage() {
+    let out = xreport()
+        .args([
+            "table",
+            STUDY,
+            "--example-reduce",
+            "majority",
+            "--proportion-ci",
+            "clopper-pearson",
+            "--unit",
+            "examples",
+            "--resamples",
+            "1000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for cell in report["cells"].as_array().expect("cells") {
+        let ex = &cell["examples"];
+        assert_eq!(ex["proportion_method"], "clopper-pearson", "{cell}");
+        assert_eq!(ex["coverage"], serde_json::json!([80, 80]), "{cell}");
+        let (lo, hi) = (num(&ex["proportion_ci"][0]), num(&ex["proportion_ci"][1]));
+        assert!(
+            lo < num(&ex["accuracy"]) && num(&ex["accuracy"]) < hi,
+            "{cell}"
+        );
+    }
+}
+
+#[test]
+fn majority_over_seeds_is_a_strict_majority() {
+    // e1: 2 of 3 seeds right → 1; e2: 1 of 3 → 0; with two seeds a 1–1 tie is 0
+    let table = "condition,seed,example,metric,value\n\
+                 a,0,e1,acc,1\na,1,e1,acc,1\na,2,e1,acc,0\na,0,e2,acc,1\na,1,e2,acc,0\na,2,e2,acc,0\n\
+                 b,0,e1,acc,1\nb,1,e1,acc,0\nb,0,e2,acc,1\nb,1,e2,acc,0\n";
+    let report = run_json(
+        "summary",
+        table,
+        &["--example-reduce", "majority", "--resamples", "1000"],
+    );
+    let groups = report["groups"].as_array().expect("groups");
+    close(num(&groups[0]["examples"]["accuracy"]), 0.5, 0.0, "a");
+    close(num(&groups[1]["examples"]["accuracy"]), 0.0, 0.0, "b");
+}
