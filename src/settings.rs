@@ -380,9 +380,14 @@ pub fn inference(
 }
 
 /// The per-example flags (DESIGN section 12); `paired` for the commands that
-/// compare (`--unit`, `--mid-p`).
-pub fn examples(args: &ExampleArgs, paired: Option<&PairedExampleArgs>) -> ExampleOptions {
+/// compare (`--unit`, `--mid-p`); `inputs` gives `--cluster-col`.
+pub fn examples(
+    args: &ExampleArgs,
+    paired: Option<&PairedExampleArgs>,
+    inputs: &Inputs,
+) -> ExampleOptions {
     ExampleOptions {
+        cluster_col: inputs.load.columns.cluster.clone(),
         reduce: match args.example_reduce {
             Some(ExampleReduceArg::Majority) => ExampleReduce::Majority,
             Some(ExampleReduceArg::Mean) | None => ExampleReduce::Mean,

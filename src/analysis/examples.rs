@@ -45,6 +45,13 @@ pub fn prepare(
     sources: &BTreeMap<String, PathBuf>,
 ) -> Result<Coverage> {
     let cells = Cells::of(study);
+    if let Some(name) = &options.cluster_col
+        && cells.clusters.is_empty()
+    {
+        return Err(Error::usage(format!(
+            "--cluster-col {name}: no per-example row has a cluster (it reads a column of result tables; run folders and sample logs have none)"
+        )));
+    }
     if cells.groups.is_empty() {
         if mcnemar {
             return Err(Error::usage(

@@ -52,6 +52,8 @@ pub struct ExampleOptions {
     pub missing: MissingScores,
     /// McNemar's mid-p instead of the exact p.
     pub mid_p: bool,
+    /// `--cluster-col`, so that an input without that column is an error.
+    pub cluster_col: Option<String>,
 }
 
 impl Default for ExampleOptions {
@@ -62,6 +64,7 @@ impl Default for ExampleOptions {
             unit: None,
             missing: MissingScores::Fail,
             mid_p: false,
+            cluster_col: None,
         }
     }
 }

@@ -20,7 +20,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
         plot::ImageFormat::of(path)?;
     }
-    let examples = settings::examples(&args.examples, Some(&args.paired));
+    let examples = settings::examples(&args.examples, Some(&args.paired), &inputs);
     let mut study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
     let sources = analysis::examples::sources(&study, &inputs.paths);
     let mcnemar = inference.test == TestKind::Mcnemar;

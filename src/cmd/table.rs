@@ -17,7 +17,7 @@ pub fn run(args: TableArgs) -> Result<ExitCode> {
     let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
     let mut output = settings::output(&args.output)?;
     let options = settings::table(&args, &mut output, study_file)?;
-    let examples = settings::examples(&args.examples, Some(&args.paired));
+    let examples = settings::examples(&args.examples, Some(&args.paired), &inputs);
     let mut study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
     let sources = analysis::examples::sources(&study, &inputs.paths);
     let mcnemar = inference.test == TestKind::Mcnemar;

@@ -497,3 +497,11 @@ fn majority_over_seeds_is_a_strict_majority() {
     close(num(&groups[0]["examples"]["accuracy"]), 0.5, 0.0, "a");
     close(num(&groups[1]["examples"]["accuracy"]), 0.0, 0.0, "b");
 }
+
+#[test]
+fn a_cluster_column_on_inputs_without_examples_is_an_error() {
+    let table = "condition,seed,acc\na,0,0.5\na,1,0.6\n";
+    let (code, err) = run_err("summary", table, &["--cluster-col", "passage"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--cluster-col passage"), "{err}");
+}
