@@ -98,6 +98,37 @@ pub struct ColumnArgs {
     /// Table column holding the training step
     #[arg(long, value_name = "NAME")]
     pub step_col: Option<String>,
+    /// Table column naming each example's cluster (passage, video): cluster-robust CR1 errors, t with G−1 df, cluster bootstrap
+    #[arg(long, value_name = "NAME")]
+    pub cluster_col: Option<String>,
+}
+
+/// Per-example scores: the example score over seeds, the interval of a 0/1
+/// accuracy, and what a missing example score means.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Per-example scores")]
+pub struct ExampleArgs {
+    /// A system's score on an example over its seeds: mean (default) or majority (1 when more than half the seeds score 1; for McNemar)
+    #[arg(long, value_enum, value_name = "RULE")]
+    pub example_reduce: Option<ExampleReduceArg>,
+    /// Interval of an accuracy whose per-example scores are all 0/1 (default wilson)
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub proportion_ci: Option<ProportionCiArg>,
+    /// An example a system did not score: fail (default; names the example and file), drop (keep the examples every system scored) or zero (count it as 0)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub missing: Option<MissingScoresArg>,
+}
+
+/// Per-example comparisons: what the interval resamples, and McNemar's mid-p.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Per-example scores")]
+pub struct PairedExampleArgs {
+    /// What the CI of Δ resamples: seeds, examples (paired), or both (two-way bootstrap: examples shared, seeds per system; default when every condition has ≥ 2 seeds and shared examples)
+    #[arg(long, value_enum)]
+    pub unit: Option<UnitArg>,
+    /// With --test mcnemar: the mid-p version of the exact test
+    #[arg(long)]
+    pub mid_p: bool,
 }
 
 /// Which metrics to report, and which way is better.
@@ -243,6 +274,8 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub describe: DescribeArgs,
     #[command(flatten)]
+    pub examples: ExampleArgs,
+    #[command(flatten)]
     pub reduce: ReduceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -269,6 +302,10 @@ pub struct CompareArgs {
     pub target: PowerTargetArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub examples: ExampleArgs,
+    #[command(flatten)]
+    pub paired: PairedExampleArgs,
     #[command(flatten)]
     pub reduce: ReduceArgs,
     #[command(flatten)]
@@ -475,6 +512,35 @@ pub enum TestArg {
     Paired,
     Mannwhitney,
     Permutation,
+    /// Exact McNemar on per-example 0/1 scores (discordant pairs)
+    Mcnemar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExampleReduceArg {
+    Mean,
+    Majority,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProportionCiArg {
+    Wilson,
+    ClopperPearson,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingScoresArg {
+    Fail,
+    Drop,
+    Zero,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    Seeds,
+    Examples,
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -632,6 +698,10 @@ pub struct TableArgs {
     pub target: PowerTargetArgs,
     #[command(flatten)]
     pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub examples: ExampleArgs,
+    #[command(flatten)]
+    pub paired: PairedExampleArgs,
     #[command(flatten)]
     pub reduce: ReduceArgs,
     #[command(flatten)]

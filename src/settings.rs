@@ -7,15 +7,18 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::analysis::aggregate::AggregateOptions;
-use crate::analysis::options::{Describe, Family, Inference, Metrics};
+use crate::analysis::options::{
+    Describe, ExampleOptions, ExampleReduce, Family, Inference, Metrics, MissingScores, Unit,
+};
 use crate::analysis::reduce::{Reduce, Rule};
 use crate::analysis::roles::{Named, Names, Row};
 use crate::check::CheckOptions;
 
 use crate::cli::{
-    AlternativeArg, BootstrapArgs, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs, FamilyArg,
-    FormatArg, InputArgs, MetricArgs, OutputArgs, PowerTargetArgs, ReadArgs, ReduceArgs, StepArgs,
-    TestArg, TestArgs,
+    AlternativeArg, BootstrapArgs, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs,
+    ExampleArgs, ExampleReduceArg, FamilyArg, FormatArg, InputArgs, MetricArgs, MissingScoresArg,
+    OutputArgs, PairedExampleArgs, PowerTargetArgs, ProportionCiArg, ReadArgs, ReduceArgs,
+    StepArgs, TestArg, TestArgs, UnitArg,
 };
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
@@ -25,6 +28,7 @@ use crate::render::{Format, Output};
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
 use crate::stats::inference::{Alternative, TestKind};
+use crate::stats::proportion::ProportionMethod;
 use crate::study_file::{self, Located};
 
 /// Where the inputs are and how to read them.
@@ -99,6 +103,7 @@ pub fn load(
         task: pick(&flags.task_col, defaults.task),
         example: pick(&flags.example_col, defaults.example),
         step: pick(&flags.step_col, defaults.step),
+        cluster: flags.cluster_col.clone(),
     };
     Ok(LoadOptions {
         columns,
@@ -341,6 +346,7 @@ pub fn inference(
             Some(TestArg::Paired) => TestKind::Paired,
             Some(TestArg::Mannwhitney) => TestKind::MannWhitney,
             Some(TestArg::Permutation) => TestKind::Permutation,
+            Some(TestArg::Mcnemar) => TestKind::Mcnemar,
             None => file.and_then(|f| f.test).unwrap_or(TestKind::Welch),
         },
         alternative: match test.and_then(|t| t.alternative) {
@@ -371,6 +377,48 @@ pub fn inference(
         target_power,
         max_seeds,
     })
+}
+
+/// The per-example flags (DESIGN section 12); `paired` for the commands that
+/// compare (`--unit`, `--mid-p`); `inputs` gives `--cluster-col`.
+pub fn examples(
+    args: &ExampleArgs,
+    paired: Option<&PairedExampleArgs>,
+    inputs: &Inputs,
+) -> ExampleOptions {
+    ExampleOptions {
+        cluster_col: inputs.load.columns.cluster.clone(),
+        reduce: match args.example_reduce {
+            Some(ExampleReduceArg::Majority) => ExampleReduce::Majority,
+            Some(ExampleReduceArg::Mean) | None => ExampleReduce::Mean,
+        },
+        proportion_ci: match args.proportion_ci {
+            Some(ProportionCiArg::Wilson) | None => Some(ProportionMethod::Wilson),
+            Some(ProportionCiArg::ClopperPearson) => Some(ProportionMethod::ClopperPearson),
+            Some(ProportionCiArg::None) => None,
+        },
+        unit: paired.and_then(|p| p.unit).map(|u| match u {
+            UnitArg::Seeds => Unit::Seeds,
+            UnitArg::Examples => Unit::Examples,
+            UnitArg::Both => Unit::Both,
+        }),
+        missing: match args.missing {
+            Some(MissingScoresArg::Fail) | None => MissingScores::Fail,
+            Some(MissingScoresArg::Drop) => MissingScores::Drop,
+            Some(MissingScoresArg::Zero) => MissingScores::Zero,
+        },
+        mid_p: paired.is_some_and(|p| p.mid_p),
+    }
+}
+
+/// Refuse `--test mcnemar` where a command has no per-example comparison.
+pub fn no_mcnemar(inference: &Inference, command: &str) -> Result<()> {
+    if inference.test == TestKind::Mcnemar {
+        return Err(Error::usage(format!(
+            "--test mcnemar compares per-example 0/1 scores: use it with `xreport compare` or `xreport table`, not `xreport {command}`"
+        )));
+    }
+    Ok(())
 }
 
 /// `xreport check`'s thresholds and lists: flags, then `[check]` of the study file, then defaults.

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::compare::{self, Comparison, Settings, Verdict};
 use super::direction::Direction;
+use super::examples::{Coverage, ExampleScores, GroupExamples};
 use super::groups::{self, SeedValues};
-use super::options::{Describe, Family, Inference, Metrics};
+use super::options::{Describe, ExampleOptions, Family, Inference, Metrics};
 use super::report::{self, SeedStyle};
 use super::roles::{self, Named, Roles};
 use super::summary::{self, GroupStats};
@@ -181,6 +182,10 @@ pub struct TableCell {
     pub not_worse_than_best: Option<bool>,
     /// With `--relative`: Δ% to the baseline.
     pub relative: Option<Relative>,
+    /// The accuracy over test examples (coverage, proportion interval), when
+    /// the inputs have per-example scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub examples: Option<GroupExamples>,
 }
 
 /// 100 · (treatment − baseline) / |baseline mean|, and the compare report's
@@ -199,6 +204,23 @@ pub fn run(
     metrics: &Metrics,
     describe: &Describe,
     inference: &Inference,
+) -> Result<MainTableReport> {
+    let examples = ExampleOptions::default();
+    let coverage = Coverage::new();
+    let context = (&examples, &coverage);
+    run_with(study, options, named, metrics, describe, inference, context)
+}
+
+/// [`run`] with the per-example settings and the coverage that
+/// [`super::examples::prepare`] gave.
+pub fn run_with(
+    study: &Study,
+    options: &TableOptions,
+    named: &Named,
+    metrics: &Metrics,
+    describe: &Describe,
+    inference: &Inference,
+    (examples, coverage): (&ExampleOptions, &Coverage),
 ) -> Result<MainTableReport> {
     let has_column = tidy::rows(&study.results).any(|r| r.task.is_some());
     let key = options
@@ -224,10 +246,13 @@ pub fn run(
                 .filter(|g| metrics.includes(&g.metric) && row_conditions.contains(&g.condition))
                 .collect();
         names.extend(values.iter().map(|g| g.metric.clone()));
-        let stats = values
+        let mut stats: Vec<GroupStats> = values
             .iter()
             .map(|g| summary::group_stats(g, describe, seeds))
             .collect();
+        if let Some(scores) = ExampleScores::of(&task.study, examples) {
+            summary::attach_examples(&mut stats, &scores, describe, coverage);
+        }
         if let Some(roles) = &roles {
             let present: Vec<String> = roles
                 .treatments
@@ -240,7 +265,15 @@ pub fn run(
                     baseline: roles.baseline.clone(),
                     treatments: present,
                 };
-                let compared = compare::run(&task.study, &task_roles, metrics, describe, inference);
+                let compared = compare::run_with(
+                    &task.study,
+                    &task_roles,
+                    metrics,
+                    describe,
+                    inference,
+                    examples,
+                    coverage,
+                );
                 comparisons.extend(
                     compared
                         .comparisons
@@ -345,6 +378,7 @@ pub fn run(
                 } else {
                     None
                 },
+                examples: g.and_then(|g| g.examples.clone()),
             });
         }
         if marks.not_worse_than_best

@@ -12,6 +12,7 @@ use super::reduce::Reduce;
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
 use crate::stats::inference::{Alternative, TestKind};
+use crate::stats::proportion::ProportionMethod;
 
 /// Descriptive and bootstrap settings.
 #[derive(Debug, Clone)]
@@ -35,6 +36,92 @@ pub struct Inference {
     pub family: Family,
     pub target_power: f64,
     pub max_seeds: usize,
+}
+
+/// Per-example scores (DESIGN section 12): how a system's example score is
+/// formed over its seeds, what the interval of a comparison resamples, which
+/// interval a 0/1 accuracy gets, and what a missing example score means.
+#[derive(Debug, Clone)]
+pub struct ExampleOptions {
+    pub reduce: ExampleReduce,
+    /// `None`: `--proportion-ci none`.
+    pub proportion_ci: Option<ProportionMethod>,
+    /// `None`: the default rule (`both` when every compared condition has ≥ 2
+    /// seeds and the examples are shared).
+    pub unit: Option<Unit>,
+    pub missing: MissingScores,
+    /// McNemar's mid-p instead of the exact p.
+    pub mid_p: bool,
+    /// `--cluster-col`, so that an input without that column is an error.
+    pub cluster_col: Option<String>,
+}
+
+impl Default for ExampleOptions {
+    fn default() -> Self {
+        ExampleOptions {
+            reduce: ExampleReduce::Mean,
+            proportion_ci: Some(ProportionMethod::Wilson),
+            unit: None,
+            missing: MissingScores::Fail,
+            mid_p: false,
+            cluster_col: None,
+        }
+    }
+}
+
+/// The per-example settings a report states.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleSettings {
+    pub example_reduce: ExampleReduce,
+    pub missing: MissingScores,
+    pub proportion_ci: Option<ProportionMethod>,
+    pub mid_p: bool,
+    /// Whether examples were clustered (`--cluster-col`).
+    pub clusters: bool,
+}
+
+impl ExampleSettings {
+    pub fn of(options: &ExampleOptions, clusters: bool) -> ExampleSettings {
+        ExampleSettings {
+            example_reduce: options.reduce,
+            missing: options.missing,
+            proportion_ci: options.proportion_ci,
+            mid_p: options.mid_p,
+            clusters,
+        }
+    }
+}
+
+/// A system's score on one example, over its seeds (`--example-reduce`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleReduce {
+    /// The mean over seeds (not 0/1 when seeds disagree).
+    Mean,
+    /// 1 when more than half of the seeds score 1, else 0 (a tie is no majority).
+    Majority,
+}
+
+/// What a comparison's interval (and test) resample: seeds, test examples,
+/// or both at once (the two-way bootstrap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Seeds,
+    Examples,
+    Both,
+}
+
+/// An example some system did not score (`--missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingScores {
+    /// Stop, naming the first missing example and its file.
+    Fail,
+    /// Keep only the examples every system scored.
+    Drop,
+    /// Count a missing score as 0 (wrong), keeping the denominator.
+    Zero,
 }
 
 /// Which comparisons are corrected together.

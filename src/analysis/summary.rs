@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::examples::{Coverage, ExampleScores, GroupExamples};
 use super::groups::{self, SeedValues};
-use super::options::{Describe, Metrics};
+use super::options::{Describe, ExampleOptions, ExampleSettings, Metrics};
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use crate::load::{Skipped, Study};
 use crate::stats::bootstrap::{self, BootstrapConfig, CiMethod, Interval};
@@ -22,6 +23,9 @@ pub struct SummaryReport {
     pub settings: DescribeSettings,
     pub metrics: Vec<MetricInfo>,
     pub groups: Vec<GroupStats>,
+    /// How per-example scores were read, when the inputs have them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub examples: Option<ExampleSettings>,
     /// Repeated runs of a seed: their spread is nondeterminism.
     pub repeats: Vec<Repeat>,
     /// Condition → the label the tables print (`latent_dim=512` for a
@@ -80,6 +84,9 @@ pub struct GroupStats {
     pub max: Option<f64>,
     pub t_ci: Option<[f64; 2]>,
     pub bootstrap_ci: Option<[f64; 2]>,
+    /// The accuracy over test examples, when the inputs have per-example scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub examples: Option<GroupExamples>,
     pub notes: Vec<String>,
 }
 
@@ -144,11 +151,50 @@ pub fn group_stats_with(
         max: min_max.map(|m| m.1),
         t_ci: describe::t_interval(x, settings.confidence).map(|(lo, hi)| [lo, hi]),
         bootstrap_ci: boot.map(|b| [b.lo, b.hi]),
+        examples: None,
         notes,
     }
 }
 
+/// Give every group with per-example scores its accuracy over examples:
+/// coverage, proportion interval, cluster-robust error.
+pub fn attach_examples(
+    groups: &mut [GroupStats],
+    scores: &ExampleScores,
+    settings: &Describe,
+    coverage: &Coverage,
+) {
+    let found: Vec<Option<GroupExamples>> = groups
+        .par_iter()
+        .map(|g| scores.group(&g.condition, &g.metric, settings, coverage))
+        .collect();
+    for (g, ex) in groups.iter_mut().zip(found) {
+        if let Some(ex) = ex {
+            g.notes.extend(ex.notes.iter().cloned());
+            g.examples = Some(ex);
+        }
+    }
+}
+
 pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryReport {
+    run_with(
+        study,
+        metrics,
+        settings,
+        &ExampleOptions::default(),
+        &Coverage::new(),
+    )
+}
+
+/// [`run`] with the per-example settings and the coverage that
+/// [`super::examples::prepare`] gave.
+pub fn run_with(
+    study: &Study,
+    metrics: &Metrics,
+    settings: &Describe,
+    examples: &ExampleOptions,
+    coverage: &Coverage,
+) -> SummaryReport {
     let seeds = SeedStyle::of(study);
     let all = groups::seed_values(study, &settings.reduce, &|m| metrics.direction(m));
     let selected: Vec<&SeedValues> = all.iter().filter(|g| metrics.includes(&g.metric)).collect();
@@ -156,10 +202,14 @@ pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryRepo
         .into_iter()
         .filter(|m| metrics.includes(m))
         .collect::<Vec<_>>();
-    let stats: Vec<GroupStats> = selected
+    let mut stats: Vec<GroupStats> = selected
         .par_iter()
         .map(|g| group_stats(g, settings, seeds))
         .collect();
+    let scores = ExampleScores::of(study, examples);
+    if let Some(scores) = &scores {
+        attach_examples(&mut stats, scores, settings, coverage);
+    }
     SummaryReport {
         xreport_version: report::VERSION,
         schema: "xreport.summary/1",
@@ -167,6 +217,7 @@ pub fn run(study: &Study, metrics: &Metrics, settings: &Describe) -> SummaryRepo
         settings: DescribeSettings::of(settings, &all),
         metrics: report::metric_info(&names, metrics),
         groups: stats,
+        examples: scores.map(|s| ExampleSettings::of(examples, s.clustered())),
         repeats: report::repeats(study, seeds)
             .into_iter()
             .filter(|r| metrics.includes(&r.metric))

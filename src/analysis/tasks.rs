@@ -52,7 +52,7 @@ pub fn split(study: &Study, key: Option<&TaskKey>) -> Result<(Vec<TaskStudy>, Ve
     let mut cache: HashMap<(String, String), (Option<String>, String)> = HashMap::new();
     let mut unlabelled: Option<String> = None;
     let mut labelled = false;
-    for row in tidy::rows(&study.results) {
+    for (row, cluster) in tidy::rows_with_cluster(&study.results) {
         let (task, method) = match key {
             None => (row.task.map(str::to_string), row.condition.to_string()),
             Some(key) => {
@@ -92,10 +92,11 @@ pub fn split(study: &Study, key: Option<&TaskKey>) -> Result<(Vec<TaskStudy>, Ve
         if !conditions.contains(&method) {
             conditions.push(method.clone());
         }
-        builder.push(TidyRow {
+        let row = TidyRow {
             condition: &method,
             ..row
-        });
+        };
+        builder.push_clustered(row, cluster);
     }
     if let (true, Some(condition)) = (labelled, unlabelled) {
         return Err(Error::usage(format!(

@@ -15,6 +15,7 @@ pub fn run(args: AblationArgs) -> Result<ExitCode> {
     let study_file = inputs.study.as_ref();
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
     let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    settings::no_mcnemar(&inference, "ablation")?;
     let mut output = settings::output(&args.output)?;
     if args.latex {
         output.format = Format::Latex;

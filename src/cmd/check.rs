@@ -15,6 +15,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let study_file = inputs.study.as_ref();
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
     let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    settings::no_mcnemar(&inference, "check")?;
     let check = settings::check(&args, study_file)?;
     let output = settings::output(&args.output)?;
     if output.format == Format::Latex {

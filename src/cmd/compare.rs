@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::plot;
 use crate::render;
 use crate::settings;
+use crate::stats::inference::TestKind;
 
 pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let (inputs, mut metrics) = settings::inputs(&args.input, &args.metric)?;
@@ -19,7 +20,11 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
         plot::ImageFormat::of(path)?;
     }
-    let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let examples = settings::examples(&args.examples, Some(&args.paired), &inputs);
+    let mut study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let sources = analysis::examples::sources(&study, &inputs.paths);
+    let mcnemar = inference.test == TestKind::Mcnemar;
+    let coverage = analysis::examples::prepare(&mut study, &examples, mcnemar, &sources)?;
     let named = settings::named(
         args.baseline.as_deref(),
         &args.treatments,
@@ -28,7 +33,9 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         study_file,
     );
     let roles = analysis::roles::resolve(&study, &named)?.comparison()?;
-    let report = analysis::compare::run(&study, &roles, &metrics, &describe, &inference);
+    let report = analysis::compare::run_with(
+        &study, &roles, &metrics, &describe, &inference, &examples, &coverage,
+    );
     if let Some(path) = &args.plot {
         plot::write(&plot::seeds::from(&report), path)?;
     }

@@ -20,6 +20,8 @@ pub struct ColumnNames {
     pub task: String,
     pub example: String,
     pub step: String,
+    /// `--cluster-col`: the column naming each example's cluster, if any.
+    pub cluster: Option<String>,
 }
 
 impl Default for ColumnNames {
@@ -32,6 +34,7 @@ impl Default for ColumnNames {
             task: "task".into(),
             example: "example".into(),
             step: "step".into(),
+            cluster: None,
         }
     }
 }
@@ -128,22 +131,88 @@ pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Opt
 }
 
 fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
+    Error::input(
+        path,
+        format!(
+            "missing column `{name}` (the table has {}); name the right one with the matching --*-col flag",
+            column_list(frame)
+        ),
+    )
+}
+
+/// The frame's column names, quoted, for messages.
+fn column_list(frame: &DataFrame) -> String {
     let found: Vec<String> = frame
         .get_column_names()
         .iter()
         .map(|c| format!("`{c}`"))
         .collect();
-    Error::input(
-        path,
-        format!(
-            "missing column `{name}` (the table has {}); name the right one with the matching --*-col flag",
-            if found.is_empty() {
-                "no columns".into()
-            } else {
-                found.join(", ")
+    if found.is_empty() {
+        "no columns".into()
+    } else {
+        found.join(", ")
+    }
+}
+
+/// The `--cluster-col` column: every row needs an example and a cluster, and
+/// an example keeps one cluster wherever it appears.
+fn cluster_column(
+    path: &Path,
+    frame: &DataFrame,
+    name: &str,
+    example_col: &str,
+    examples: &[Option<String>],
+) -> Result<Vec<Option<String>>> {
+    let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
+    let clusters = text_column(path, frame, name).map_err(|_| {
+        Error::input(
+            path,
+            format!(
+                "--cluster-col {name}: the table has no `{name}` column (it has {})",
+                column_list(frame)
+            ),
+        )
+    })?;
+    let mut first: std::collections::HashMap<&str, (&str, usize)> = Default::default();
+    for (row, (cluster, example)) in clusters.iter().zip(examples).enumerate() {
+        let Some(example) = example.as_deref() else {
+            return Err(Error::input_at(
+                path,
+                format.location(row),
+                format!(
+                    "--cluster-col {name} needs per-example rows, but `{example_col}` is empty here"
+                ),
+            ));
+        };
+        let cluster = cluster.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let Some(cluster) = cluster else {
+            return Err(Error::input_at(
+                path,
+                format.location(row),
+                format!("empty `{name}` (--cluster-col): every example needs its cluster"),
+            ));
+        };
+        match first.get(example) {
+            Some((earlier, at)) if *earlier != cluster => {
+                return Err(Error::input_at(
+                    path,
+                    format.location(row),
+                    format!(
+                        "example `{example}` is in cluster `{cluster}` here but in `{earlier}` at {}: an example belongs to one cluster",
+                        format.location(*at)
+                    ),
+                ));
             }
-        ),
-    )
+            Some(_) => {}
+            None => {
+                first.insert(example, (cluster, row));
+            }
+        }
+    }
+    Ok(clusters
+        .into_iter()
+        .map(|c| c.map(|c| c.trim().to_string()))
+        .collect())
 }
 
 /// A cell that is neither a number nor a missing-value marker.
@@ -194,7 +263,19 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
     let tasks = optional(&names.task)?;
     let examples = optional(&names.example)?;
     let steps = optional(&names.step)?;
+    let clusters = match &names.cluster {
+        Some(name) => Some(cluster_column(
+            path,
+            &frame,
+            name,
+            &names.example,
+            &examples,
+        )?),
+        None => None,
+    };
     let key_columns = [
+        // the cluster column is no metric of a wide table (condition again when absent)
+        names.cluster.as_ref().unwrap_or(&names.condition),
         &names.condition,
         &names.seed,
         &names.task,
@@ -320,7 +401,8 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                     ),
                 )
             })?;
-            builder.push(Row {
+            let cluster = clusters.as_ref().and_then(|c| c[row].as_deref());
+            let row = Row {
                 condition,
                 seed,
                 metric,
@@ -328,7 +410,8 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 task: tasks[row].as_deref(),
                 example: examples[row].as_deref(),
                 step,
-            });
+            };
+            builder.push_clustered(row, cluster);
         }
     }
     Ok(Study::of_table(

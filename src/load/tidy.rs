@@ -2,7 +2,9 @@
 //! `condition, seed, metric, value, task, example, step` (DESIGN section 3).
 //!
 //! `value` is null for a missing value (null, NaN or ±inf in the source);
-//! `task`, `example` and `step` are null when the source has no such column.
+//! `task`, `example` and `step` are null when the source has no such column;
+//! `cluster` (the `--cluster-col` of a table: passage, video) is null unless
+//! a reader was given one.
 
 use polars::prelude::*;
 
@@ -13,6 +15,7 @@ pub const VALUE: &str = "value";
 pub const TASK: &str = "task";
 pub const EXAMPLE: &str = "example";
 pub const STEP: &str = "step";
+pub const CLUSTER: &str = "cluster";
 
 /// Rows of the tidy table, column by column, before they become a frame.
 /// Text goes straight into polars' string builders (short strings, like
@@ -26,6 +29,7 @@ pub struct TidyBuilder {
     task: StringChunkedBuilder,
     example: StringChunkedBuilder,
     step: Vec<Option<i64>>,
+    cluster: StringChunkedBuilder,
 }
 
 impl Default for TidyBuilder {
@@ -39,6 +43,7 @@ impl Default for TidyBuilder {
             task: text(TASK),
             example: text(EXAMPLE),
             step: Vec::new(),
+            cluster: text(CLUSTER),
         }
     }
 }
@@ -57,6 +62,12 @@ pub struct Row<'a> {
 
 impl TidyBuilder {
     pub fn push(&mut self, row: Row<'_>) {
+        self.push_clustered(row, None);
+    }
+
+    /// A row whose example belongs to `cluster` (`--cluster-col`).
+    pub fn push_clustered(&mut self, row: Row<'_>, cluster: Option<&str>) {
+        self.cluster.append_option(cluster);
         self.condition.append_value(row.condition);
         self.seed.append_value(row.seed);
         self.metric.append_value(row.metric);
@@ -76,6 +87,7 @@ impl TidyBuilder {
             self.task.finish().into_column(),
             self.example.finish().into_column(),
             Column::new(STEP.into(), self.step),
+            self.cluster.finish().into_column(),
         ];
         // The columns are built above with equal lengths and distinct names,
         // the only two ways DataFrame::new can fail.
@@ -110,6 +122,18 @@ pub fn rows(frame: &DataFrame) -> impl Iterator<Item = Row<'_>> {
             step,
         }
     })
+}
+
+/// The rows of a tidy frame with each row's cluster (`None` without one).
+pub fn rows_with_cluster(frame: &DataFrame) -> impl Iterator<Item = (Row<'_>, Option<&str>)> {
+    let clusters = or_nulls(
+        frame
+            .column(CLUSTER)
+            .ok()
+            .and_then(|c| c.str().ok())
+            .map(|c| c.iter()),
+    );
+    rows(frame).zip(clusters)
 }
 
 /// A column's values in row order, or nulls forever when it is absent.

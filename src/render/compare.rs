@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::format::{self, Style};
 use super::table::{self, Table};
-use super::{Output, Report, notes, summary};
+use super::{Output, Report, examples, notes, summary};
 use crate::analysis::compare::{CompareReport, Comparison, Unit, Verdict};
 use crate::analysis::direction::Direction;
 use crate::analysis::summary::GroupStats;
@@ -124,12 +124,27 @@ impl Report for CompareReport {
             .into_iter()
             .map(|(c, n)| (self.labels.get(&c).cloned().unwrap_or(c), n))
             .collect();
-        table.notes = vec![style.escape(&notes::method(
+        let two_way =
+            !self.comparisons.is_empty() && self.comparisons.iter().all(|c| c.unit == Unit::Both);
+        let ci = if two_way {
+            "two-way bootstrap-t".to_string()
+        } else {
+            format!("{} bootstrap", self.settings.ci_method.name())
+        };
+        table.notes = vec![style.escape(&notes::method_with_ci(
             &self.settings,
             &seeds,
             "treatments",
             over_examples,
+            &ci,
         ))];
+        if let Some(ex) = &self.settings.examples {
+            table.notes.push(style.escape(&examples::settings(ex)));
+            let confidence = self.settings.confidence;
+            table
+                .notes
+                .extend(examples::groups(style, &self.groups, confidence));
+        }
         table.notes.extend(notes::common(
             style,
             &self.settings.describe(),

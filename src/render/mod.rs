@@ -7,6 +7,7 @@ pub mod check;
 pub mod compare;
 pub mod csv;
 pub mod curves;
+pub mod examples;
 pub mod format;
 pub mod main_table;
 pub mod notes;

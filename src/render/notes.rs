@@ -89,19 +89,37 @@ pub fn method(
     compared: &str,
     over_examples: bool,
 ) -> String {
+    let ci = format!("{} bootstrap", settings.ci_method.name());
+    method_with_ci(settings, seeds, compared, over_examples, &ci)
+}
+
+/// [`method`] naming the interval of Δ (`ci`, e.g. "two-way bootstrap-t").
+pub fn method_with_ci(
+    settings: &Settings,
+    seeds: &[(String, usize)],
+    compared: &str,
+    over_examples: bool,
+    ci: &str,
+) -> String {
     let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!(
-        "† significant after correction. {} Δ = treatment − baseline with its {}% {} bootstrap CI. Seeds per condition: {}.",
+        "† significant after correction. {} Δ = treatment − baseline with its {}% {ci} CI. Seeds per condition: {}.",
         test(settings, compared, over_examples),
         format::percent(settings.confidence),
-        settings.ci_method.name(),
         seeds.join(", ")
     )
 }
 
 /// The test, α, correction and family of [`method`], as one sentence.
 pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String {
+    let mid_p = settings.examples.as_ref().is_some_and(|e| e.mid_p);
+    let clustered = settings.examples.as_ref().is_some_and(|e| e.clusters);
     let test = match settings.test {
+        TestKind::Mcnemar if mid_p => "mid-p McNemar test over test examples",
+        TestKind::Mcnemar => "exact McNemar test over test examples",
+        _ if over_examples && clustered => {
+            "cluster-robust (CR1) t-test over test examples, G − 1 df"
+        }
         _ if over_examples => "paired t-test over test examples",
         TestKind::Welch => "Welch's t-test",
         TestKind::Student => "Student's t-test",

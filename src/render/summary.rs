@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::format::{self, Style};
-use super::notes;
 use super::table::{self, Table};
 use super::{Output, Report};
+use super::{examples, notes};
 use crate::analysis::direction::Direction;
 use crate::analysis::report::MetricInfo;
 use crate::analysis::summary::{GroupStats, SummaryReport};
@@ -59,6 +59,13 @@ impl Report for SummaryReport {
         notes::frame(&mut table, style, output);
         table.notes = notes::common(style, &self.settings, &self.skipped, &self.repeats);
         table.notes.extend(notes::groups(style, &self.groups));
+        if let Some(ex) = &self.examples {
+            table.notes.push(style.escape(&examples::settings(ex)));
+            let confidence = self.settings.confidence;
+            table
+                .notes
+                .extend(examples::groups(style, &self.groups, confidence));
+        }
         table
     }
 

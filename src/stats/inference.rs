@@ -30,6 +30,8 @@ pub enum TestKind {
     MannWhitney,
     /// Permutation test of the difference of means.
     Permutation,
+    /// McNemar's exact test on paired 0/1 example scores (`stats::mcnemar`).
+    Mcnemar,
 }
 
 impl TestKind {
@@ -41,6 +43,7 @@ impl TestKind {
             TestKind::Paired => "paired",
             TestKind::MannWhitney => "mannwhitney",
             TestKind::Permutation => "permutation",
+            TestKind::Mcnemar => "mcnemar",
         }
     }
 }
@@ -176,6 +179,8 @@ pub fn run_test(
         TestKind::Paired => paired(baseline, treatment, alternative),
         TestKind::MannWhitney => Some(mann_whitney(baseline, treatment, alternative)),
         TestKind::Permutation => Some(permutation(baseline, treatment, alternative, config)),
+        // per-seed values have no McNemar test: it is run over examples (`stats::mcnemar`)
+        TestKind::Mcnemar => None,
     };
     // a constant set of paired differences, or variances so small that the
     // standard error underflows, leave the statistic undefined
@@ -200,7 +205,7 @@ pub fn min_p_value(
         return None;
     }
     let exact = match kind {
-        TestKind::Welch | TestKind::Student | TestKind::Paired => false,
+        TestKind::Welch | TestKind::Student | TestKind::Paired | TestKind::Mcnemar => false,
         TestKind::MannWhitney => n_baseline <= 8 || n_treatment <= 8,
         TestKind::Permutation => true,
     };

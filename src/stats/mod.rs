@@ -5,15 +5,19 @@
 
 pub mod aggregate;
 pub mod bootstrap;
+pub mod cluster;
 pub mod correction;
 pub mod describe;
 pub mod effect;
 pub mod inference;
+pub mod mcnemar;
 pub mod nct;
 pub mod normalize;
 pub mod pca;
 pub mod power;
+pub mod proportion;
 pub mod rng;
+pub mod twoway;
 // `xreport rank` (DESIGN section 11): ranks over tasks, Friedman, post-hoc tests.
 pub mod friedman;
 pub mod posthoc;

@@ -132,7 +132,7 @@ fn the_text_table_names_the_test_over_examples() {
 #[test]
 fn with_two_seeds_the_seeds_are_the_unit_and_examples_are_reported_beside() {
     let case = case("two_seeds");
-    let report = compare_json(&csv(&case), &[]);
+    let report = compare_json(&csv(&case), &["--unit", "seeds"]);
     let c = &report["comparisons"][0];
     assert_eq!(c["unit"], "seeds");
     // per-seed values are the means over examples: Welch on them as scipy
@@ -180,33 +180,75 @@ fn summary_counts_seeds_not_examples() {
     }
 }
 
-#[test]
-fn unmatched_and_missing_examples_are_left_out_and_said() {
-    let table = "condition,seed,example,metric,value\n\
+const GAPPY: &str = "condition,seed,example,metric,value\n\
                  sys_a,0,e1,acc,1\nsys_a,0,e2,acc,0\nsys_a,0,e3,acc,1\nsys_a,0,e4,acc,NaN\nsys_a,0,e5,acc,1\n\
                  sys_b,0,e1,acc,1\nsys_b,0,e2,acc,1\nsys_b,0,e3,acc,1\nsys_b,0,e4,acc,1\nsys_b,0,e9,acc,0\n";
-    let report = compare_json(table, &["--resamples", "1000"]);
-    let ex = &report["comparisons"][0]["examples"];
-    // e1, e2, e3 are paired; e4 is missing for sys_a, e5 and e9 have one side
-    assert_eq!(ex["n"], 3);
-    assert_eq!(ex["unmatched"], 3);
-    close(num(&ex["diff"]), 1.0 / 3.0, 1e-15, "diff");
-    let notes: Vec<&str> = report["comparisons"][0]["notes"]
+
+fn notes_of(report: &Value) -> Vec<String> {
+    report["comparisons"][0]["notes"]
         .as_array()
         .expect("notes")
         .iter()
         .filter_map(Value::as_str)
-        .collect();
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn with_two_seeds_the_default_unit_is_both_seeds_and_examples() {
+    let report = compare_json(&csv(&case("two_seeds")), &["--resamples", "1000"]);
+    let c = &report["comparisons"][0];
+    assert_eq!(c["unit"], "both");
+    assert_eq!(c["diff_ci"], c["examples"]["two_way_ci"]);
     assert!(
-        notes
+        notes_of(&report)
             .iter()
-            .any(|n| n.contains("3 scored by only one left out")),
-        "{notes:?}"
+            .any(|n| n.contains("carries test-set and seed noise")),
+        "{:?}",
+        notes_of(&report)
     );
-    assert!(
-        notes
-            .iter()
-            .any(|n| n.contains("sys_a: 1 missing example score")),
-        "{notes:?}"
-    );
+}
+
+#[test]
+fn a_missing_example_fails_by_default_naming_the_example_and_the_file() {
+    let dir = tree(&[("scores.csv", GAPPY)]);
+    let out = xreport()
+        .arg("compare")
+        .arg(dir.path().join("scores.csv"))
+        .args(["--baseline", "sys_a"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("scores.csv"), "{err}");
+    assert!(err.contains("example `e4`"), "{err}");
+    assert!(err.contains("--missing drop"), "{err}");
+}
+
+#[test]
+fn missing_drop_keeps_the_examples_every_system_scored_and_states_coverage() {
+    let report = compare_json(GAPPY, &["--resamples", "1000", "--missing", "drop"]);
+    let ex = &report["comparisons"][0]["examples"];
+    // e4 is missing for sys_a, e5 for sys_b, e9 for sys_a: e1, e2, e3 are left
+    assert_eq!(ex["n"], 3);
+    assert_eq!(ex["unmatched"], 0);
+    close(num(&ex["diff"]), 1.0 / 3.0, 1e-15, "diff");
+    assert_eq!(ex["coverage"]["sys_a"], serde_json::json!([4, 6]));
+    assert_eq!(ex["coverage"]["sys_b"], serde_json::json!([5, 6]));
+    // the per-seed values are over the same three examples
+    let groups = report["groups"].as_array().expect("groups");
+    close(num(&groups[0]["mean"]), 2.0 / 3.0, 1e-15, "sys_a accuracy");
+    close(num(&groups[1]["mean"]), 1.0, 1e-15, "sys_b accuracy");
+}
+
+#[test]
+fn missing_zero_counts_unscored_examples_as_wrong_in_the_denominator() {
+    let report = compare_json(GAPPY, &["--resamples", "1000", "--missing", "zero"]);
+    let ex = &report["comparisons"][0]["examples"];
+    assert_eq!(ex["n"], 6);
+    close(num(&ex["diff"]), 1.0 / 6.0, 1e-15, "diff");
+    let groups = report["groups"].as_array().expect("groups");
+    close(num(&groups[0]["mean"]), 3.0 / 6.0, 1e-15, "sys_a accuracy");
+    close(num(&groups[1]["mean"]), 4.0 / 6.0, 1e-15, "sys_b accuracy");
+    assert_eq!(groups[0]["examples"]["coverage"], serde_json::json!([4, 6]));
 }

@@ -19,6 +19,7 @@ mod latex;
 mod loaders;
 mod main_table;
 mod pca;
+mod per_example;
 mod rank;
 mod real_runs;
 mod roles;

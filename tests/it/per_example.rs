@@ -1,0 +1,507 @@
+//! Per-example statistics (DESIGN section 12) through the binary, against
+//! golden/reference/per_example.json (golden/reference_per_example.py:
+//! statsmodels mcnemar, proportion_confint and clustered OLS, numpy
+//! bootstraps) and golden/reference/two_way_coverage.json
+//! (golden/simulate_two_way.py), plus the bad inputs of each flag.
+
+use serde_json::Value;
+
+use crate::common::{assert_golden, reference, tree, xreport};
+
+const STUDY: &str = "examples/per-example/scores.csv";
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("a number, got {v}"))
+}
+
+fn close(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: {got} vs {want} (tolerance {tol})"
+    );
+}
+
+/// A tidy CSV of `[condition, seed, example, value]` rows, metric `acc`.
+fn csv_of(rows: &Value) -> String {
+    let mut out = String::from("condition,seed,example,metric,value\n");
+    for r in rows.as_array().expect("rows") {
+        out.push_str(&format!(
+            "{},{},ex{:04},acc,{}\n",
+            r[0].as_str().expect("condition"),
+            r[1],
+            r[2].as_u64().expect("example"),
+            num(&r[3])
+        ));
+    }
+    out
+}
+
+/// `xreport COMMAND scores.csv ARGS... --format json` on `table`.
+fn run_json(command: &str, table: &str, args: &[&str]) -> Value {
+    let dir = tree(&[("scores.csv", table)]);
+    let out = xreport()
+        .arg(command)
+        .arg(dir.path().join("scores.csv"))
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// Exit status and stderr of `xreport COMMAND scores.csv ARGS...` on `table`.
+fn run_err(command: &str, table: &str, args: &[&str]) -> (Option<i32>, String) {
+    let dir = tree(&[("scores.csv", table)]);
+    let out = xreport()
+        .arg(command)
+        .arg(dir.path().join("scores.csv"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn cases(section: &str) -> Vec<Value> {
+    reference("per_example.json")[section]
+        .as_array()
+        .expect("cases")
+        .clone()
+}
+
+#[test]
+fn mcnemar_matches_statsmodels_exact_scipy_mid_p_and_one_sided_binomial_tests() {
+    for case in cases("mcnemar") {
+        let table = csv_of(&case["rows"]);
+        let name = case["name"].as_str().unwrap_or_default();
+        for (extra, want) in [
+            (vec![], &case["p_value"]),
+            (vec!["--mid-p"], &case["mid_p"]),
+            (vec!["--alternative", "greater"], &case["p_greater"]),
+            (vec!["--alternative", "less"], &case["p_less"]),
+        ] {
+            let mut args = vec!["--baseline", "base", "--test", "mcnemar"];
+            args.extend(extra.iter().copied());
+            let report = run_json("compare", &table, &args);
+            let c = &report["comparisons"][0];
+            let ex = &c["examples"];
+            assert_eq!(ex["discordant"][0], case["b"], "{name}");
+            assert_eq!(ex["discordant"][1], case["c"], "{name}");
+            close(num(&ex["statistic"]), num(&case["statistic"]), 0.0, name);
+            close(
+                num(&ex["p_value"]),
+                num(want),
+                1e-12,
+                &format!("{name} {extra:?}"),
+            );
+            // the comparison's own p is McNemar's
+            assert_eq!(c["p_value"], ex["p_value"], "{name}");
+            assert_eq!(report["settings"]["test"], "mcnemar");
+        }
+    }
+}
+
+#[test]
+fn proportion_intervals_match_statsmodels_wilson_and_beta() {
+    for case in reference("per_example.json")["proportion"]
+        .as_array()
+        .expect("cases")
+    {
+        let (k, n) = (case["k"].as_u64().unwrap(), case["n"].as_u64().unwrap());
+        let mut table = String::from("condition,seed,example,metric,value\n");
+        for i in 0..n {
+            table.push_str(&format!("sys,0,e{i},acc,{}\n", u64::from(i < k)));
+        }
+        let confidence = case["confidence"].to_string();
+        for (method, key) in [("wilson", "wilson"), ("clopper-pearson", "beta")] {
+            let args = ["--proportion-ci", method, "--confidence", &confidence];
+            let report = run_json("summary", &table, &args);
+            let ex = &report["groups"][0]["examples"];
+            assert_eq!(ex["proportion_method"], method);
+            for i in 0..2 {
+                close(
+                    num(&ex["proportion_ci"][i]),
+                    num(&case[key][i]),
+                    1e-12,
+                    &format!("{method} {k}/{n}"),
+                );
+            }
+        }
+    }
+}
+
+/// Clustered rows of one system: example i scores `y[i]` in cluster `groups[i]`.
+fn clustered_csv(case: &Value, condition: &str, zero: bool) -> String {
+    let mut table = String::from("condition,seed,example,passage,metric,value\n");
+    let ys = case["y"].as_array().expect("y");
+    let groups = case["groups"].as_array().expect("groups");
+    for (i, (y, g)) in ys.iter().zip(groups).enumerate() {
+        let v = if zero { 0.0 } else { num(y) };
+        table.push_str(&format!(
+            "{condition},0,e{i:04},{},acc,{v}\n",
+            g.as_str().expect("group")
+        ));
+    }
+    table
+}
+
+#[test]
+fn cluster_robust_errors_match_statsmodels_ols_with_cluster_covariance() {
+    let tolerance = |sd: &Value, i: usize| (6.0 * std::f64::consts::SQRT_2 * num(&sd[i])).max(1e-9);
+    for case in cases("cluster") {
+        let name = case["name"].as_str().unwrap_or_default();
+        // a condition's mean
+        let report = run_json(
+            "summary",
+            &clustered_csv(&case, "sys", false),
+            &["--cluster-col", "passage"],
+        );
+        let ex = &report["groups"][0]["examples"];
+        assert_eq!(ex["clusters"], case["clusters"], "{name}");
+        close(num(&ex["accuracy"]), num(&case["mean"]), 1e-12, name);
+        close(num(&ex["cluster_se"]), num(&case["se"]), 1e-12, name);
+        for i in 0..2 {
+            close(
+                num(&ex["cluster_t_ci"][i]),
+                num(&case["t_ci"][i]),
+                1e-10,
+                name,
+            );
+            close(
+                num(&ex["cluster_bootstrap_ci"][i]),
+                num(&case["bootstrap_ci"][i]),
+                tolerance(&case["bootstrap_ci_mc_sd"], i),
+                name,
+            );
+        }
+        // a paired difference: treatment − a baseline of zeros is y
+        let table = clustered_csv(&case, "base", true)
+            + clustered_csv(&case, "treat", false)
+                .split_once('\n')
+                .expect("a header")
+                .1;
+        let report = run_json(
+            "compare",
+            &table,
+            &["--baseline", "base", "--cluster-col", "passage"],
+        );
+        let c = &report["comparisons"][0];
+        let ex = &c["examples"];
+        assert_eq!(ex["test"], "cluster-t", "{name}");
+        assert_eq!(c["unit"], "examples");
+        close(num(&ex["se"]), num(&case["se"]), 1e-12, name);
+        close(num(&ex["statistic"]), num(&case["t"]), 1e-9, name);
+        close(num(&ex["df"]), num(&case["df"]), 0.0, name);
+        close(num(&c["p_value"]), num(&case["p_value"]), 1e-10, name);
+        for i in 0..2 {
+            close(
+                num(&c["diff_ci"][i]),
+                num(&case["bootstrap_ci"][i]),
+                tolerance(&case["bootstrap_ci_mc_sd"], i),
+                name,
+            );
+        }
+    }
+}
+
+#[test]
+fn the_two_way_bootstrap_matches_numpy_within_monte_carlo_error() {
+    for case in cases("two_way") {
+        let name = case["name"].as_str().unwrap_or_default();
+        let report = run_json(
+            "compare",
+            &csv_of(&case["rows"]),
+            &["--baseline", "base", "--unit", "both"],
+        );
+        let c = &report["comparisons"][0];
+        assert_eq!(c["unit"], "both", "{name}");
+        close(num(&c["diff"]), num(&case["diff"]), 1e-12, name);
+        for i in 0..2 {
+            let tol = 6.0 * std::f64::consts::SQRT_2 * num(&case["ci_mc_sd"][i]);
+            close(num(&c["diff_ci"][i]), num(&case["ci"][i]), tol, name);
+        }
+    }
+}
+
+#[test]
+fn the_two_way_interval_covers_at_the_nominal_level_in_simulation() {
+    let sim = reference("two_way_coverage.json");
+    let level = num(&sim["confidence"]);
+    for scenario in sim["scenarios"].as_array().expect("scenarios") {
+        let coverage = num(&scenario["coverage"]);
+        // with 3 seeds the bootstrap-t runs slightly narrow (said in the notes)
+        let low = if scenario["seeds"].as_u64() < Some(5) {
+            level - 0.03
+        } else {
+            level - 0.02
+        };
+        assert!((low..=level + 0.02).contains(&coverage), "{scenario}");
+        // with few seeds the percentile interval of the same resamples would not do
+        if scenario["seeds"].as_u64() < Some(5) {
+            assert!(
+                num(&scenario["percentile_coverage"]) < level - 0.05,
+                "{scenario}"
+            );
+        }
+        assert!(scenario["studies"].as_u64().expect("studies") >= 2000);
+    }
+    // the Rust interval covers the truth on the simulated studies whose numpy
+    // interval does, and misses where it misses by a clear margin
+    for study in sim["examples"].as_array().expect("examples") {
+        let report = run_json(
+            "compare",
+            &csv_of(&study["rows"]),
+            &["--baseline", "base", "--unit", "both"],
+        );
+        let ci = &report["comparisons"][0]["diff_ci"];
+        let (lo, hi) = (num(&ci[0]), num(&ci[1]));
+        let width = num(&study["ci"][1]) - num(&study["ci"][0]);
+        close(lo, num(&study["ci"][0]), 0.05 * width, "lower end");
+        close(hi, num(&study["ci"][1]), 0.05 * width, "upper end");
+    }
+}
+
+#[test]
+fn mcnemar_on_scores_that_are_not_zero_or_one_is_refused_with_the_reason() {
+    let table = "condition,seed,example,metric,value\na,0,e1,acc,1\na,0,e2,acc,0.5\nb,0,e1,acc,1\nb,0,e2,acc,1\n";
+    let (code, err) = run_err("compare", table, &["--baseline", "a", "--test", "mcnemar"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("scores.csv"), "{err}");
+    assert!(err.contains("needs 0/1 scores"), "{err}");
+    assert!(err.contains("example `e2`"), "{err}");
+}
+
+#[test]
+fn mcnemar_with_disagreeing_seeds_names_the_majority_reduction() {
+    let (code, err) = run_err(
+        "compare",
+        &std::fs::read_to_string(crate::common::root().join(STUDY)).unwrap(),
+        &["--baseline", "gpt-small", "--test", "mcnemar"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--example-reduce majority"), "{err}");
+}
+
+#[test]
+fn mcnemar_without_per_example_scores_is_refused() {
+    let table = "condition,seed,acc\na,0,0.5\na,1,0.6\nb,0,0.7\nb,1,0.8\n";
+    let (code, err) = run_err("compare", table, &["--baseline", "a", "--test", "mcnemar"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("needs per-example 0/1 scores"), "{err}");
+}
+
+#[test]
+fn a_cluster_column_that_is_not_in_the_table_is_an_error_naming_it() {
+    let table = "condition,seed,example,metric,value\na,0,e1,acc,1\nb,0,e1,acc,0\n";
+    let (code, err) = run_err("summary", table, &["--cluster-col", "passage"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("scores.csv"), "{err}");
+    assert!(err.contains("no `passage` column"), "{err}");
+}
+
+#[test]
+fn an_empty_cluster_value_is_an_error_naming_the_line() {
+    let table = "condition,seed,example,passage,metric,value\na,0,e1,p1,acc,1\na,0,e2,,acc,0\n";
+    let (code, err) = run_err("summary", table, &["--cluster-col", "passage"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("empty `passage`"), "{err}");
+}
+
+#[test]
+fn an_example_in_two_clusters_is_an_error() {
+    let table = "condition,seed,example,passage,metric,value\na,0,e1,p1,acc,1\nb,0,e1,p2,acc,0\n";
+    let (code, err) = run_err("summary", table, &["--cluster-col", "passage"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("belongs to one cluster"), "{err}");
+}
+
+#[test]
+fn one_cluster_leaves_the_cluster_robust_test_undefined_and_says_so() {
+    let table = "condition,seed,example,passage,metric,value\n\
+                 a,0,e1,p1,acc,1\na,0,e2,p1,acc,0\na,0,e3,p1,acc,1\n\
+                 b,0,e1,p1,acc,1\nb,0,e2,p1,acc,1\nb,0,e3,p1,acc,1\n";
+    let report = run_json(
+        "compare",
+        table,
+        &[
+            "--baseline",
+            "a",
+            "--cluster-col",
+            "passage",
+            "--resamples",
+            "1000",
+        ],
+    );
+    let c = &report["comparisons"][0];
+    assert!(c["p_value"].is_null(), "{c}");
+    assert_eq!(c["verdict"], "undefined");
+    let notes = c["notes"].to_string();
+    assert!(notes.contains("1 cluster"), "{notes}");
+}
+
+#[test]
+fn an_unknown_unit_is_a_usage_error() {
+    let out = xreport()
+        .args(["compare", STUDY, "--unit", "passages"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passages"), "{err}");
+    assert!(err.contains("seeds, examples, both"), "{err}");
+}
+
+#[test]
+fn mcnemar_is_refused_where_there_is_no_per_example_comparison() {
+    let out = xreport()
+        .args(["ablation", STUDY, "--test", "mcnemar"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn compare_of_the_example_study_with_clusters_matches_golden_markdown() {
+    let out = xreport()
+        .args([
+            "compare",
+            STUDY,
+            "--baseline",
+            "gpt-small",
+            "--cluster-col",
+            "passage",
+            "--resamples",
+            "2000",
+            "--format",
+            "md",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_golden("per_example/compare_clustered.md", &out.stdout);
+}
+
+#[test]
+fn summary_with_wilson_intervals_and_coverage_matches_golden_markdown() {
+    let out = xreport()
+        .args([
+            "summary",
+            STUDY,
+            "--example-reduce",
+            "majority",
+            "--proportion-ci",
+            "wilson",
+            "--resamples",
+            "2000",
+            "--format",
+            "md",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_golden("per_example/summary_wilson.md", &out.stdout);
+}
+
+#[test]
+fn compare_with_mcnemar_on_majority_votes_matches_golden_json() {
+    let out = xreport()
+        .args([
+            "compare",
+            STUDY,
+            "--baseline",
+            "gpt-small",
+            "--test",
+            "mcnemar",
+            "--example-reduce",
+            "majority",
+            "--resamples",
+            "2000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_golden("per_example/compare_mcnemar.json", &out.stdout);
+}
+
+#[test]
+fn table_cells_carry_the_accuracy_interval_and_coverage() {
+    let out = xreport()
+        .args([
+            "table",
+            STUDY,
+            "--example-reduce",
+            "majority",
+            "--proportion-ci",
+            "clopper-pearson",
+            "--unit",
+            "examples",
+            "--resamples",
+            "1000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for cell in report["cells"].as_array().expect("cells") {
+        let ex = &cell["examples"];
+        assert_eq!(ex["proportion_method"], "clopper-pearson", "{cell}");
+        assert_eq!(ex["coverage"], serde_json::json!([80, 80]), "{cell}");
+        let (lo, hi) = (num(&ex["proportion_ci"][0]), num(&ex["proportion_ci"][1]));
+        assert!(
+            lo < num(&ex["accuracy"]) && num(&ex["accuracy"]) < hi,
+            "{cell}"
+        );
+    }
+}
+
+#[test]
+fn majority_over_seeds_is_a_strict_majority() {
+    // e1: 2 of 3 seeds right → 1; e2: 1 of 3 → 0; with two seeds a 1–1 tie is 0
+    let table = "condition,seed,example,metric,value\n\
+                 a,0,e1,acc,1\na,1,e1,acc,1\na,2,e1,acc,0\na,0,e2,acc,1\na,1,e2,acc,0\na,2,e2,acc,0\n\
+                 b,0,e1,acc,1\nb,1,e1,acc,0\nb,0,e2,acc,1\nb,1,e2,acc,0\n";
+    let report = run_json(
+        "summary",
+        table,
+        &["--example-reduce", "majority", "--resamples", "1000"],
+    );
+    let groups = report["groups"].as_array().expect("groups");
+    close(num(&groups[0]["examples"]["accuracy"]), 0.5, 0.0, "a");
+    close(num(&groups[1]["examples"]["accuracy"]), 0.0, 0.0, "b");
+}
+
+#[test]
+fn a_cluster_column_on_inputs_without_examples_is_an_error() {
+    let table = "condition,seed,acc\na,0,0.5\na,1,0.6\n";
+    let (code, err) = run_err("summary", table, &["--cluster-col", "passage"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--cluster-col passage"), "{err}");
+}
