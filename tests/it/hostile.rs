@@ -565,6 +565,19 @@ fn a_huge_point_size_exits_2_naming_the_flag() {
 }
 
 #[test]
+fn pca_of_a_wide_matrix_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("emb.npy");
+    npy_matrix(&path, 300, 4096);
+    xreport()
+        .args(["pca", "--format", "json"])
+        .arg(&path)
+        .timeout(TIMEOUT)
+        .assert()
+        .success();
+}
+
+#[test]
 fn yaml_nested_100000_deep_in_flow_style_exits_2_naming_the_file_and_line() {
     let deep = format!(
         "lr: 0.1\nmodel: {}1{}\n",
