@@ -3,7 +3,65 @@
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Ranges of the numeric flags whose value sizes work or memory, declared
+/// once: clap holds the flags to them, and `settings` holds the study file's
+/// values to the same bounds.
+pub mod bounds {
+    use std::ops::RangeInclusive;
+
+    /// `--digits`: decimals printed; an f64 holds about 17 significant digits.
+    pub const DIGITS: RangeInclusive<u64> = 0..=20;
+    /// `--resamples`: each costs a pass over the data; a million resamples
+    /// resolve a 95% interval's ends far below any printed digit.
+    pub const RESAMPLES: RangeInclusive<u64> = 100..=1_000_000;
+    /// `--max-seeds`: the search for seeds needed stops here.
+    pub const MAX_SEEDS: RangeInclusive<u64> = 2..=100_000;
+    /// `pca --point-size`: marker diameter in points.
+    pub const POINT_SIZE: RangeInclusive<f64> = 0.1..=100.0;
+}
+
+/// A `usize` flag within `range`.
+fn ranged(range: std::ops::RangeInclusive<u64>) -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::<usize>::new().range(range)
+}
+
+/// `pca --point-size`: a finite size within [`bounds::POINT_SIZE`].
+fn point_size(text: &str) -> Result<f64, String> {
+    let size: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if bounds::POINT_SIZE.contains(&size) {
+        Ok(size)
+    } else {
+        Err(format!(
+            "{text} is not in {}..={} (points)",
+            bounds::POINT_SIZE.start(),
+            bounds::POINT_SIZE.end()
+        ))
+    }
+}
+
+/// LaTeX's special characters; the braces written as escapes so that the
+/// source's own braces stay balanced for tests/it/architecture.rs.
+const LATEX_SPECIAL: &str = "%#\\~^&$\u{7b}\u{7d}";
+
+/// Characters that end or break a LaTeX `\label{}` (a comment, a group, a
+/// macro, an active character) or that TeX cannot match in `\ref{}`.
+pub fn latex_label(text: &str) -> Result<String, String> {
+    match text
+        .chars()
+        .find(|c| LATEX_SPECIAL.contains(*c) || c.is_whitespace() || c.is_control())
+    {
+        Some(c) => Err(format!(
+            "{c:?} cannot appear in a LaTeX label: only letters, digits and :-_./ belong in one (e.g. tab:main)"
+        )),
+        None if text.is_empty() => Err("a LaTeX label cannot be empty".into()),
+        None => Ok(text.to_string()),
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -157,7 +215,7 @@ pub struct OutputArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Fixed number of decimals (default: std to 2 significant digits, mean to the same place)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = ranged(bounds::DIGITS))]
     pub digits: Option<usize>,
     /// Your own tera template for md/latex output, fed the same context
     #[arg(long, value_name = "FILE")]
@@ -166,7 +224,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub caption: Option<String>,
     /// LaTeX: table label
-    #[arg(long)]
+    #[arg(long, value_parser = latex_label)]
     pub label: Option<String>,
     /// LaTeX: the bare tabular, without the table environment
     #[arg(long)]
@@ -181,7 +239,7 @@ pub struct BootstrapArgs {
     #[arg(long, value_name = "LEVEL")]
     pub confidence: Option<f64>,
     /// Bootstrap resamples
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = ranged(bounds::RESAMPLES))]
     pub resamples: Option<usize>,
     /// Bootstrap interval method
     #[arg(long, value_enum)]
@@ -251,7 +309,7 @@ pub struct PowerTargetArgs {
     #[arg(long, value_name = "POWER")]
     pub target_power: Option<f64>,
     /// Largest number of seeds per group considered
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = ranged(bounds::MAX_SEEDS))]
     pub max_seeds: Option<usize>,
 }
 
@@ -408,7 +466,7 @@ pub struct PcaArgs {
     #[arg(long, default_value_t = 300)]
     pub dpi: u32,
     /// Marker diameter in points
-    #[arg(long, default_value_t = 2.5)]
+    #[arg(long, default_value_t = 2.5, value_parser = point_size)]
     pub point_size: f64,
     /// Marker opacity, 0 to 1
     #[arg(long, default_value_t = 0.6)]

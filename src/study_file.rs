@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::analysis::options::{Family, MetricSpec};
+use crate::cli::{bounds, latex_label};
 use crate::error::{Error, Result};
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
@@ -189,7 +190,7 @@ impl Located {
 /// Parse a study file.
 pub fn read(path: &Path) -> Result<StudyFile> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-    toml::from_str(&text).map_err(|e| {
+    let file: StudyFile = toml::from_str(&text).map_err(|e| {
         let location = e.span().map(|span| {
             let line = text[..span.start].matches('\n').count() + 1;
             format!("line {line}")
@@ -199,7 +200,40 @@ pub fn read(path: &Path) -> Result<StudyFile> {
             Some(at) => Error::input_at(path, at, message),
             None => Error::input(path, message),
         }
-    })
+    })?;
+    within_bounds(&file).map_err(|m| Error::input(path, m))?;
+    Ok(file)
+}
+
+/// The study file's values held to the flags' bounds ([`bounds`]).
+fn within_bounds(file: &StudyFile) -> std::result::Result<(), String> {
+    let check = |key: &str, value: Option<usize>, range: std::ops::RangeInclusive<u64>| match value
+    {
+        Some(v) if !range.contains(&(v as u64)) => Err(format!(
+            "`{key}` = {v} is not in {}..={}",
+            range.start(),
+            range.end()
+        )),
+        _ => Ok(()),
+    };
+    check("stats.resamples", file.stats.resamples, bounds::RESAMPLES)?;
+    check("stats.max_seeds", file.stats.max_seeds, bounds::MAX_SEEDS)?;
+    for (metric, spec) in &file.metrics {
+        check(
+            &format!("metrics.{metric}.digits"),
+            spec.digits,
+            bounds::DIGITS,
+        )?;
+    }
+    for (key, label) in [
+        ("ablation.label", &file.ablation.label),
+        ("table.label", &file.table.label),
+    ] {
+        if let Some(label) = label {
+            latex_label(label).map_err(|m| format!("`{key}` = {label:?}: {m}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Find the study file: an explicit path, else the current folder, else beside

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::keys::{gpu_hours, gpu_name, last_part};
 use super::kit::{Compute, Context, Finding, Level, Rule, list, plural};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::load::{Run, display_path};
 
 const CAPTURED: Rule = Rule {
@@ -186,8 +186,11 @@ fn conda_pins(text: &str) -> Pins {
     }
 }
 
-/// Folders from `root` up to the repository root (a `.git`) or the file-system
-/// root. Relative paths stay relative while they can, for readable evidence.
+/// The folders of the study where its dependency files live: from `root` up
+/// to the repository root (a `.git`) when the runs are inside a repository,
+/// else `root` and the folder of a study file beside it. Nothing above the
+/// study is read: an unrelated `requirements.txt` there says nothing of it.
+/// Relative paths stay relative while they can, for readable evidence.
 fn up_the_tree(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut current = Some(root.to_path_buf());
@@ -199,7 +202,7 @@ fn up_the_tree(root: &Path) -> Vec<PathBuf> {
         };
         out.push(shown.clone());
         if shown.join(".git").exists() {
-            break;
+            return out;
         }
         current = match dir.parent() {
             Some(parent) => Some(parent.to_path_buf()),
@@ -212,12 +215,20 @@ fn up_the_tree(root: &Path) -> Vec<PathBuf> {
             break;
         }
     }
+    // No repository: the runs root, and the study folder above it.
+    out.truncate(2);
+    if out
+        .get(1)
+        .is_some_and(|study| !study.join("xreport.toml").is_file())
+    {
+        out.truncate(1);
+    }
     out
 }
 
 /// Read a dependency file, an input error naming it when unreadable.
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))
+    crate::load::guard::read_text(path)
 }
 
 /// The experiment pins its dependencies: a lock file or exact pins up the tree

@@ -98,7 +98,7 @@ fn logged_metric<'a>(token: &'a str, next: Option<&str>) -> Option<&'a str> {
 
 /// Test metric names logged more than once in one history file.
 fn repeated_test_metrics(path: &Path) -> Vec<(String, usize)> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::load::guard::read_text(path) else {
         return Vec::new();
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

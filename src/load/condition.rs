@@ -21,6 +21,7 @@ use super::paths::display_path;
 use super::paths::folder_name;
 use super::placement::{Placement, Source};
 use super::run::Run;
+use super::run_name::canonical_seed;
 use crate::error::{Error, Result};
 
 /// How conditions are formed: by the rules above, or by named keys.
@@ -84,7 +85,10 @@ pub fn seed_of(run: &Run, placement: &Placement) -> Result<Option<String>> {
             primary.push((format!("the results' `{key}`"), seed));
         }
     }
-    let found = if primary.is_empty() { nested } else { primary };
+    let mut found = if primary.is_empty() { nested } else { primary };
+    for (_, seed) in &mut found {
+        *seed = canonical_seed(seed);
+    }
     let distinct: BTreeSet<&String> = found.iter().map(|(_, seed)| seed).collect();
     if distinct.len() > 1 {
         let said: Vec<String> = found
@@ -115,6 +119,9 @@ pub fn overrides(run: &Run) -> Vec<(String, String)> {
 /// An override's value as Hydra reads it (YAML: `0.01` a number, `[1, 2]` a
 /// list); `None` when it is not YAML.
 pub fn override_value(text: &str) -> Option<Value> {
+    if super::guard::yaml_claims(text).is_some() {
+        return None;
+    }
     serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
         .ok()
         .and_then(|v| serde_json::to_value(v).ok())

@@ -50,13 +50,16 @@ pub const COMPUTE_FILES: &[&str] = &["compute.json", "trainer_state.json"];
 
 /// Parse a YAML or JSON file (by extension) into JSON values.
 pub fn read_structured(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let is_yaml = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
     );
     if !is_yaml {
         return json::parse(path, &text);
+    }
+    if let Some((line, message)) = super::guard::yaml_claims(&text) {
+        return Err(Error::input_at(path, format!("line {line}"), message));
     }
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).map_err(|e| {
         let location = e
@@ -115,7 +118,7 @@ fn model_card_hyperparameters(path: &Path) -> Result<Option<Flat>> {
     if !path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     if !text.contains("generated_from_trainer") {
         return Ok(None);
     }

@@ -2,7 +2,6 @@
 //! Parquet, the numeric columns `--columns` selects (every column but the
 //! label column by default), and a label column.
 
-use std::fs::File;
 use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -52,6 +51,7 @@ pub fn read(
 }
 
 fn read_frame(path: &Path, ext: &str) -> Result<DataFrame> {
+    super::guard::regular(path)?;
     let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
     let csv = |separator: u8| {
         CsvReadOptions::default()
@@ -65,7 +65,7 @@ fn read_frame(path: &Path, ext: &str) -> Result<DataFrame> {
         "csv" => csv(b','),
         "tsv" => csv(b'\t'),
         _ => {
-            let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+            let file = super::guard::open(path)?;
             ParquetReader::new(file).finish().map_err(polars_error)
         }
     }

@@ -99,7 +99,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Embeddings> {
 /// Reads labels, one per line (a final newline is optional, `\r\n` is accepted).
 /// A blank line is an error naming it, since it would silently shift every label below.
 pub fn read_labels(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_bytes(path)?;
     let text = String::from_utf8(text).map_err(|e| {
         Error::input_at(
             path,

@@ -60,7 +60,7 @@ pub fn read(dir: &Path) -> Result<Vec<Point>> {
 /// each with its `step` and the values logged then (`loss`, `eval_loss`,
 /// `learning_rate`, ...). `epoch` and `total_flos` are not metrics.
 pub fn read_trainer_state(path: &Path) -> Result<Vec<Point>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let doc = json::parse(path, &text)?;
     let Some(entries) = doc.get("log_history") else {
         return Err(Error::input_at(
@@ -139,8 +139,7 @@ impl Logger {
 pub fn open_csv(path: &Path) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_path(path)
-        .map_err(|e| Error::input(path, format!("cannot read the CSV: {e}")))?;
+        .from_reader(super::guard::open(path)?);
     let header = reader
         .headers()
         .map_err(|e| Error::input_at(path, "line 1", format!("cannot read the header: {e}")))?

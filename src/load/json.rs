@@ -102,7 +102,7 @@ fn flatten_into(value: &Value, prefix: String, out: &mut Flat) {
 
 /// Read and parse a JSON file whose top level must be an object.
 pub fn read_object(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let value = parse(path, &text)?;
     if !value.is_object() {
         return Err(Error::input_at(

@@ -130,7 +130,7 @@ pub struct LmEvalResults {
 /// they were started with the same `--seed`. No slot set: `config.seed` if
 /// present, else no seed.
 pub fn read_results(path: &Path) -> Result<LmEvalResults> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     if text.trim().is_empty() {
         return Err(Error::input(
             path,
@@ -342,7 +342,7 @@ pub struct SampleScore {
 /// `[reference, prediction]`) is the input of a corpus-level metric and is
 /// left out, so a perplexity task's log yields no scores at all.
 pub fn read_samples(path: &Path, task: &str) -> Result<Vec<SampleScore>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let body = text.trim_start();
     if body.is_empty() {
         return Err(Error::input(

@@ -314,7 +314,7 @@ fn read_run(dir: &Path, experiment: &str, options: &LoadOptions) -> Result<Optio
     let mut params = Flat::new();
     let params_dir = dir.join("params");
     for (key, path) in files_below(&params_dir, &params_dir) {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+        let text = super::guard::read_text(&path)?;
         params.insert(key, Value::String(text.trim_end_matches('\n').to_string()));
     }
     let fallback = yaml_field(&meta, "run_id").unwrap_or_default();
@@ -366,7 +366,7 @@ fn files_below(dir: &Path, base: &Path) -> Vec<(String, PathBuf)> {
 
 /// One metric file: lines `timestamp value step` (old stores omit the step: 0).
 fn read_metric(path: &Path, key: &str) -> Result<Vec<Point>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let mut points = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

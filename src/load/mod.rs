@@ -3,6 +3,7 @@
 //!
 //! The files form layers, bottom to top; each imports only files named
 //! before it here (the test below holds them to it):
+//! - what an input may claim: `guard`;
 //! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
 //!   `natural`, `tidy`, `point`;
 //! - one file or one question each: `config`, `placement`, `tensorboard`,
@@ -20,6 +21,7 @@ pub mod diagnose;
 mod embedding_table;
 pub mod embeddings;
 pub mod generated;
+pub mod guard;
 pub mod history;
 pub mod index;
 pub mod inspect_ai;

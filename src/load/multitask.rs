@@ -150,7 +150,7 @@ fn read_json(
     columns: &ColumnNames,
     explicit: &ExplicitColumns,
 ) -> Result<Vec<MethodScores>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let value = super::json::parse(path, &text)?;
     match value {
         Value::Object(map) => Ok(vec![per_method(path, &map)?]),

@@ -6,7 +6,6 @@
 //! decoded in chunks straight into a row-major buffer, and no input, however
 //! malformed, panics or allocates more than its own size says.
 
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -25,7 +24,7 @@ const MAX_HEADER_LEN: usize = 1 << 20;
 
 /// Reads the 2-D `.npy` file `path` as (rows, dims, values).
 pub fn read_matrix(path: &Path) -> Result<(usize, usize, Values)> {
-    let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let file = super::guard::open(path)?;
     let len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
     read_npy(BufReader::new(file), len, path, matrix_shape)
 }
@@ -97,7 +96,7 @@ fn curve_shape(shape: &[usize]) -> std::result::Result<(usize, usize), String> {
 /// NaN stays NaN (a missing evaluation); malformed files are input errors
 /// naming the file and byte, as for embeddings.
 pub fn read_curve(path: &Path) -> Result<Vec<f64>> {
-    let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let file = super::guard::open(path)?;
     let len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
     let (_, _, values) = read_npy(BufReader::new(file), len, path, curve_shape)?;
     Ok(match values {
@@ -139,6 +138,7 @@ fn read_npy<R: Read>(
             ),
         ));
     }
+    super::guard::budget(path, expected, "the array its header describes")?;
     let values = read_values(&mut r, &header, path, expected)?;
     Ok((header.rows, header.dims, values))
 }

@@ -1,7 +1,6 @@
 //! `.npz` archives (`np.savez`): a zip of `.npy` members, one chosen as the
 //! embedding matrix for `xreport pca` (the only member, or `--key`).
 
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
@@ -15,7 +14,8 @@ const MAX_DEFLATE_RATIO: u64 = 1032;
 /// Reads the member `key` (with or without `.npy`; the only member when `None`)
 /// of the archive `path` as (rows, dims, values).
 pub fn read(path: &Path, key: Option<&str>) -> Result<(usize, usize, Values)> {
-    let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let file = super::guard::open(path)?;
+    let archive_len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
     let zip_err = |e: zip::result::ZipError| {
         Error::input(path, format!("not a readable .npz (zip) archive: {e}"))
     };
@@ -28,7 +28,16 @@ pub fn read(path: &Path, key: Option<&str>) -> Result<(usize, usize, Values)> {
     let member = choose_member(path, &names, key)?;
     let entry = archive.by_name(&member).map_err(zip_err)?;
     let declared = entry.size();
-    if declared > entry.compressed_size().saturating_mul(MAX_DEFLATE_RATIO) + 1024 {
+    let compressed = entry.compressed_size();
+    if compressed > archive_len {
+        return Err(Error::input(
+            path,
+            format!(
+                "member {member} claims {compressed} compressed bytes but the archive holds {archive_len}"
+            ),
+        ));
+    }
+    if declared > compressed.saturating_mul(MAX_DEFLATE_RATIO) + 1024 {
         return Err(Error::input(
             path,
             format!("member {member} declares an impossible size of {declared} bytes"),

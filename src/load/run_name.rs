@@ -27,6 +27,7 @@ pub fn parse(name: &str) -> Option<RunName> {
     if seed.is_empty() || !seed.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let seed = canonical_seed(&seed);
     let timestamp = match parts.as_slice() {
         [.., date, time] if is_digits(date, 8) && is_digits(time, 6) => {
             let ts = format!("{date}_{time}");
@@ -45,6 +46,17 @@ pub fn parse(name: &str) -> Option<RunName> {
         hash,
         timestamp,
     })
+}
+
+/// A seed by its numeric value: `043` and `43` are one seed (DESIGN 2: a
+/// second run of a seed is a repeat, never another seed), so leading zeros
+/// go. Text that is not a decimal number is kept as written.
+pub fn canonical_seed(seed: &str) -> String {
+    if seed.is_empty() || !seed.bytes().all(|b| b.is_ascii_digit()) {
+        return seed.to_string();
+    }
+    let trimmed = seed.trim_start_matches('0');
+    if trimmed.is_empty() { "0" } else { trimmed }.to_string()
 }
 
 /// `seed42`, `seed=42`, `s42` → `42`.
@@ -87,6 +99,13 @@ mod tests {
         for name in ["seed_42", "seed42", "seed=42", "s42", "Seed_42"] {
             assert_eq!(parse(name), run("42", None, None), "{name}");
         }
+    }
+
+    #[test]
+    fn leading_zeros_do_not_make_another_seed() {
+        assert_eq!(parse("seed_043"), run("43", None, None));
+        assert_eq!(parse("s000"), run("0", None, None));
+        assert_eq!(canonical_seed("0,1234"), "0,1234");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Result tables (CSV, TSV, JSON lines, Parquet) in long form
 //! (`condition, seed, metric, value`) or wide form (`condition, seed, <metric>...`).
 
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
@@ -89,6 +88,7 @@ pub fn read_frame(path: &Path) -> Result<(DataFrame, &'static str)> {
 }
 
 fn read_with(path: &Path, format: TableFormat) -> Result<DataFrame> {
+    super::guard::regular(path)?;
     let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
     // Reading text columns as strings lets us report the exact line of a bad value.
     let text_reader = |separator: u8| {
@@ -103,14 +103,21 @@ fn read_with(path: &Path, format: TableFormat) -> Result<DataFrame> {
         TableFormat::Csv => text_reader(b',').map_err(polars_error),
         TableFormat::Tsv => text_reader(b'\t').map_err(polars_error),
         TableFormat::JsonLines => {
-            let file = File::open(path).map_err(|e| Error::io(path, &e))?;
-            JsonReader::new(file)
+            let text = super::guard::read_text(path)?;
+            // polars parses JSON recursively and panics on an integer past
+            // i64: both are claims checked here, per line, first.
+            for (n, line) in text.lines().enumerate() {
+                if let Some(message) = super::guard::json_claims(line) {
+                    return Err(Error::input_at(path, format!("line {}", n + 1), message));
+                }
+            }
+            JsonReader::new(std::io::Cursor::new(text.into_bytes()))
                 .with_json_format(JsonFormat::JsonLines)
                 .finish()
                 .map_err(polars_error)
         }
         TableFormat::Parquet => {
-            let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+            let file = super::guard::open(path)?;
             ParquetReader::new(file).finish().map_err(polars_error)
         }
     }

@@ -120,7 +120,7 @@ fn masked_crc(data: &[u8]) -> u32 {
 
 /// Every scalar of one event file.
 pub fn read(path: &Path) -> Result<Vec<Point>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = super::guard::read_bytes(path)?;
     let mut points = Vec::new();
     let mut offset = 0usize;
     let at =

@@ -211,7 +211,7 @@ fn read_config_yaml(path: &Path) -> Result<Flat> {
 /// `wandb-history.jsonl`: one object a row, its step in `_step`; its values
 /// read as the log's history rows are.
 fn read_history_jsonl(path: &Path) -> Result<Vec<Point>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = super::guard::read_text(path)?;
     let mut points = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

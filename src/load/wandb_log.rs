@@ -147,7 +147,7 @@ struct HistoryItem {
 
 /// Read a run's `.wandb` log.
 pub fn read_log(path: &Path) -> Result<LogContents> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = super::guard::read_bytes(path)?;
     parse(path, &bytes)
 }
 

@@ -22,7 +22,26 @@ pub fn from(report: &CurvesReport) -> CurvesFigure<'_> {
 
 impl Figure for CurvesFigure<'_> {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, PANEL_HEIGHT * self.0.metrics.len().max(1) as u32)
+        // Saturating: a size past the pixel limit is refused before drawing.
+        let panels = u32::try_from(self.0.metrics.len().max(1)).unwrap_or(u32::MAX);
+        (WIDTH, PANEL_HEIGHT.saturating_mul(panels))
+    }
+
+    fn unplottable(&self) -> Option<String> {
+        let report = self.0;
+        report
+            .metrics
+            .iter()
+            .find(|metric| {
+                let values = report
+                    .curves
+                    .iter()
+                    .filter(|c| c.metric == metric.name)
+                    .flat_map(|c| &c.points)
+                    .flat_map(|p| std::iter::once(p.mean).chain(p.ci.into_iter().flatten()));
+                !super::span_fits(values)
+            })
+            .map(|metric| super::span_too_wide(&metric.name))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {

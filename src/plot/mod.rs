@@ -52,13 +52,62 @@ pub type DrawResult<DB> =
 pub trait Figure {
     /// Width and height in pixels.
     fn size(&self) -> (u32, u32);
+    /// Why the figure cannot be drawn from what its data holds, checked
+    /// before drawing; `None` when it can.
+    fn unplottable(&self) -> Option<String> {
+        None
+    }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
 }
 
+/// Most pixels a figure may have: 100 megapixels is a 300 MB bitmap, and
+/// far past any figure a paper or screen shows. The size of a figure grows
+/// with what the input holds (a panel per metric, a column per condition),
+/// so it is checked before anything is drawn.
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// Whether an axis can hold `values` with room around them: the span of the
+/// finite ones, padded, is itself a finite number. Values of ±1.7e308 are
+/// finite but 3.4e308 apart, and an axis over an infinite span never ends
+/// its ticks.
+pub fn span_fits(values: impl Iterator<Item = f64>) -> bool {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    lo > hi || ((hi - lo) * 1.25 + hi.abs().max(lo.abs()) * 0.25).is_finite()
+}
+
+/// The message of a panel whose values no axis can hold.
+pub fn span_too_wide(panel: &str) -> String {
+    format!(
+        "the values of `{panel}` span more than the largest floating-point number; no axis can hold them"
+    )
+}
+
 /// The figure as PNG or SVG bytes.
-fn render(figure: &impl Figure, format: ImageFormat) -> Result<Vec<u8>> {
+fn render(figure: &impl Figure, format: ImageFormat, path: &Path) -> Result<Vec<u8>> {
     font::register()?;
     let size = figure.size();
+    let pixels = u64::from(size.0) * u64::from(size.1);
+    if pixels > MAX_PIXELS {
+        return Err(Error::input(
+            path,
+            format!(
+                "the figure would be {} × {} pixels, more than the {} million drawn: plot fewer metrics or conditions (--metric GLOB), or a smaller size",
+                size.0,
+                size.1,
+                MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    if let Some(reason) = figure.unplottable() {
+        return Err(Error::input(
+            path,
+            format!("cannot draw the plot: {reason}"),
+        ));
+    }
     let fail = |e: String| Error::usage(format!("cannot draw the plot: {e}"));
     match format {
         ImageFormat::Svg => {
@@ -84,7 +133,7 @@ fn render(figure: &impl Figure, format: ImageFormat) -> Result<Vec<u8>> {
 
 /// Draw the figure to `path` (format from its extension), atomically.
 pub fn write(figure: &impl Figure, path: &Path) -> Result<()> {
-    let bytes = render(figure, ImageFormat::of(path)?)?;
+    let bytes = render(figure, ImageFormat::of(path)?, path)?;
     crate::render::write_output(&bytes, Some(path))
 }
 

@@ -101,7 +101,7 @@ impl Figure for SeedsFigure {
             .iter()
             .map(|p| p.columns.len())
             .max()
-            .unwrap_or(1) as u32;
+            .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX));
         // Room for the longest condition label under each column (~8 px a character).
         let longest = self
             .panels
@@ -109,11 +109,35 @@ impl Figure for SeedsFigure {
             .flat_map(|p| &p.columns)
             .map(|c| c.label.chars().count())
             .max();
-        let per_column = (longest.unwrap_or(0) as u32 * 8 + 20).max(180);
+        // Saturating: a size past the pixel limit is refused before drawing.
+        let longest = u32::try_from(longest.unwrap_or(0)).unwrap_or(u32::MAX);
+        let per_column = longest.saturating_mul(8).saturating_add(20).max(180);
+        let panels = u32::try_from(self.panels.len().max(1)).unwrap_or(u32::MAX);
         (
-            (per_column * columns + 160).max(640),
-            PANEL_HEIGHT * self.panels.len().max(1) as u32 + CAPTION_HEIGHT,
+            per_column
+                .saturating_mul(columns)
+                .saturating_add(160)
+                .max(640),
+            PANEL_HEIGHT
+                .saturating_mul(panels)
+                .saturating_add(CAPTION_HEIGHT),
         )
+    }
+
+    fn unplottable(&self) -> Option<String> {
+        self.panels
+            .iter()
+            .find(|p| {
+                let values = p.columns.iter().flat_map(|c| {
+                    c.values
+                        .iter()
+                        .copied()
+                        .chain(c.mean)
+                        .chain(c.ci.into_iter().flatten())
+                });
+                !super::span_fits(values)
+            })
+            .map(|p| super::span_too_wide(&p.title))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {

@@ -131,11 +131,9 @@ impl Report for AblationReport {
                 )));
             }
         }
-        table.notes.extend(
-            self.skipped
-                .iter()
-                .map(|s| style.escape(&notes::skipped(s))),
-        );
+        table
+            .notes
+            .extend(self.skipped.iter().map(|s| notes::skipped_note(style, s)));
         table
     }
 

@@ -79,7 +79,9 @@ pub fn json(report: &impl Serialize) -> Result<String> {
 }
 
 /// Write to the file atomically (temporary file in the same folder, then
-/// rename), or to standard output.
+/// rename), or to standard output. A target that exists and is not a regular
+/// file (`/dev/stdout`, a FIFO, a terminal) is written through; a symlink is
+/// followed, so the file it points to is replaced and the link stays.
 pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
@@ -93,21 +95,62 @@ pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
     };
     let write_error =
         |e: std::io::Error| Error::input(path, format!("cannot write the output: {e}"));
-    let dir = match path.parent() {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::input(
+                path,
+                "cannot write the output: it is a folder; name a file",
+            ));
+        }
+        Ok(meta) if !meta.is_file() => {
+            let mut target = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(write_error)?;
+            return match target.write_all(bytes).and_then(|()| target.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(write_error),
+            };
+        }
+        _ => {}
+    }
+    let target = link_target(path);
+    let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(write_error)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.xreport-{}.tmp", std::process::id()));
-    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    // A short name, whatever the target's length: a 255-byte file name must
+    // still leave room for the temporary one.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = dir.join(format!(".xr{}-{n}.tmp", std::process::id()));
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, &target));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(write_error)
+}
+
+/// Where a chain of symlinks at `path` ends (the path itself when it is no
+/// link); relative links are resolved against the folder holding them.
+fn link_target(path: &Path) -> std::path::PathBuf {
+    let mut current = path.to_path_buf();
+    // 40 hops, as Linux's own limit for symlink chains.
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            break;
+        }
+        let Ok(next) = std::fs::read_link(&current) else {
+            break;
+        };
+        current = match current.parent() {
+            Some(dir) if next.is_relative() => dir.join(next),
+            _ => next,
+        };
+    }
+    current
 }
 
 // `xreport rank` (DESIGN section 11).

@@ -23,6 +23,16 @@ pub fn skipped(s: &Skipped) -> String {
     format!("Skipped: {} — {}", s.path, s.reason)
 }
 
+/// [`skipped`] as a note under a table. In LaTeX it is always a `%` comment
+/// for the author (never the caption's first note), so it keeps the path as
+/// the file system spells it (`seed_3`, not `seed\_3`) on one line.
+pub fn skipped_note(style: Style, s: &Skipped) -> String {
+    match style {
+        Style::Latex => skipped(s).replace(['\n', '\r'], " "),
+        _ => style.escape(&skipped(s)),
+    }
+}
+
 /// The std convention, the bootstrap, the reduction of histories, skipped
 /// runs and repeats: the notes under every table of per-seed statistics.
 pub fn common(
@@ -53,7 +63,7 @@ pub fn common(
             "Training histories reduced to one value per seed by --reduce {rule}{cut}; curves aligned on the steps every seed shares, ties to the earliest step."
         )));
     }
-    notes.extend(skipped.iter().map(|s| style.escape(&self::skipped(s))));
+    notes.extend(skipped.iter().map(|s| skipped_note(style, s)));
     for r in repeats.iter().filter(|r| r.spread.is_some_and(|s| s > 0.0)) {
         notes.push(style.escape(&format!(
             "Repeats of seed {} in {} (not counted as seeds): {} differs by {} across {} runs (nondeterminism).",

@@ -34,7 +34,7 @@ pub fn render(
     let (name, source) = match &output.template {
         Some(path) => (
             path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, &e))?,
+            crate::load::guard::read_text(path)?,
         ),
         None => match kind {
             Kind::Markdown => ("table.md".to_string(), MARKDOWN.to_string()),

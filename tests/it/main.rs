@@ -14,6 +14,7 @@ mod common;
 mod compare_plot;
 mod examples;
 mod histories;
+mod hostile;
 mod inspect_ai;
 mod latex;
 mod loaders;
