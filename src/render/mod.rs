@@ -111,3 +111,7 @@ pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
 
 // `xreport rank` (DESIGN section 11).
 pub mod rank;
+
+// `xreport report` (DESIGN section 15).
+pub mod html;
+pub mod report;

@@ -20,6 +20,7 @@ mod main_table;
 mod pca;
 mod rank;
 mod real_runs;
+mod report;
 mod roles;
 mod stats_bootstrap;
 mod stats_describe;
