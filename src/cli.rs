@@ -759,6 +759,9 @@ pub struct ReportArgs {
     /// The full model of the ablation (default: the study file's, else the one treatment)
     #[arg(long)]
     pub full: Option<String>,
+    /// An ablation row, `LABEL=CONDITION` or `CONDITION` (repeatable; default: the study file's, else everything under ablations/)
+    #[arg(long = "row", value_name = "LABEL=CONDITION")]
+    pub rows: Vec<String>,
     /// Where the task of a run comes from: a config or results key, or path:N (as xreport table)
     #[arg(long, value_name = "KEY")]
     pub task_key: Option<String>,

@@ -104,7 +104,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         }
     }
 
-    let named = settings::named(None, &[], args.full.as_deref(), &[], study_file);
+    let named = settings::named(None, &[], args.full.as_deref(), &args.rows, study_file);
     let roles = analysis::roles::resolve(&study, &named)?;
     let ablation = match roles.ablation() {
         Ok(_) => Some(analysis::ablation::run(
