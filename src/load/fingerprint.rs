@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::display_path;
 use super::natural::natural_cmp;
+use super::paths::display_path;
 use crate::error::{Error, Result};
 
 /// One input file: its path as shown to the user, SHA-256 and size.
