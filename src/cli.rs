@@ -99,6 +99,8 @@ pub enum Command {
     Table(TableArgs),
     /// Many methods over many tasks: mean ranks, Friedman / Iman–Davenport, post-hoc tests, letters, critical-difference diagram (-o FILE.png or .svg)
     Rank(RankArgs),
+    /// The whole study on one self-contained HTML page: overview, main table, comparisons, ablation, curves, PCA, ranks, checklist, provenance (-o report.html)
+    Report(ReportArgs),
 }
 
 /// The runs a command reads, and how to read them.
@@ -850,4 +852,63 @@ pub enum PosthocArg {
 pub enum MissingArg {
     Drop,
     Worst,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each section is there when the study has what it needs: comparisons a baseline and treatments, \
+the ablation rows under ablations/ or named in xreport.toml and a full model, learning curves training histories, \
+PCA --latents, ranks two tasks or more (a task column, --task-key or [table] task_key); the overview lists \
+what was left out and why. The page loads nothing from the network and is the same bytes for the same inputs \
+and --seed (no date unless --stamp)."
+)]
+pub struct ReportArgs {
+    /// Write the page here (atomically)
+    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+    pub output: PathBuf,
+    /// The page's title (default: the study's folder name)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Add today's date (UTC) to the page; without it the page has no date, so the same inputs give the same bytes
+    #[arg(long)]
+    pub stamp: bool,
+    /// Your own tera template for the page, fed `page` and `report` (see templates/report.html.tera)
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Fixed number of decimals (default: std to 2 significant digits, mean to the same place)
+    #[arg(long, value_name = "N")]
+    pub digits: Option<usize>,
+    /// The baseline condition (default: the study file's, else inferred as by compare)
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Treatment conditions (repeatable; default: the study file's, else every other main condition)
+    #[arg(long = "treatment", value_name = "CONDITION")]
+    pub treatments: Vec<String>,
+    /// The full model of the ablation (default: the study file's, else the one treatment)
+    #[arg(long)]
+    pub full: Option<String>,
+    /// An ablation row, `LABEL=CONDITION` or `CONDITION` (repeatable; default: the study file's, else everything under ablations/)
+    #[arg(long = "row", value_name = "LABEL=CONDITION")]
+    pub rows: Vec<String>,
+    /// Where the task of a run comes from: a config or results key, or path:N (as xreport table)
+    #[arg(long, value_name = "KEY")]
+    pub task_key: Option<String>,
+    /// Embeddings for the PCA section: files or quoted globs ('runs/*/seed_42/latents.npy'), repeatable
+    #[arg(long, value_name = "FILES")]
+    pub latents: Vec<String>,
+    /// Labels of the embeddings' rows, one per line
+    #[arg(long, value_name = "FILE", requires = "latents")]
+    pub labels: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub metric: MetricArgs,
+    #[command(flatten)]
+    pub test: TestArgs,
+    #[command(flatten)]
+    pub target: PowerTargetArgs,
+    #[command(flatten)]
+    pub describe: DescribeArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
 }

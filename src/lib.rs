@@ -37,5 +37,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Table(args) => cmd::table::run(args),
         Command::Rank(args) => cmd::rank::run(args),
+        Command::Report(args) => cmd::report::run(args),
     }
 }

@@ -421,8 +421,31 @@ pub fn no_mcnemar(inference: &Inference, command: &str) -> Result<()> {
     Ok(())
 }
 
+/// `xreport check`'s threshold flags as plain data: `xreport report` runs
+/// the checklist with none given.
+#[derive(Debug, Default)]
+pub struct CheckFlags {
+    pub min_seeds: Option<usize>,
+    pub max_cv: Option<f64>,
+    pub strict: bool,
+    pub ignore_keys: Vec<String>,
+    pub components: Vec<String>,
+}
+
 /// `xreport check`'s thresholds and lists: flags, then `[check]` of the study file, then defaults.
 pub fn check(args: &CheckArgs, study: Option<&Located>) -> Result<CheckOptions> {
+    let flags = CheckFlags {
+        min_seeds: args.min_seeds,
+        max_cv: args.max_cv,
+        strict: args.strict,
+        ignore_keys: args.ignore_keys.clone(),
+        components: args.components.clone(),
+    };
+    check_options(&flags, study)
+}
+
+/// The checklist's options from `flags`, then the study file, then defaults.
+pub fn check_options(args: &CheckFlags, study: Option<&Located>) -> Result<CheckOptions> {
     let file = study.map(|s| &s.file.check);
     let min_seeds = args
         .min_seeds
@@ -610,6 +633,18 @@ pub fn named(
     Named { flags, file }
 }
 
+/// `xreport table`'s flags that shape the table, as plain data:
+/// `xreport report` gives only the task key and the baseline.
+#[derive(Debug, Default)]
+pub struct TableFlags {
+    pub task_key: Option<String>,
+    pub cell: Option<crate::cli::CellArg>,
+    pub second: Option<crate::cli::SecondArg>,
+    pub mark: Vec<crate::cli::MarkArg>,
+    pub relative: bool,
+    pub baseline: Option<String>,
+}
+
 /// `xreport table`'s options: flags, then the study file's `[table]`, then
 /// defaults; and its LaTeX switches and caption into `output`.
 pub fn table(
@@ -617,22 +652,46 @@ pub fn table(
     output: &mut Output,
     study: Option<&Located>,
 ) -> Result<crate::analysis::main_table::TableOptions> {
-    use crate::analysis::main_table::{CellKind, Mark, RowSpec, Second, TableOptions};
-    use crate::cli::{CellArg, MarkArg, SecondArg};
-    use crate::study_file::TableRow;
-    let section = study.map(|s| &s.file.table);
     if args.latex {
         output.format = Format::Latex;
     }
     output.siunitx = args.siunitx;
     output.wide = args.wide;
     output.fit = args.fit;
+    table_output(output, study);
+    let flags = TableFlags {
+        task_key: args.task_key.clone(),
+        cell: args.cell,
+        second: args.second,
+        mark: args.mark.clone(),
+        relative: args.relative,
+        baseline: args.baseline.clone(),
+    };
+    table_options(&flags, output.digits, study)
+}
+
+/// The study file's `[table]` caption and label, when flags give none.
+pub fn table_output(output: &mut Output, study: Option<&Located>) {
+    let section = study.map(|s| &s.file.table);
     if output.caption.is_none() {
         output.caption = section.and_then(|s| s.caption.clone());
     }
     if output.label.is_none() {
         output.label = section.and_then(|s| s.label.clone());
     }
+}
+
+/// The main table's options from `args`, then the study file's `[table]`,
+/// then defaults; `digits` fixes every column's decimals.
+pub fn table_options(
+    args: &TableFlags,
+    digits: Option<usize>,
+    study: Option<&Located>,
+) -> Result<crate::analysis::main_table::TableOptions> {
+    use crate::analysis::main_table::{CellKind, Mark, RowSpec, Second, TableOptions};
+    use crate::cli::{CellArg, MarkArg, SecondArg};
+    use crate::study_file::TableRow;
+    let section = study.map(|s| &s.file.table);
     let task = args.task_key.as_deref().map(task_key).transpose()?;
     let file_task = section
         .and_then(|s| s.task_key.as_deref())
@@ -692,7 +751,7 @@ pub fn table(
         marks,
         relative: args.relative || section.and_then(|s| s.relative).unwrap_or(false),
         baseline: args.baseline.clone(),
-        digits: output.digits,
+        digits,
     })
 }
 

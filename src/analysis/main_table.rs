@@ -197,6 +197,16 @@ pub struct Relative {
 }
 
 /// Build the table.
+/// Where the table's tasks come from: `--task-key`, else the task column of
+/// the inputs, else the study file's `task_key` (`None`: the column or no task).
+pub fn task_key<'a>(study: &Study, options: &'a TableOptions) -> Option<&'a TaskKey> {
+    let has_column = tidy::rows(&study.results).any(|r| r.task.is_some());
+    options
+        .task
+        .as_ref()
+        .or(options.file_task.as_ref().filter(|_| !has_column))
+}
+
 pub fn run(
     study: &Study,
     options: &TableOptions,
@@ -222,12 +232,7 @@ pub fn run_with(
     inference: &Inference,
     (examples, coverage): (&ExampleOptions, &Coverage),
 ) -> Result<MainTableReport> {
-    let has_column = tidy::rows(&study.results).any(|r| r.task.is_some());
-    let key = options
-        .task
-        .as_ref()
-        .or(options.file_task.as_ref().filter(|_| !has_column));
-    let (tasks, methods) = tasks::split(study, key)?;
+    let (tasks, methods) = tasks::split(study, task_key(study, options))?;
     let mut notes = Vec::new();
     let rows = resolve_rows(&methods, options, &mut notes)?;
     let row_conditions: Vec<String> = rows.iter().map(|r| r.condition.clone()).collect();

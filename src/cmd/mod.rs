@@ -10,6 +10,7 @@ pub mod curves;
 pub mod pca;
 pub mod power;
 pub mod rank;
+pub mod report;
 pub mod runs;
 pub mod summary;
 pub mod table;

@@ -8,7 +8,7 @@
 //!   `natural`, `tidy`, `point`;
 //! - one file or one question each: `config`, `placement`, `tensorboard`,
 //!   `wandb_log`, `index`, `lm_eval`, `inspect_ai`, `run`, `condition`, `lm_eval_run`,
-//!   `study`, `table`, `history`, `options`;
+//!   `study`, `table`, `history`, `options`, `fingerprint`;
 //! - embeddings: `npy`, `embedding_table`, `npz`, `embeddings`;
 //! - readers of whole inputs: `rl_csv`, `wandb`, `diagnose`, `npy_curve`,
 //!   `run_folder`, `tree`, `mlflow`, `inspect_ai_run`;
@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnose;
 mod embedding_table;
 pub mod embeddings;
+pub mod fingerprint;
 pub mod generated;
 pub mod guard;
 pub mod history;

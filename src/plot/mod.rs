@@ -137,6 +137,12 @@ pub fn write(figure: &impl Figure, path: &Path) -> Result<()> {
     crate::render::write_output(&bytes, Some(path))
 }
 
+/// The figure as SVG text, to inline in the page `page` (`xreport report`).
+pub fn svg(figure: &impl Figure, page: &Path) -> Result<String> {
+    let bytes = render(figure, ImageFormat::Svg, page)?;
+    String::from_utf8(bytes).map_err(|e| Error::usage(format!("cannot draw the plot: {e}")))
+}
+
 /// PNG with fixed encoder settings and no time stamp: same pixels, same bytes.
 fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, String> {
     let mut out = Vec::new();

@@ -7,6 +7,8 @@ pub enum Style {
     Text,
     Markdown,
     Latex,
+    /// HTML text and attribute values (`xreport report`).
+    Html,
 }
 
 /// Shown where a number is undefined (n = 1 has no std).
@@ -127,6 +129,7 @@ impl Style {
             Style::Text => text.to_string(),
             Style::Markdown => format!("**{text}**"),
             Style::Latex => format!("\\textbf{{{text}}}"),
+            Style::Html => format!("<strong>{text}</strong>"),
         }
     }
 
@@ -142,7 +145,7 @@ impl Style {
     pub fn underline(self, text: &str) -> String {
         match self {
             Style::Text => format!("_{text}_"),
-            Style::Markdown => format!("<u>{text}</u>"),
+            Style::Markdown | Style::Html => format!("<u>{text}</u>"),
             Style::Latex => format!("\\underline{{{text}}}"),
         }
     }
@@ -161,6 +164,7 @@ impl Style {
             Style::Text => text.to_string(),
             Style::Markdown => escape_markdown(text),
             Style::Latex => escape_latex(text),
+            Style::Html => escape_html(text),
         }
     }
 
@@ -191,6 +195,23 @@ pub fn escape_markdown(text: &str) -> String {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// Escape the characters HTML treats as markup, in text and in quoted
+/// attribute values alike.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -301,6 +322,15 @@ mod tests {
         assert_eq!(scientific(0.000012345, 2), "1.23e-5");
         assert_eq!(scientific(1234.5, 1), "1.2e3");
         assert_eq!(scientific(f64::INFINITY, 2), UNDEFINED);
+    }
+
+    #[test]
+    fn html_markup_is_escaped() {
+        assert_eq!(
+            escape_html("<script>alert('x' & \"y\")</script>"),
+            "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;"
+        );
+        assert_eq!(Style::Html.bold("a &lt; b"), "<strong>a &lt; b</strong>");
     }
 
     #[test]

@@ -155,3 +155,7 @@ fn link_target(path: &Path) -> std::path::PathBuf {
 
 // `xreport rank` (DESIGN section 11).
 pub mod rank;
+
+// `xreport report` (DESIGN section 15).
+pub mod html;
+pub mod report;

@@ -2,33 +2,15 @@
 //! dims, explained variance, effective rank, dead dims, verdict), then the
 //! numbers behind each verdict in a sentence.
 
-use super::format;
-use crate::analysis::pca::PcaReport;
+use super::format::{self, Style};
+use super::table::{self, Table};
+use crate::analysis::pca::{InputReport, PcaReport};
 use crate::stats::pca::{self as stats_pca, Diagnostics};
 
 /// The terminal view: one aligned row per input, then the reason for each verdict.
 pub fn text(report: &PcaReport) -> String {
-    let k = report.settings.components;
-    let mut header: Vec<String> = ["input", "rows", "dims"].map(String::from).to_vec();
-    header.extend((1..=k).map(|i| format!("PC{i}")));
-    header.extend(["eff. rank", "dead dims", "verdict"].map(String::from));
-    let mut rows = vec![header];
-    for input in &report.inputs {
-        let d = &input.diagnostics;
-        let mut row = vec![
-            input.path.clone(),
-            input.rows.to_string(),
-            input.dims.to_string(),
-        ];
-        row.extend(input.explained_variance_ratio.iter().map(|r| match r {
-            Some(r) => format!("{} %", format::percent_fixed(*r, 1)),
-            None => format::UNDEFINED.to_string(),
-        }));
-        row.push(format::opt(d.effective_rank, 1));
-        row.push(d.dead_dims.to_string());
-        row.push(verdict_name(d.verdict).to_string());
-        rows.push(row);
-    }
+    let mut rows = vec![header(report)];
+    rows.extend(report.inputs.iter().map(row));
     let mut out = aligned(&rows);
     out.push('\n');
     for input in &report.inputs {
@@ -45,6 +27,74 @@ pub fn text(report: &PcaReport) -> String {
         ));
     }
     out
+}
+
+/// The column names: input, rows, dims, one per component, the rank,
+/// dead dims and the verdict.
+fn header(report: &PcaReport) -> Vec<String> {
+    let k = report.settings.components;
+    let mut header: Vec<String> = ["input", "rows", "dims"].map(String::from).to_vec();
+    header.extend((1..=k).map(|i| format!("PC{i}")));
+    header.extend(["eff. rank", "dead dims", "verdict"].map(String::from));
+    header
+}
+
+fn row(input: &InputReport) -> Vec<String> {
+    let d = &input.diagnostics;
+    let mut row = vec![
+        input.path.clone(),
+        input.rows.to_string(),
+        input.dims.to_string(),
+    ];
+    row.extend(input.explained_variance_ratio.iter().map(|r| match r {
+        Some(r) => format!("{} %", format::percent_fixed(*r, 1)),
+        None => format::UNDEFINED.to_string(),
+    }));
+    row.push(format::opt(d.effective_rank, 1));
+    row.push(d.dead_dims.to_string());
+    row.push(verdict_name(d.verdict).to_string());
+    row
+}
+
+/// The terminal view's rows as a [`Table`] (the HTML report), each verdict's
+/// reason a note under it.
+pub fn table(report: &PcaReport, style: Style) -> Table {
+    let header = header(report);
+    let last = header.len() - 1;
+    let mut out = Table::new(
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match i {
+                0 => table::left(style.escape(h)),
+                i if i == last => table::left(style.escape(h)),
+                _ => table::right(style.escape(h)),
+            })
+            .collect(),
+    );
+    for input in &report.inputs {
+        out.rows
+            .push(row(input).iter().map(|c| style.escape(c)).collect());
+        out.notes.push(style.escape(&sentence(input)));
+    }
+    if let Some(shared) = &report.shared_basis {
+        out.notes.push(style.escape(&format!(
+            "Shared basis fitted on {} stacked rows.",
+            shared.rows
+        )));
+    }
+    out
+}
+
+/// One input's verdict and the numbers behind it, in a sentence.
+pub fn sentence(input: &InputReport) -> String {
+    format!(
+        "{}: {} rows × {} dims; {}.",
+        input.path,
+        input.rows,
+        input.dims,
+        reason(&input.diagnostics, input.dims)
+    )
 }
 
 fn verdict_name(v: stats_pca::Verdict) -> &'static str {

@@ -74,3 +74,36 @@ pub fn right(text: impl Into<String>) -> Column {
         align: Align::Right,
     }
 }
+
+/// What the verdict or status word that starts a cell means, for colour on
+/// a terminal and in the HTML report; the word itself always says it, so
+/// nothing rests on the colour alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Caution,
+    Muted,
+}
+
+impl Tone {
+    pub fn of(cell: &str) -> Option<Tone> {
+        match cell.split_whitespace().next()? {
+            "improvement" | "pass" | "healthy" => Some(Tone::Good),
+            "regression" | "fail" | "collapse" => Some(Tone::Bad),
+            "within-noise" | "warn" | "underpowered" | "dimensional" => Some(Tone::Caution),
+            "no-evidence" | "undefined" | "manual" | "skip" => Some(Tone::Muted),
+            _ => None,
+        }
+    }
+
+    /// The CSS class name of the tone.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tone::Good => "good",
+            Tone::Bad => "bad",
+            Tone::Caution => "caution",
+            Tone::Muted => "muted",
+        }
+    }
+}

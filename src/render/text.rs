@@ -4,23 +4,21 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table as Grid};
 use std::io::IsTerminal;
 
-use super::table::{Align, Table};
+use super::table::{Align, Table, Tone};
 
 /// Colour only for a terminal, and never when `NO_COLOR` is set (no-color.org).
 pub fn colour_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-/// Words that carry a verdict, and their colour on a terminal.
+/// The terminal colour of a cell's verdict word.
 fn verdict_colour(cell: &str) -> Option<Color> {
-    let word = cell.split_whitespace().next()?;
-    match word {
-        "improvement" | "pass" => Some(Color::Green),
-        "regression" | "fail" => Some(Color::Red),
-        "within-noise" | "warn" | "underpowered" => Some(Color::Yellow),
-        "no-evidence" | "undefined" | "manual" | "skip" => Some(Color::DarkGrey),
-        _ => None,
-    }
+    Tone::of(cell).map(|tone| match tone {
+        Tone::Good => Color::Green,
+        Tone::Bad => Color::Red,
+        Tone::Caution => Color::Yellow,
+        Tone::Muted => Color::DarkGrey,
+    })
 }
 
 pub fn render(table: &Table, colour: bool) -> String {

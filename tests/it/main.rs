@@ -23,6 +23,7 @@ mod pca;
 mod per_example;
 mod rank;
 mod real_runs;
+mod report;
 mod roles;
 mod stats_bootstrap;
 mod stats_describe;
