@@ -4,7 +4,7 @@
 //!
 //! The kit (`kit.rs`: rule, finding, context) and the key vocabulary
 //! (`keys.rs`, with config diffs in `diff.rs`) are shared; each rule family
-//! has its file (`seeds`, `compare`, `rank`, `config`, `budget`, `eval`,
+//! has its file (`seeds`, `compare`, `examples`, `rank`, `config`, `budget`, `eval`,
 //! `ablation`, `env`, `runs`, `manual`). This module is the runner: it resolves the
 //! roles, builds the context and runs the rules in the documented order;
 //! `render/check.rs` lays the report out.
@@ -16,6 +16,7 @@ mod config;
 mod diff;
 mod env;
 mod eval;
+mod examples;
 mod keys;
 mod kit;
 mod manual;
@@ -138,6 +139,9 @@ pub fn run(
         compare::significant(&ctx),
         compare::power(&ctx),
     ];
+    // Only studies with per-example scores pair them.
+    findings.extend(examples::paired(&ctx));
+    findings.extend(examples::coverage(&ctx));
     // Only multi-task studies claim a best method over tasks.
     findings.extend(rank::posthoc(&ctx));
     findings.extend([

@@ -86,7 +86,7 @@ pub fn read(path: &Path) -> Result<Log> {
     let (document, samples) = if is_zip {
         read_zip(path)?
     } else {
-        let text = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        let text = super::guard::read_bytes(path)?;
         let mut document: Document = serde_json::from_slice(&text)
             .map_err(|e| Error::input(path, format!("not an inspect_ai log: {e}")))?;
         let samples = document.samples.take().unwrap_or_default();
@@ -98,7 +98,7 @@ pub fn read(path: &Path) -> Result<Log> {
 /// `header.json` and `reductions.json` of a `.eval` zip, and its samples
 /// only when it has no reductions.
 fn read_zip(path: &Path) -> Result<(Document, Vec<Sample>)> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+    let file = super::guard::open(path)?;
     let mut zip = zip::ZipArchive::new(file)
         .map_err(|e| Error::input(path, format!("not an inspect_ai .eval log (a zip): {e}")))?;
     let mut document: Document = match entry(&mut zip, path, "header.json")? {

@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::inspect_ai::{self, Log};
+use super::options::LoadOptions;
+use super::paths::display_path;
 use super::placement::{Placement, Source};
 use super::run::{Example, Run};
+use super::study::Skipped;
 use super::tree::TreeRuns;
-use super::{LoadOptions, Skipped, display_path};
 use crate::error::{Error, Result};
 
 /// The aggregate metrics a per-sample mean reproduces (`accuracy` of 0/1

@@ -1108,3 +1108,92 @@ fn rank_posthoc_skips_below_3_methods_or_2_tasks_and_is_absent_without_tasks() {
         .collect();
     assert!(!ids.contains(&"rank.posthoc"), "{ids:?}");
 }
+
+/// `xreport check` on one results table with an `example` column.
+fn check_scores(csv: &str) -> Value {
+    let dir = tree(&[("scores.csv", csv)]);
+    let out = xreport()
+        .arg("check")
+        .arg(dir.path().join("scores.csv"))
+        .args([
+            "--baseline",
+            "base",
+            "--format",
+            "json",
+            "--resamples",
+            "1000",
+        ])
+        .output()
+        .expect("xreport runs");
+    serde_json::from_slice(&out.stdout).expect("check JSON")
+}
+
+/// Per-example 0/1 scores of `base` and `new` over three seeds; `new`
+/// lacks the examples in `new_skips`.
+fn per_example_csv(new_skips: &[usize]) -> String {
+    let mut csv = String::from("condition,seed,example,metric,value\n");
+    for (condition, correct) in [("base", [1, 0, 1, 0, 1, 1]), ("new", [1, 1, 1, 0, 1, 1])] {
+        for seed in 1..=3 {
+            for (i, c) in correct.iter().enumerate() {
+                if condition == "new" && new_skips.contains(&i) {
+                    continue;
+                }
+                let flipped = if (i + seed) % 4 == 0 { 1 - c } else { *c };
+                csv.push_str(&format!("{condition},{seed},q{i},test_acc,{flipped}\n"));
+            }
+        }
+    }
+    csv
+}
+
+#[test]
+fn per_example_scores_on_the_same_examples_pass_the_example_rules() {
+    let report = check_scores(&per_example_csv(&[]));
+    assert_eq!(finding(&report, "examples.paired")["status"], "pass");
+    assert_eq!(finding(&report, "examples.coverage")["status"], "pass");
+    assert_eq!(
+        evidence(&report, "examples.coverage"),
+        "new vs base / test_acc: 6 examples each"
+    );
+}
+
+#[test]
+fn systems_scored_on_different_examples_fail_examples_coverage() {
+    let report = check_scores(&per_example_csv(&[5]));
+    let coverage = finding(&report, "examples.coverage");
+    assert_eq!(coverage["status"], "fail", "{coverage}");
+    assert_eq!(
+        evidence(&report, "examples.coverage"),
+        "new vs base / test_acc: base scored 6, new 5; only base: q5"
+    );
+}
+
+#[test]
+fn a_baseline_with_only_an_aggregate_fails_examples_paired() {
+    let mut csv = String::from("condition,seed,example,metric,value\n");
+    for seed in 1..=3 {
+        for i in 0..6 {
+            csv.push_str(&format!("new,{seed},q{i},test_acc,{}\n", (i + seed) % 2));
+        }
+        csv.push_str(&format!("base,{seed},,test_acc,0.{}\n", 4 + seed));
+    }
+    let report = check_scores(&csv);
+    let paired = finding(&report, "examples.paired");
+    assert_eq!(paired["status"], "fail", "{paired}");
+    assert_eq!(
+        evidence(&report, "examples.paired"),
+        "new vs base / test_acc: new has per-example scores, base only its aggregate"
+    );
+}
+
+#[test]
+fn studies_without_per_example_scores_list_no_example_rule() {
+    let (_, report) = check(&clean(), &[]);
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.iter().any(|id| id.starts_with("examples.")), "{ids:?}");
+}

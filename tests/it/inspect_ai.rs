@@ -233,11 +233,25 @@ fn a_failed_evaluation_is_skipped_with_inspects_error_and_an_errored_sample_is_m
         .find(|l| l["model"] == "mockllm/flaky" && l["status"] == "success")
         .expect("the flaky log");
     assert_eq!(log["errors"], serde_json::json!(["q07", "q07"]));
+    // By default a missing score is an error naming the example; with
+    // `--missing drop` the mean is over the scored samples, as inspect's.
+    let stderr = fails(&[
+        "summary",
+        &format!("{FIXTURES}/flaky"),
+        "--metric",
+        "xr_qa.match",
+    ]);
+    assert!(
+        stderr.contains("`q07`") && stderr.contains("--missing drop"),
+        "{stderr}"
+    );
     let summary = run_json(&[
         "summary",
         &format!("{FIXTURES}/flaky"),
         "--metric",
         "xr_qa.match",
+        "--missing",
+        "drop",
     ]);
     let group = &summary["groups"][0];
     assert_close(
