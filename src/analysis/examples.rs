@@ -241,7 +241,7 @@ fn missing_error(first: &Missing, sources: &BTreeMap<String, PathBuf>) -> Error 
         "no score"
     };
     let message = format!(
-        "`{}` has {what} for example `{}` (metric `{}`, seed {}) that another system scored: pass --missing drop to keep only the examples every system scored, or --missing zero to count it as 0",
+        "`{}` has {what} for example `{}` (metric `{}`, seed {}): pass --missing drop to keep only the examples every system scored on every seed, or --missing zero to count it as 0",
         first.condition, first.example, first.metric, first.seed
     );
     match sources.get(&first.condition) {
