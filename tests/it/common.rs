@@ -76,3 +76,22 @@ pub fn fnv1a64(bytes: &[u8]) -> String {
     });
     format!("{hash:016x}")
 }
+
+/// The JSON report of `xreport COMMAND scores.csv ARGS... --format json` on
+/// `table`, written to a temporary folder; the command must succeed.
+pub fn table_json(command: &str, table: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tree(&[("scores.csv", table)]);
+    let out = xreport()
+        .arg(command)
+        .arg(dir.path().join("scores.csv"))
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}

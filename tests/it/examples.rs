@@ -38,20 +38,7 @@ fn case(name: &str) -> Value {
 
 /// The JSON report of `xreport COMMAND scores.csv ARGS... --format json` on `table`.
 fn report_json(command: &str, table: &str, args: &[&str]) -> Value {
-    let dir = tree(&[("scores.csv", table)]);
-    let out = xreport()
-        .arg(command)
-        .arg(dir.path().join("scores.csv"))
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    crate::common::table_json(command, table, args)
 }
 
 fn compare_json(table: &str, extra: &[&str]) -> Value {
