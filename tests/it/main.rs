@@ -13,6 +13,7 @@ mod cli_summary;
 mod common;
 mod compare_plot;
 mod examples;
+mod fuzz_readers;
 mod histories;
 mod hostile;
 mod inspect_ai;
