@@ -45,7 +45,12 @@ pub fn from(report: &RankReport) -> CdDiagram {
     let methods: Vec<(String, f64)> = report
         .methods
         .iter()
-        .map(|m| (shorten(&m.method), m.mean_rank))
+        .map(|m| {
+            (
+                super::shorten(&m.method, MAX_NAME).into_owned(),
+                m.mean_rank,
+            )
+        })
         .collect();
     let rank_of = |name: &str| {
         report
@@ -119,18 +124,6 @@ fn label(name: &str, rank: f64, right: bool) -> String {
     } else {
         format!("{name} ({rank})")
     }
-}
-
-fn shorten(name: &str) -> String {
-    if name.chars().count() <= MAX_NAME {
-        return name.to_string();
-    }
-    let chars: Vec<char> = name.chars().collect();
-    let head = (MAX_NAME - 1) * 3 / 5;
-    let tail = MAX_NAME - 1 - head;
-    let start: String = chars[..head].iter().collect();
-    let end: String = chars[chars.len() - tail..].iter().collect();
-    format!("{start}…{end}")
 }
 
 /// The width of `text` in the shipped font, in pixels.

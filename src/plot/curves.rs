@@ -114,7 +114,7 @@ fn draw_panel<DB: DrawingBackend>(
     let pad = if y1 > y0 { (y1 - y0) * 0.05 } else { 1.0 };
     let (y0, y1) = (y0 - pad, y1 + pad);
     let mut chart = ChartBuilder::on(area)
-        .caption(label, (FAMILY, 22))
+        .caption(super::shown(label), (FAMILY, 22))
         .margin(12)
         .x_label_area_size(42)
         .y_label_area_size(72)
@@ -124,7 +124,7 @@ fn draw_panel<DB: DrawingBackend>(
         .light_line_style(BLACK.mix(0.06))
         .bold_line_style(BLACK.mix(0.12))
         .x_desc("step")
-        .y_desc(label)
+        .y_desc(super::shown(label))
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 16))
         .x_label_formatter(&|x| step_label(*x))
@@ -156,8 +156,8 @@ fn draw_panel<DB: DrawingBackend>(
         let label = report
             .labels
             .get(&curve.condition)
-            .unwrap_or(&curve.condition)
-            .clone();
+            .map_or_else(|| super::shown(&curve.condition), |l| super::shown(l))
+            .into_owned();
         chart
             .draw_series(LineSeries::new(
                 curve.points.iter().map(|p| (p.step as f64, p.mean)),

@@ -12,12 +12,39 @@ pub mod profile;
 pub mod scatter;
 pub mod seeds;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
+
+/// The most characters of a name (a label, a condition, a method) a figure
+/// draws. Laying out text costs time per character: a 10 MB label took
+/// minutes to draw in a legend.
+pub const MAX_SHOWN_CHARS: usize = 64;
+
+/// `name` as a figure draws it: at most [`MAX_SHOWN_CHARS`] characters.
+pub fn shown(name: &str) -> Cow<'_, str> {
+    shorten(name, MAX_SHOWN_CHARS)
+}
+
+/// `name` cut to `max` (≥ 2) characters: its start and its end around "…",
+/// since names that differ often differ at the end (a seed, a size).
+pub fn shorten(name: &str, max: usize) -> Cow<'_, str> {
+    if name.chars().nth(max).is_none() {
+        return name.into();
+    }
+    let head = (max - 1) * 3 / 5;
+    let tail = max - 1 - head;
+    let head_end = name.char_indices().nth(head).map_or(name.len(), |(i, _)| i);
+    let tail_start = match tail.checked_sub(1) {
+        Some(last) => name.char_indices().rev().nth(last).map_or(0, |(i, _)| i),
+        None => name.len(),
+    };
+    format!("{}…{}", &name[..head_end], &name[tail_start..]).into()
+}
 
 /// The image formats a plot can be written in, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,3 +185,21 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>, St
 
 // `xreport rank`'s figure (DESIGN section 11).
 pub mod cd_diagram;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_longer_than_the_limit_keep_their_start_and_end() {
+        let fits = "é".repeat(MAX_SHOWN_CHARS);
+        assert_eq!(shown(&fits), fits);
+        let long = format!("{}{}", "a".repeat(100), "z".repeat(100));
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), MAX_SHOWN_CHARS);
+        assert_eq!(cut, format!("{}…{}", "a".repeat(37), "z".repeat(26)));
+        assert_eq!(shorten("abcdef", 5), "ab…ef");
+        assert_eq!(shorten("abcdé", 5), "abcdé");
+        assert_eq!(shown(""), "");
+    }
+}

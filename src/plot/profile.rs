@@ -99,7 +99,7 @@ fn draw<DB: DrawingBackend>(
                     .zip(curve.fraction.iter().copied()),
                 colour.stroke_width(2),
             ))?
-            .label(curve.method.as_str())
+            .label(super::shown(&curve.method))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
             });

@@ -142,7 +142,7 @@ fn legend_width<DB: DrawingBackend>(
     let font = style.font(8.0);
     let mut widest = 0;
     for name in &fig.classes {
-        widest = widest.max(area.estimate_text_size(name, &font)?.0);
+        widest = widest.max(area.estimate_text_size(&super::shown(name), &font)?.0);
     }
     Ok(widest + style.px(24.0) as u32)
 }
@@ -165,7 +165,7 @@ fn draw_legend<DB: DrawingBackend>(
             colour.filled(),
         ))?;
         area.draw(&Text::new(
-            name.clone(),
+            super::shown(name).into_owned(),
             (x + style.px(8.0) as i32, y),
             style.font(8.0).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
@@ -220,7 +220,7 @@ fn draw_panel<DB: DrawingBackend>(
     let yr = range(panel.points.iter().map(|p| p.1));
     let (x_tick, y_tick) = (tick_format(&xr), tick_format(&yr));
     let mut chart = ChartBuilder::on(&area)
-        .caption(&panel.title, style.font(9.0))
+        .caption(super::shown(&panel.title), style.font(9.0))
         .margin(style.px(4.0) as u32)
         .x_label_area_size(style.px(24.0) as u32)
         .y_label_area_size(style.px(34.0) as u32)

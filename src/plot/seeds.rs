@@ -176,9 +176,13 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
     };
     let pad = (hi - lo) * 0.08;
     let k = panel.columns.len().max(1);
-    let labels: Vec<String> = panel.columns.iter().map(|c| c.label.clone()).collect();
+    let labels: Vec<String> = panel
+        .columns
+        .iter()
+        .map(|c| super::shown(&c.label).into_owned())
+        .collect();
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, (FAMILY, 20))
+        .caption(super::shown(&panel.title), (FAMILY, 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)

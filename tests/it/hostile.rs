@@ -565,6 +565,41 @@ fn a_huge_point_size_exits_2_naming_the_flag() {
 }
 
 #[test]
+fn a_10_mb_label_is_drawn_shortened_in_the_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    let emb = dir.path().join("emb.npy");
+    npy_matrix(&emb, 20, 4);
+    let long = "x".repeat(10_000_000);
+    let labels: Vec<&str> = (0..20)
+        .map(|i| {
+            if i == 0 {
+                long.as_str()
+            } else {
+                ["a", "b"][i % 2]
+            }
+        })
+        .collect();
+    let labels_path = dir.path().join("labels.txt");
+    std::fs::write(&labels_path, labels.join("\n")).unwrap();
+    let plot = dir.path().join("pca.svg");
+    xreport()
+        .arg("pca")
+        .arg(&emb)
+        .arg("--labels")
+        .arg(&labels_path)
+        .arg("-o")
+        .arg(&plot)
+        .timeout(TIMEOUT)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.len() < 1_000_000, "{} bytes", svg.len());
+    let shown = format!("{}…{}", "x".repeat(37), "x".repeat(26));
+    assert!(svg.contains(&shown), "the legend shows the label cut");
+    assert!(!svg.contains(&"x".repeat(64)));
+}
+
+#[test]
 fn pca_of_a_wide_matrix_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("emb.npy");
