@@ -126,6 +126,9 @@ pub fn group_stats_with(
     } else if x.is_empty() {
         notes.push("no values: every seed is missing".to_string());
     }
+    if describe::too_large(x) {
+        notes.push(describe::TOO_LARGE.to_string());
+    }
     if !group.missing.is_empty() {
         notes.push(format!(
             "missing value (null/NaN/inf) for seed {}: not averaged",
@@ -136,6 +139,9 @@ pub fn group_stats_with(
         notes.push(note);
     }
     let min_max = describe::min_max(x);
+    // Beyond LARGEST_USABLE the squares overflow: no spread is given at all,
+    // rather than one that happened not to overflow.
+    let usable = !describe::too_large(x);
     GroupStats {
         condition: group.condition.clone(),
         metric: group.metric.clone(),
@@ -144,13 +150,15 @@ pub fn group_stats_with(
         values: x.clone(),
         missing: seeds.ids(&group.missing),
         mean: describe::mean(x),
-        std: describe::std(x, settings.ddof).filter(|_| x.len() > 1),
-        sem: describe::sem(x, settings.ddof),
+        std: describe::std(x, settings.ddof).filter(|_| x.len() > 1 && usable),
+        sem: describe::sem(x, settings.ddof).filter(|_| usable),
         median: describe::median(x),
         min: min_max.map(|m| m.0),
         max: min_max.map(|m| m.1),
-        t_ci: describe::t_interval(x, settings.confidence).map(|(lo, hi)| [lo, hi]),
-        bootstrap_ci: boot.map(|b| [b.lo, b.hi]),
+        t_ci: describe::t_interval(x, settings.confidence)
+            .filter(|_| usable)
+            .map(|(lo, hi)| [lo, hi]),
+        bootstrap_ci: boot.filter(|_| usable).map(|b| [b.lo, b.hi]),
         examples: None,
         notes,
     }

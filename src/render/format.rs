@@ -34,10 +34,18 @@ pub fn decimals(std: Option<f64>, digits: Option<usize>) -> usize {
     }
 }
 
-/// A number to `decimals` places; never `-0.00`, never `NaN`.
+/// From this magnitude on, numbers are written in scientific notation
+/// (`1.650e20`): 21 digits and more are not read, and fill a column.
+const SCIENTIFIC_FROM: f64 = 1e15;
+
+/// A number to `decimals` places (4 significant digits in scientific
+/// notation from 1e15 on); never `-0.00`, never `NaN`.
 pub fn fixed(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return UNDEFINED.to_string();
+    }
+    if value.abs() >= SCIENTIFIC_FROM {
+        return format!("{value:.3e}");
     }
     let text = format!("{value:.decimals$}");
     if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
@@ -272,6 +280,14 @@ pub fn escape_latex(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_numbers_are_written_in_scientific_notation() {
+        assert_eq!(fixed(1.65e308, 2), "1.650e308");
+        assert_eq!(fixed(-2.5e15, 2), "-2.500e15");
+        assert_eq!(fixed(999_999_999_999_999.0, 0), "999999999999999");
+        assert_eq!(signed(1e20, 2), "+1.000e20");
+    }
 
     #[test]
     fn std_gets_two_significant_digits_and_the_mean_the_same_place() {

@@ -62,6 +62,20 @@ fn pairwise_leaf(start: usize, len: usize, value: &mut impl FnMut(usize) -> f64)
     (start + whole..start + len).fold(sum, |sum, i| sum + value(i))
 }
 
+/// The largest magnitude whose arithmetic here stays finite: a variance
+/// sums squared deviations (up to (2x)² per value), and beyond about 1e154
+/// they overflow f64. Values past this bound get no std, interval or test,
+/// with [`TOO_LARGE`] as the reason, rather than a wrong one.
+pub const LARGEST_USABLE: f64 = 1e150;
+
+/// Why statistics of values beyond [`LARGEST_USABLE`] are not given.
+pub const TOO_LARGE: &str = "values beyond ±1e150 overflow floating-point arithmetic: no std, interval or test (rescale the metric)";
+
+/// Whether any value is finite but beyond [`LARGEST_USABLE`].
+pub fn too_large(x: &[f64]) -> bool {
+    x.iter().any(|v| v.is_finite() && v.abs() > LARGEST_USABLE)
+}
+
 /// Variance with `ddof` delta degrees of freedom: Σ(x − x̄)² / (n − ddof),
 /// as `numpy.var(x, ddof=ddof)`. Two-pass for accuracy. `None` when n ≤ ddof
 /// (one seed has no sample variance).

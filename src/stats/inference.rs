@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
-use crate::stats::describe::{mean, t_quantile, variance};
+use crate::stats::describe::{self, mean, t_quantile, variance};
 use crate::stats::nct::{normal_cdf, t_sf};
 use crate::stats::rng;
 
@@ -151,6 +151,10 @@ pub enum Undefined {
     /// A value is NaN or infinite.
     #[error("a value is not finite (NaN or infinity)")]
     NonFinite,
+    /// A value is beyond [`describe::LARGEST_USABLE`], where the variance
+    /// overflows.
+    #[error("{}", describe::TOO_LARGE)]
+    TooLarge,
 }
 
 /// Runs the test `kind` of treatment against baseline.
@@ -236,6 +240,9 @@ pub fn welch_diff_interval(
 fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Undefined> {
     if !baseline.iter().chain(treatment).all(|v| v.is_finite()) {
         return Err(Undefined::NonFinite);
+    }
+    if describe::too_large(baseline) || describe::too_large(treatment) {
+        return Err(Undefined::TooLarge);
     }
     if baseline.len() < 2 || treatment.len() < 2 {
         return Err(Undefined::TooFewSeeds {

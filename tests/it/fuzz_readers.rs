@@ -107,7 +107,8 @@ fn corrupt(original: &[u8], corruption: &Corruption) -> Vec<u8> {
 }
 
 /// One reader: a real study (file or folder under the repository), the file
-/// in it to corrupt, and the command that reads it (`{}` is the study).
+/// in it to corrupt, and the command that reads it (`{}` is the study,
+/// `{out}` a file in the case's temporary folder).
 struct Reader {
     study: &'static str,
     victim: &'static str,
@@ -141,13 +142,20 @@ fn run_corrupted(reader: &Reader, corruption: &Corruption) -> Result<(), TestCas
     };
     let original = std::fs::read(&victim).expect("read victim");
     std::fs::write(&victim, corrupt(&original, corruption)).expect("write victim");
-    let out = dir.path().join("out");
     let args: Vec<std::ffi::OsString> = reader
         .command
         .iter()
         .map(|a| match *a {
-            "{}" => study.clone().into_os_string(),
-            "{out}" => out.clone().into_os_string(),
+            a if a.starts_with("{out}") => {
+                let mut path = dir.path().join("out").into_os_string();
+                path.push(&a["{out}".len()..]);
+                path
+            }
+            a if a.starts_with("{}") => {
+                let mut path = study.clone().into_os_string();
+                path.push(&a["{}".len()..]);
+                path
+            }
             a => a.into(),
         })
         .collect();

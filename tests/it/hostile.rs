@@ -536,6 +536,28 @@ fn compare_plot_of_values_near_f64_max_finishes() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+#[test]
+fn values_beyond_1e150_get_no_spread_and_say_why() {
+    let dir = tree(&[
+        ("runs/a/seed_1/results.json", r#"{"acc": 1e200}"#),
+        ("runs/a/seed_2/results.json", r#"{"acc": 2e200}"#),
+        ("runs/b/seed_1/results.json", r#"{"acc": 3e200}"#),
+        ("runs/b/seed_2/results.json", r#"{"acc": 5e200}"#),
+    ]);
+    for command in [&["summary"][..], &["compare", "--baseline", "a"]] {
+        let out = xreport()
+            .args(command)
+            .args(["--resamples", "200", "--format", "md"])
+            .arg(runs(&dir))
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("1.500e200 ± —"), "{text}");
+        assert!(text.contains("values beyond ±1e150 overflow"), "{text}");
+        assert!(!text.contains("no variance"), "{text}");
+    }
+}
+
 /// A `rows × dims` float64 `.npy` of deterministic values.
 fn npy_matrix(path: &Path, rows: u64, dims: u64) {
     let mut bytes = npy_header(rows, dims);
