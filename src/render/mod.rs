@@ -18,6 +18,7 @@ pub mod runs;
 pub mod summary;
 pub mod table;
 pub mod template;
+pub mod tera_guard;
 pub mod text;
 
 use std::io::Write;

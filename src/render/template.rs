@@ -10,7 +10,7 @@
 //! missing values) become `%` comments for the author, not text in the paper.
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
 use super::Output;
 use super::table::Table;
@@ -53,12 +53,9 @@ pub fn render(
             None => Error::usage(format!("built-in template {name}: {message}")),
         }
     };
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.add_raw_template(&name, &source)
-        .map_err(template_error)?;
+    let tera = super::tera_guard::load(&name, &source, false).map_err(template_error)?;
     let mut context = Context::new();
     context.insert("table", table);
     context.insert("report", report);
-    tera.render(&name, &context).map_err(template_error)
+    super::tera_guard::render(tera, &name, context).map_err(template_error)
 }

@@ -687,3 +687,39 @@ fn fifos_named_like_run_files_do_not_block_check() {
         }
     }
 }
+
+#[test]
+fn templates_that_recurse_or_never_end_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, source, says) in [
+        (
+            "recursive.tera",
+            "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}{{ self::f(n=0) }}",
+            "a macro may not call a macro",
+        ),
+        (
+            "billion.tera",
+            "{% for i in range(end=1000000000) %}x{% endfor %}",
+            "at most 1000000",
+        ),
+        (
+            "step0.tera",
+            "{% for i in range(end=5, step_by=0) %}x{% endfor %}",
+            "never end",
+        ),
+    ] {
+        let template = dir.path().join(name);
+        std::fs::write(&template, source).unwrap();
+        let err = exits_2(&[
+            os("summary"),
+            os("examples/speech-ssl/runs"),
+            os("--resamples"),
+            os("100"),
+            os("--format"),
+            os("md"),
+            os("--template"),
+            template.as_os_str(),
+        ]);
+        assert!(err.contains(name) && err.contains(says), "{err}");
+    }
+}
