@@ -35,6 +35,9 @@ use crate::load::Skipped;
 use crate::load::fingerprint::Fingerprint;
 
 pub const SCHEMA: &str = "xreport.report/1";
+/// Evidence lines per checklist finding; the rest are counted (a large
+/// study's within-noise comparisons are the comparisons table again).
+const EVIDENCE_LINES: usize = 100;
 const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
 
 /// The sections of the page, in order. Each id is unique in the page; the
@@ -186,10 +189,9 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
     if let Some(table) = &report.table {
         push(
             Section::MainTable,
-            tables(
-                Section::MainTable,
-                &[captioned(table.table(Style::Html, output), "Main results")],
-            ),
+            block(&table_id(Section::MainTable, 1), "Main results", |style| {
+                table.table(style, output)
+            }),
         );
     }
     if let Some(compare) = &report.compare {
@@ -201,12 +203,10 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
     if let Some(ablation) = &report.ablation {
         push(
             Section::Ablation,
-            tables(
-                Section::Ablation,
-                &[captioned(
-                    ablation.table(Style::Html, output),
-                    "The full model and one row per removed component",
-                )],
+            block(
+                &table_id(Section::Ablation, 1),
+                "The full model and one row per removed component",
+                |style| ablation.table(style, output),
             ),
         );
     }
@@ -231,24 +231,20 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
     if let Some(check) = &report.check {
         push(
             Section::Checklist,
-            tables(
-                Section::Checklist,
-                &[captioned(
-                    check.table(Style::Html, output),
-                    "The pre-submission checklist",
-                )],
+            block(
+                &table_id(Section::Checklist, 1),
+                "The pre-submission checklist",
+                |style| super::check::table_with_evidence(check, style, output, EVIDENCE_LINES),
             ),
         );
     }
     if let Some(summary) = &report.summary {
         push(
             Section::Statistics,
-            tables(
-                Section::Statistics,
-                &[captioned(
-                    summary.table(Style::Html, output),
-                    "Per condition and metric: n, mean ± std, SEM, median, range and intervals",
-                )],
+            block(
+                &table_id(Section::Statistics, 1),
+                "Per condition and metric: n, mean ± std, SEM, median, range and intervals",
+                |style| summary.table(style, output),
             ),
         );
     }
@@ -324,8 +320,27 @@ fn tables(section: Section, tables: &[Table]) -> String {
     tables
         .iter()
         .enumerate()
-        .map(|(i, t)| html::table(t, &format!("{}-table-{}", section.id(), i + 1)))
+        .map(|(i, t)| html::table(t, &table_id(section, i + 1)))
         .collect()
+}
+
+/// The HTML id of the `n`th table of `section`, from 1.
+fn table_id(section: Section, n: usize) -> String {
+    format!("{}-table-{n}", section.id())
+}
+
+/// One report's table, drawn by `table` in the style asked for, with the
+/// HTML id `id` and `caption` when it has none: a table element, or past
+/// [`html::TEXT_CELLS`] the aligned text `xreport` prints in a terminal.
+fn block(id: &str, caption: &str, table: impl Fn(Style) -> Table) -> String {
+    let shown = captioned(table(Style::Html), caption);
+    if !html::as_text(&shown) {
+        return html::table(&shown, id);
+    }
+    let mut text = table(Style::Text);
+    text.caption = None;
+    text.notes.clear();
+    html::text_table(&shown, &super::text::render(&text, false), id)
 }
 
 /// A figure: the SVG with `role="img"` and its text alternative as the
@@ -390,23 +405,19 @@ fn overview(report: &StudyReport, output: &Output) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str(&tables(
-        Section::Overview,
-        &[captioned(
-            runs.table(Style::Html, output),
-            "Conditions, seeds and runs",
-        )],
+    out.push_str(&block(
+        &table_id(Section::Overview, 1),
+        "Conditions, seeds and runs",
+        |style| runs.table(style, output),
     ));
     out
 }
 
 fn comparisons(compare: &CompareReport, seeds: Option<&str>, output: &Output) -> String {
-    let mut out = tables(
-        Section::Comparisons,
-        &[captioned(
-            compare.table(Style::Html, output),
-            "Each treatment against the baseline, per metric",
-        )],
+    let mut out = block(
+        &table_id(Section::Comparisons, 1),
+        "Each treatment against the baseline, per metric",
+        |style| compare.table(style, output),
     );
     let metrics: Vec<&str> = compare.metrics.iter().map(|m| m.label.as_str()).collect();
     match seeds {
@@ -457,12 +468,10 @@ fn curves_section(curves: &CurvesReport, svg: Option<&str>, output: &Output) -> 
             ),
         ));
     }
-    out.push_str(&tables(
-        Section::Curves,
-        &[captioned(
-            curves.table(Style::Html, output),
-            "Mean over seeds and bootstrap interval at each step",
-        )],
+    out.push_str(&block(
+        &table_id(Section::Curves, 1),
+        "Mean over seeds and bootstrap interval at each step",
+        |style| curves.table(style, output),
     ));
     out
 }
@@ -497,9 +506,10 @@ fn ranks(ranks: &[RankReport], diagrams: &[String], output: &Output) -> String {
             rank.metric,
             rank.tasks.len()
         );
-        out.push_str(&html::table(
-            &captioned(rank.table(Style::Html, output), &caption),
-            &format!("ranks-table-{}", i + 1),
+        out.push_str(&block(
+            &table_id(Section::Ranks, i + 1),
+            &caption,
+            |style| rank.table(style, output),
         ));
         if let Some(svg) = diagrams.get(i) {
             let order: Vec<String> = rank

@@ -444,3 +444,100 @@ fn page_requests(chromium: &Path, page: &Path, screenshot: Option<&Path>) -> Vec
     urls.dedup();
     urls
 }
+
+/// The large study of issue #19 (as `benches/report_page.py`): 500
+/// conditions × 50 metrics, 5 seeds each, as one wide CSV.
+fn large_study() -> tempfile::TempDir {
+    let metrics: Vec<String> = (0..50).map(|j| format!("m{j:02}")).collect();
+    let mut csv = format!("condition,seed,{}\n", metrics.join(","));
+    // A fixed linear congruential sequence: values spread like seeds' noise.
+    let mut state: u64 = 19;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..500 {
+        let name = if i == 0 {
+            "baseline".to_string()
+        } else {
+            format!("method_{i:03}")
+        };
+        let shift: Vec<f64> = metrics.iter().map(|_| next() - 0.5).collect();
+        for seed in 0..5 {
+            let values: Vec<String> = shift
+                .iter()
+                .map(|s| format!("{:.4}", 70.0 + s + (next() - 0.5) * 0.8))
+                .collect();
+            csv.push_str(&format!("{name},{seed},{}\n", values.join(",")));
+        }
+    }
+    tree(&[("large.csv", &csv)])
+}
+
+/// The page of 500 conditions × 50 metrics stays well under 20 MB and
+/// opens folded: no table open past the fold, no table element of more
+/// than 10,000 cells (those are text in a folded `<pre>`), the checklist's
+/// evidence capped. Its load time is measured by benches/report_page.sh,
+/// not asserted here.
+#[test]
+fn a_study_of_500_conditions_and_50_metrics_stays_small_and_folded() {
+    let dir = large_study();
+    xreport()
+        .args([
+            "report",
+            "large.csv",
+            "--resamples",
+            "100",
+            "-o",
+            "report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let bytes = std::fs::read(dir.path().join("report.html")).unwrap();
+    assert!(bytes.len() < 12_000_000, "{} bytes", bytes.len());
+    let text = String::from_utf8(bytes).unwrap();
+    // Every table element: its rows, and whether a <details> left open before it is still open.
+    let mut depth = 0i32;
+    let mut at = 0;
+    let mut tables = 0;
+    while let Some(found) = text[at..].find('<') {
+        at += found;
+        let rest = &text[at..];
+        if rest.starts_with("<details") {
+            depth += 1;
+        } else if rest.starts_with("</details>") {
+            depth -= 1;
+        } else if rest.starts_with("<table") {
+            tables += 1;
+            let end = at + rest.find("</table>").expect("a closed table");
+            let rows = text[at..end].matches("<tr").count() - 1;
+            let cells = text[at..end].matches("<td").count();
+            assert!(cells <= 10_000, "a table element of {cells} cells");
+            assert!(rows <= 40 || depth > 0, "an open table of {rows} rows");
+        }
+        at += 1;
+    }
+    assert!(tables >= 3, "{tables} tables");
+    for id in [
+        "main-table-table-1",
+        "comparisons-table-1",
+        "statistics-table-1",
+    ] {
+        let pre = text
+            .find(&format!("<pre class=\"grid\" id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} is not a text table"));
+        let open = text[..pre].rfind("<details class=\"long\">").unwrap();
+        assert!(
+            !text[open..pre].contains("</details>"),
+            "{id} is not folded"
+        );
+    }
+    assert!(text.contains(
+        "<summary>Each treatment against the baseline, per metric (25000 rows, as text)</summary>"
+    ));
+    assert!(text.contains("more (`xreport check` lists every one)"));
+    assert!(!text.contains("NaN"));
+}
