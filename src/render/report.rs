@@ -21,6 +21,7 @@ use super::format::{self, Style, escape_html};
 use super::table::Table;
 use super::{Output, Report, html};
 use crate::analysis::ablation::AblationReport;
+use crate::analysis::aggregate::AggregateReport;
 use crate::analysis::compare::CompareReport;
 use crate::analysis::curves::CurvesReport;
 use crate::analysis::main_table::MainTableReport;
@@ -51,6 +52,7 @@ pub enum Section {
     Curves,
     Pca,
     Ranks,
+    Aggregates,
     Checklist,
     Statistics,
     Provenance,
@@ -66,6 +68,7 @@ impl Section {
             Section::Curves => "curves",
             Section::Pca => "pca",
             Section::Ranks => "ranks",
+            Section::Aggregates => "aggregates",
             Section::Checklist => "checklist",
             Section::Statistics => "statistics",
             Section::Provenance => "provenance",
@@ -81,6 +84,7 @@ impl Section {
             Section::Curves => "Learning curves",
             Section::Pca => "Latent spaces (PCA)",
             Section::Ranks => "Ranks over tasks",
+            Section::Aggregates => "Aggregates over tasks",
             Section::Checklist => "Checklist",
             Section::Statistics => "Statistics per condition",
             Section::Provenance => "Settings and provenance",
@@ -110,6 +114,8 @@ pub struct StudyReport {
     pub pca: Option<PcaReport>,
     /// One per metric ranked over the tasks.
     pub ranks: Vec<RankReport>,
+    /// One per metric aggregated over the tasks.
+    pub aggregates: Vec<MetricAggregates>,
     pub check: Option<CheckReport>,
     #[serde(skip)]
     pub figures: Figures,
@@ -124,6 +130,13 @@ pub struct Figures {
     pub pca: Option<String>,
     /// The critical-difference diagram of each rank report, same order.
     pub cd: Vec<String>,
+}
+
+/// `xreport aggregate --metric METRIC` of the study's tasks.
+#[derive(Debug, Serialize)]
+pub struct MetricAggregates {
+    pub metric: String,
+    pub aggregate: AggregateReport,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +240,9 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
             Section::Ranks,
             ranks(&report.ranks, &report.figures.cd, output),
         );
+    }
+    if !report.aggregates.is_empty() {
+        push(Section::Aggregates, aggregates(&report.aggregates, output));
     }
     if let Some(check) = &report.check {
         push(
@@ -528,6 +544,29 @@ fn ranks(ranks: &[RankReport], diagrams: &[String], output: &Output) -> String {
                 ),
             ));
         }
+    }
+    out
+}
+
+fn aggregates(aggregates: &[MetricAggregates], output: &Output) -> String {
+    let mut out = String::new();
+    for (i, a) in aggregates.iter().enumerate() {
+        let caption = format!(
+            "Aggregates of {} over {} tasks (raw scores), with {}% stratified bootstrap intervals",
+            a.metric,
+            a.aggregate
+                .per_task
+                .iter()
+                .map(|t| &t.task)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            format::percent(a.aggregate.settings.confidence)
+        );
+        out.push_str(&block(
+            &table_id(Section::Aggregates, i + 1),
+            &caption,
+            |style| a.aggregate.table(style, output),
+        ));
     }
     out
 }
