@@ -4,8 +4,11 @@
 //! study file and roles resolved exactly as that command resolves them, and
 //! is left out (the page says why) when the study lacks what it needs: a
 //! baseline and treatments, ablation rows and a full model, training
-//! histories, `--latents`, two tasks or more. Input errors are the
-//! commands' own (exit 2), and nothing is written unless the whole page is.
+//! histories, `--latents`, two tasks or more (ranks, aggregates), a study
+//! not split by task (comparisons: `compare` pools tasks). Per-example
+//! scores go through `--missing` once, as in `compare` and `table`. Input
+//! errors are the commands' own (exit 2), and nothing is written unless the
+//! whole page is.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
