@@ -33,8 +33,9 @@ use crate::settings::{self, CheckFlags, TableFlags};
 use crate::stats::aggregate::Aggregate;
 use crate::stats::inference::TestKind;
 
-/// The per-seed figure is drawn up to this many conditions and metrics;
-/// past it the panels are too small to read (and the SVG too large).
+/// The per-seed figure is drawn up to this many conditions, with a panel
+/// for each of the first this many metrics; past it the panels are too
+/// small to read (and the SVG too large).
 const SEEDS_FIGURE_CONDITIONS: usize = 20;
 const SEEDS_FIGURE_METRICS: usize = 12;
 /// Points per PCA panel in the page (`pca --max-points` is 50,000 for a
@@ -129,10 +130,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .iter()
             .map(|g| &g.condition)
             .collect::<std::collections::BTreeSet<_>>();
-        if conditions.len() <= SEEDS_FIGURE_CONDITIONS
-            && compare.metrics.len() <= SEEDS_FIGURE_METRICS
-        {
-            figures.seeds = Some(plot::svg(&plot::seeds::from(compare), &args.output)?);
+        if conditions.len() <= SEEDS_FIGURE_CONDITIONS {
+            let mut figure = plot::seeds::from(compare);
+            figure.panels.truncate(SEEDS_FIGURE_METRICS);
+            figures.seeds_metrics = figure.panels.len();
+            figures.seeds = Some(plot::svg(&figure, &args.output)?);
         }
     }
 

@@ -27,7 +27,7 @@ use crate::analysis::curves::CurvesReport;
 use crate::analysis::main_table::MainTableReport;
 use crate::analysis::pca::PcaReport;
 use crate::analysis::rank::RankReport;
-use crate::analysis::report::VERSION;
+use crate::analysis::report::{MetricInfo, VERSION};
 use crate::analysis::runs::RunsReport;
 use crate::analysis::summary::SummaryReport;
 use crate::check::CheckReport;
@@ -126,6 +126,8 @@ pub struct StudyReport {
 pub struct Figures {
     /// Every seed per condition (`compare --plot`), when small enough to read.
     pub seeds: Option<String>,
+    /// How many of the compare report's metrics (the first) `seeds` draws.
+    pub seeds_metrics: usize,
     pub curves: Option<String>,
     pub pca: Option<String>,
     /// The critical-difference diagram of each rank report, same order.
@@ -210,7 +212,7 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
     if let Some(compare) = &report.compare {
         push(
             Section::Comparisons,
-            comparisons(compare, report.figures.seeds.as_deref(), output),
+            comparisons(compare, &report.figures, output),
         );
     }
     if let Some(ablation) = &report.ablation {
@@ -429,27 +431,38 @@ fn overview(report: &StudyReport, output: &Output) -> String {
     out
 }
 
-fn comparisons(compare: &CompareReport, seeds: Option<&str>, output: &Output) -> String {
+fn comparisons(compare: &CompareReport, figures: &Figures, output: &Output) -> String {
     let mut out = block(
         &table_id(Section::Comparisons, 1),
         "Each treatment against the baseline, per metric",
         |style| compare.table(style, output),
     );
-    let metrics: Vec<&str> = compare.metrics.iter().map(|m| m.label.as_str()).collect();
-    match seeds {
-        Some(svg) => out.push_str(&figure(
-            "comparisons-figure-1",
-            svg,
-            &format!(
+    let labels = |m: &[MetricInfo]| {
+        m.iter()
+            .map(|m| m.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &figures.seeds {
+        Some(svg) => {
+            let (drawn, left) = compare.metrics.split_at(figures.seeds_metrics.min(compare.metrics.len()));
+            let mut alt = format!(
                 "Every seed's value per condition, one panel per metric ({}), with the mean and its {}% bootstrap interval. The numbers are in the table above.",
-                metrics.join(", "),
+                labels(drawn),
                 format::percent(compare.settings.confidence)
-            ),
-        )),
+            );
+            if !left.is_empty() {
+                alt.push_str(&format!(
+                    " The other {} metrics ({}) are left out of the figure, too many panels to read; `xreport compare --metric NAME --plot seeds.svg` draws them.",
+                    left.len(),
+                    labels(left)
+                ));
+            }
+            out.push_str(&figure("comparisons-figure-1", svg, &alt));
+        }
         None => out.push_str(&paragraph(&format!(
-            "The per-seed figure is left out: {} conditions × {} metrics are too many panels and points to read; `xreport compare --plot seeds.svg` draws it.",
+            "The per-seed figure is left out: {} conditions are too many columns and points to read; `xreport compare --plot seeds.svg` draws it.",
             compare_conditions(compare),
-            compare.metrics.len()
         ))),
     }
     out

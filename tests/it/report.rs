@@ -548,6 +548,8 @@ fn a_study_of_500_conditions_and_50_metrics_stays_small_and_folded() {
     ));
     assert!(text.contains("more (`xreport check` lists every one)"));
     assert!(!text.contains("NaN"));
+    assert_ids_unique(&text);
+    assert_self_contained(&text);
 }
 
 /// `report.KEY` of the page for ARGS as JSON, through a template of one's own.
@@ -708,4 +710,52 @@ fn the_task_study_renders_its_aggregates_in_headless_chromium() {
     assert!(dom.contains("<th scope=\"row\">ours</th>"));
     assert!(dom.contains("<a href=\"#aggregates\">Aggregates over tasks</a>"));
     assert!(dom.contains("</html>"), "the DOM is cut short");
+}
+
+#[test]
+fn the_per_seed_figure_draws_the_first_12_metrics_and_names_the_others() {
+    let metrics: Vec<String> = (0..14).map(|j| format!("m{j:02}")).collect();
+    let mut csv = format!("condition,seed,{}\n", metrics.join(","));
+    for (i, condition) in ["baseline", "a", "b"].iter().enumerate() {
+        for seed in 0..3 {
+            let values: Vec<String> = (0..14)
+                .map(|j| format!("{}", 70 + i + j + seed * 2))
+                .collect();
+            csv.push_str(&format!("{condition},{seed},{}\n", values.join(",")));
+        }
+    }
+    let dir = tree(&[("wide.csv", &csv)]);
+    xreport()
+        .args([
+            "report",
+            "wide.csv",
+            "--resamples",
+            "200",
+            "-o",
+            "report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let figure = text
+        .find("<figure id=\"comparisons-figure-1\">")
+        .expect("the figure is drawn");
+    let alt = &text[figure..text[figure..].find("</figure>").unwrap() + figure];
+    assert!(
+        alt.contains(
+            "one panel per metric (m00, m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11)"
+        ),
+        "{alt}"
+    );
+    assert!(
+        alt.contains("The other 2 metrics (m12, m13) are left out of the figure"),
+        "{alt}"
+    );
+    // 12 panels: one title per drawn metric in the SVG.
+    let svg = &alt[..alt.find("</svg>").unwrap()];
+    assert!(
+        svg.contains("\nm11 ↑\n") && !svg.contains("m12 ↑"),
+        "panel titles"
+    );
 }
