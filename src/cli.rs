@@ -910,5 +910,9 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub describe: DescribeArgs,
     #[command(flatten)]
+    pub examples: ExampleArgs,
+    #[command(flatten)]
+    pub paired: PairedExampleArgs,
+    #[command(flatten)]
     pub reduce: ReduceArgs,
 }

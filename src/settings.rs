@@ -494,29 +494,30 @@ pub struct AggregateSettings {
     pub options: AggregateOptions,
 }
 
-pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> {
-    use crate::cli::AggregateMetricArg;
-    use crate::stats::aggregate::Aggregate;
-    let study = study(&args.read, &args.inputs)?;
-    let load = load(&args.read, study.as_ref(), None)?;
-    // rliable's intervals are percentile intervals; BCa is not defined for a
-    // stratified bootstrap here, so the default differs from the other commands.
-    let file_method = study.as_ref().and_then(|s| s.file.stats.ci_method);
-    let method = ci_method(args.describe.bootstrap.ci_method)
+/// The bootstrap of `xreport aggregate` (and the report's aggregates):
+/// rliable's intervals are percentile intervals, and BCa is not defined for
+/// a stratified bootstrap here, so the default differs from the other
+/// commands and `--ci-method bca` is refused.
+pub fn aggregate_describe(args: &DescribeArgs, study: Option<&Located>) -> Result<Describe> {
+    let file_method = study.and_then(|s| s.file.stats.ci_method);
+    let method = ci_method(args.bootstrap.ci_method)
         .or(file_method.filter(|m| *m != CiMethod::Bca))
         .unwrap_or(CiMethod::Percentile);
-    let describe = statistics(
-        &args.describe.bootstrap,
-        method,
-        args.describe.ddof,
-        Reduce::default(),
-        study.as_ref(),
-    )?;
+    let describe = statistics(&args.bootstrap, method, args.ddof, Reduce::default(), study)?;
     if describe.ci_method == CiMethod::Bca {
         return Err(Error::usage(
             "--ci-method bca is not available for stratified bootstrap aggregates: use percentile (as rliable) or basic",
         ));
     }
+    Ok(describe)
+}
+
+pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> {
+    use crate::cli::AggregateMetricArg;
+    use crate::stats::aggregate::Aggregate;
+    let study = study(&args.read, &args.inputs)?;
+    let load = load(&args.read, study.as_ref(), None)?;
+    let describe = aggregate_describe(&args.describe, study.as_ref())?;
     if let Some(path) = &args.profile {
         crate::plot::ImageFormat::of(path)?;
     }
@@ -540,12 +541,7 @@ pub fn aggregate(args: &crate::cli::AggregateArgs) -> Result<AggregateSettings> 
         }
     }
     if metrics.is_empty() {
-        metrics = vec![
-            Aggregate::Mean,
-            Aggregate::Median,
-            Aggregate::Iqm,
-            Aggregate::OptimalityGap,
-        ];
+        metrics = Aggregate::ALL.to_vec();
     }
     let columns = &args.read.columns;
     Ok(AggregateSettings {

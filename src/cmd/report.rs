@@ -4,8 +4,11 @@
 //! study file and roles resolved exactly as that command resolves them, and
 //! is left out (the page says why) when the study lacks what it needs: a
 //! baseline and treatments, ablation rows and a full model, training
-//! histories, `--latents`, two tasks or more. Input errors are the
-//! commands' own (exit 2), and nothing is written unless the whole page is.
+//! histories, `--latents`, two tasks or more (ranks, aggregates), a study
+//! not split by task (comparisons: `compare` pools tasks). Per-example
+//! scores go through `--missing` once, as in `compare` and `table`. Input
+//! errors are the commands' own (exit 2), and nothing is written unless the
+//! whole page is.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +17,8 @@ use globset::GlobBuilder;
 
 use crate::analysis;
 use crate::analysis::ablation::AblationOptions;
+use crate::analysis::aggregate::AggregateOptions;
+use crate::analysis::direction::Direction;
 use crate::analysis::options::{Missing, Posthoc, RankOptions};
 use crate::analysis::pca::PcaOptions;
 use crate::analysis::tasks;
@@ -22,12 +27,15 @@ use crate::cli::ReportArgs;
 use crate::error::{Error, Result};
 use crate::load::{self, fingerprint, tidy};
 use crate::plot;
-use crate::render::report::{Figures, Omitted, SCHEMA, Section, StudyReport};
+use crate::render::report::{Figures, MetricAggregates, Omitted, SCHEMA, Section, StudyReport};
 use crate::render::{self, Format, Output};
 use crate::settings::{self, CheckFlags, TableFlags};
+use crate::stats::aggregate::Aggregate;
+use crate::stats::inference::TestKind;
 
-/// The per-seed figure is drawn up to this many conditions and metrics;
-/// past it the panels are too small to read (and the SVG too large).
+/// The per-seed figure is drawn up to this many conditions, with a panel
+/// for each of the first this many metrics; past it the panels are too
+/// small to read (and the SVG too large).
 const SEEDS_FIGURE_CONDITIONS: usize = 20;
 const SEEDS_FIGURE_METRICS: usize = 12;
 /// Points per PCA panel in the page (`pca --max-points` is 50,000 for a
@@ -68,12 +76,23 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     }
     let latents = expand_globs(&args.latents)?;
 
-    let study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    let examples = settings::examples(&args.examples, Some(&args.paired), &inputs);
+    let mut study = super::load_measured(&inputs.paths, &inputs.load, &mut metrics)?;
+    // Per-example scores as `xreport compare` and `table` take them: `--missing`
+    // applied once, so every section is over the same examples.
+    let sources = analysis::examples::sources(&study, &inputs.paths);
+    let mcnemar = inference.test == TestKind::Mcnemar;
+    let coverage = analysis::examples::prepare(&mut study, &examples, mcnemar, &sources)?;
     let mut omitted = Vec::new();
     let mut figures = Figures::default();
 
     let runs = analysis::runs::run(&study);
-    let summary = analysis::summary::run(&study, &metrics, &describe);
+    let summary = analysis::summary::run_with(&study, &metrics, &describe, &examples, &coverage);
+    let (split, methods) = tasks::split(
+        &study,
+        analysis::main_table::task_key(&study, &table_options),
+    )?;
+    let task_names: Vec<&str> = split.iter().filter_map(|t| t.task.as_deref()).collect();
 
     let named = settings::named(
         args.baseline.as_deref(),
@@ -82,13 +101,27 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         &[],
         study_file,
     );
-    let compare = match analysis::roles::resolve(&study, &named)?.comparison() {
-        Ok(roles) => Some(analysis::compare::run(
-            &study, &roles, &metrics, &describe, &inference,
-        )),
-        Err(why) => {
-            omitted.push(Omitted::new(Section::Comparisons, why.to_string()));
-            None
+    // `xreport compare` pools a condition's runs over tasks: on a study split
+    // by task that is not a comparison anyone asked for.
+    let compare = if task_names.len() >= 2 {
+        omitted.push(Omitted::new(
+            Section::Comparisons,
+            format!(
+                "the study is split over {} tasks ({}) and `xreport compare` pools a condition's runs over tasks; the main table's † marks compare each method with the baseline per task, and `xreport compare` on one task's runs gives its table",
+                task_names.len(),
+                task_names.join(", ")
+            ),
+        ));
+        None
+    } else {
+        match analysis::roles::resolve(&study, &named)?.comparison() {
+            Ok(roles) => Some(analysis::compare::run_with(
+                &study, &roles, &metrics, &describe, &inference, &examples, &coverage,
+            )),
+            Err(why) => {
+                omitted.push(Omitted::new(Section::Comparisons, why.to_string()));
+                None
+            }
         }
     };
     if let Some(compare) = &compare {
@@ -97,10 +130,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .iter()
             .map(|g| &g.condition)
             .collect::<std::collections::BTreeSet<_>>();
-        if conditions.len() <= SEEDS_FIGURE_CONDITIONS
-            && compare.metrics.len() <= SEEDS_FIGURE_METRICS
-        {
-            figures.seeds = Some(plot::svg(&plot::seeds::from(compare), &args.output)?);
+        if conditions.len() <= SEEDS_FIGURE_CONDITIONS {
+            let mut figure = plot::seeds::from(compare);
+            figure.panels.truncate(SEEDS_FIGURE_METRICS);
+            figures.seeds_metrics = figure.panels.len();
+            figures.seeds = Some(plot::svg(&figure, &args.output)?);
         }
     }
 
@@ -128,13 +162,14 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         &[],
         study_file,
     );
-    let table = analysis::main_table::run(
+    let table = analysis::main_table::run_with(
         &study,
         &table_options,
         &named,
         &metrics,
         &describe,
         &inference,
+        (&examples, &coverage),
     )?;
 
     let histories = tidy::rows(&study.results).any(|r| r.step.is_some());
@@ -179,7 +214,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
 
     let ranks = ranks(
         &study,
-        &table_options,
+        &split,
+        &methods,
         &metrics,
         &describe,
         &inference,
@@ -190,6 +226,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .cd
             .push(plot::svg(&plot::cd_diagram::from(rank), &args.output)?);
     }
+
+    let aggregates = aggregates(&args, study_file, &split, &metrics, &describe, &mut omitted)?;
 
     let named = settings::named(
         args.baseline.as_deref(),
@@ -228,6 +266,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         curves,
         pca,
         ranks,
+        aggregates,
         check: Some(check),
         figures,
     };
@@ -241,14 +280,13 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
 /// --task-key` computes it; none with fewer than two tasks or methods.
 fn ranks(
     study: &load::Study,
-    table_options: &analysis::main_table::TableOptions,
+    split: &[tasks::TaskStudy],
+    methods: &[String],
     metrics: &analysis::options::Metrics,
     describe: &analysis::options::Describe,
     inference: &analysis::options::Inference,
     omitted: &mut Vec<Omitted>,
 ) -> Result<Vec<analysis::rank::RankReport>> {
-    let (split, methods) =
-        tasks::split(study, analysis::main_table::task_key(study, table_options))?;
     let named_tasks = split.iter().filter(|t| t.task.is_some()).count();
     if named_tasks < 2 || methods.len() < 2 {
         omitted.push(Omitted::new(
@@ -262,11 +300,11 @@ fn ranks(
     }
     let direction = |m: &str| metrics.direction(m);
     let mut out = Vec::new();
-    for metric in tasks::metrics(&split)
+    for metric in tasks::metrics(split)
         .into_iter()
         .filter(|m| metrics.includes(m))
     {
-        let scores = tasks::method_scores(&split, &metric, &describe.reduce, &direction);
+        let scores = tasks::method_scores(split, &metric, &describe.reduce, &direction);
         let options = RankOptions {
             direction: metrics.direction(&metric),
             metric: metric.clone(),
@@ -280,6 +318,70 @@ fn ranks(
         match analysis::rank::run(scores, study.skipped.clone(), &options) {
             Ok(report) => out.push(report),
             Err(why) => omitted.push(Omitted::new(Section::Ranks, format!("{metric}: {why}"))),
+        }
+    }
+    Ok(out)
+}
+
+/// One aggregate report per metric over the tasks, as `xreport aggregate
+/// --metric M` computes it from raw scores (mean, median, IQM and
+/// optimality gap with stratified bootstrap CIs); none with fewer than two
+/// tasks. A study `aggregate` refuses (a method missing a task, `--ci-method
+/// bca`) is a gap of the page, said in the overview.
+fn aggregates(
+    args: &ReportArgs,
+    study_file: Option<&crate::study_file::Located>,
+    split: &[tasks::TaskStudy],
+    metrics: &analysis::options::Metrics,
+    describe: &analysis::options::Describe,
+    omitted: &mut Vec<Omitted>,
+) -> Result<Vec<MetricAggregates>> {
+    let named_tasks = split.iter().filter(|t| t.task.is_some()).count();
+    if named_tasks < 2 {
+        omitted.push(Omitted::new(
+            Section::Aggregates,
+            format!(
+                "aggregates over tasks need two tasks or more (a task column, --task-key or [table] task_key in xreport.toml); the study has {named_tasks} tasks"
+            ),
+        ));
+        return Ok(Vec::new());
+    }
+    let options = match settings::aggregate_describe(&args.describe, study_file) {
+        Ok(bootstrap) => AggregateOptions {
+            describe: bootstrap,
+            metrics: Aggregate::ALL.to_vec(),
+            gamma: 1.0,
+            threshold: 1.0,
+            prob_improvement: None,
+            profiles: false,
+        },
+        Err(why) => {
+            omitted.push(Omitted::new(Section::Aggregates, why.to_string()));
+            return Ok(Vec::new());
+        }
+    };
+    let direction = |m: &str| metrics.direction(m);
+    let mut out = Vec::new();
+    for metric in tasks::metrics(split)
+        .into_iter()
+        .filter(|m| metrics.includes(m))
+    {
+        if metrics.direction(&metric) == Direction::Lower {
+            omitted.push(Omitted::new(
+                Section::Aggregates,
+                format!(
+                    "{metric}: lower is better, and the aggregates (optimality gap, tasks above the threshold) take higher scores as better"
+                ),
+            ));
+            continue;
+        }
+        let scores = tasks::method_scores(split, &metric, &describe.reduce, &direction);
+        match analysis::aggregate::run(scores, Vec::new(), None, &options) {
+            Ok(aggregate) => out.push(MetricAggregates { metric, aggregate }),
+            Err(why) => omitted.push(Omitted::new(
+                Section::Aggregates,
+                format!("{metric}: {why}"),
+            )),
         }
     }
     Ok(out)

@@ -6,13 +6,65 @@
 //! escaped; only the caption's and notes' markup is theirs too.
 //!
 //! A table longer than [`FOLD_ROWS`] is folded behind `<details>`, so a
-//! study of 500 conditions opens on its overview, not on 25,000 rows.
+//! study of 500 conditions opens on its overview, not on 25,000 rows, and
+//! so are the notes past the first [`FOLD_NOTES`]. Folding does not spare
+//! the browser parsing what is folded: a table of more than [`TEXT_CELLS`]
+//! cells is written by [`text_table`] as the aligned text the terminal
+//! shows, one text node instead of thousands of elements (500 conditions
+//! × 50 metrics: 10 s to load as tables, under 1 s as text; see
+//! benches/report_page.sh).
 
 use super::format::escape_html;
 use super::table::{Align, Table, Tone};
 
 /// Tables with more rows than this start folded.
 pub const FOLD_ROWS: usize = 40;
+/// Notes past this many are folded.
+pub const FOLD_NOTES: usize = 100;
+/// Tables with more cells than this are written as text.
+pub const TEXT_CELLS: usize = 10_000;
+
+/// Whether `table` is too large to be a table element (see [`TEXT_CELLS`]).
+pub fn as_text(table: &Table) -> bool {
+    table.rows.len() * table.columns.len().max(1) > TEXT_CELLS
+}
+
+/// A large table, folded: `html`'s caption (already escaped) and row count
+/// as the summary, then `text` (the table in plain text, unescaped) in a
+/// `<pre>` with the HTML id `id`, then `html`'s notes.
+pub fn text_table(html: &Table, text: &str, id: &str) -> String {
+    let caption = html.caption.as_deref().unwrap_or("Table");
+    let mut out = format!(
+        "<details class=\"long\"><summary>{caption} ({} rows, as text)</summary>\n<pre class=\"grid\" id=\"{}\" aria-label=\"{caption}\">\n{}</pre>\n</details>\n",
+        html.rows.len(),
+        escape_html(id),
+        escape_html(text)
+    );
+    out.push_str(&notes(&html.notes));
+    out
+}
+
+/// The notes under a table, those past the first [`FOLD_NOTES`] folded.
+fn notes(notes: &[String]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<div class=\"notes\">\n");
+    for (i, note) in notes.iter().enumerate() {
+        if i == FOLD_NOTES {
+            out.push_str(&format!(
+                "<details class=\"long\"><summary>{} more notes</summary>\n",
+                notes.len() - FOLD_NOTES
+            ));
+        }
+        out.push_str(&format!("<p>{note}</p>\n"));
+    }
+    if notes.len() > FOLD_NOTES {
+        out.push_str("</details>\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
 
 /// The table with the HTML id `id` (unique in the page), and its notes.
 pub fn table(table: &Table, id: &str) -> String {
@@ -78,13 +130,7 @@ pub fn table(table: &Table, id: &str) -> String {
     if folded {
         out.push_str("</details>\n");
     }
-    if !table.notes.is_empty() {
-        out.push_str("<div class=\"notes\">\n");
-        for note in &table.notes {
-            out.push_str(&format!("<p>{note}</p>\n"));
-        }
-        out.push_str("</div>\n");
-    }
+    out.push_str(&notes(&table.notes));
     out
 }
 
@@ -134,5 +180,31 @@ mod tests {
         let html = super::table(&t, "long");
         assert!(html.starts_with("<details class=\"long\"><summary>Table (41 rows)</summary>"));
         assert!(html.trim_end().ends_with("</details>"));
+    }
+
+    #[test]
+    fn notes_past_the_fold_are_folded() {
+        let mut t = Table::new(vec![table::left("n")]);
+        t.notes = (0..FOLD_NOTES + 2).map(|i| format!("note {i}")).collect();
+        let html = super::table(&t, "n");
+        let fold = html.find("<details class=\"long\"><summary>2 more notes</summary>");
+        let last_open = html.find(&format!("<p>note {}</p>", FOLD_NOTES - 1));
+        assert!(fold.is_some() && last_open < fold, "{html}");
+        assert!(html.find(&format!("<p>note {FOLD_NOTES}</p>")) > fold);
+    }
+
+    #[test]
+    fn a_large_table_is_text_in_a_folded_pre() {
+        let mut t = Table::new(vec![table::left("a"), table::right("b")]);
+        t.rows = vec![vec!["x".into(), "1".into()]; TEXT_CELLS / 2];
+        assert!(!as_text(&t));
+        t.rows.push(vec!["y".into(), "2".into()]);
+        assert!(as_text(&t));
+        t.caption = Some("A &amp; B".into());
+        let html = text_table(&t, "a | b\nx<y | 1\n", "big-1");
+        assert!(html.starts_with(&format!(
+            "<details class=\"long\"><summary>A &amp; B ({} rows, as text)</summary>\n<pre class=\"grid\" id=\"big-1\" aria-label=\"A &amp; B\">\na | b\nx&lt;y | 1\n</pre>",
+            TEXT_CELLS / 2 + 1
+        )), "{html}");
     }
 }

@@ -21,12 +21,13 @@ use super::format::{self, Style, escape_html};
 use super::table::Table;
 use super::{Output, Report, html};
 use crate::analysis::ablation::AblationReport;
+use crate::analysis::aggregate::AggregateReport;
 use crate::analysis::compare::CompareReport;
 use crate::analysis::curves::CurvesReport;
 use crate::analysis::main_table::MainTableReport;
 use crate::analysis::pca::PcaReport;
 use crate::analysis::rank::RankReport;
-use crate::analysis::report::VERSION;
+use crate::analysis::report::{MetricInfo, VERSION};
 use crate::analysis::runs::RunsReport;
 use crate::analysis::summary::SummaryReport;
 use crate::check::CheckReport;
@@ -35,6 +36,9 @@ use crate::load::Skipped;
 use crate::load::fingerprint::Fingerprint;
 
 pub const SCHEMA: &str = "xreport.report/1";
+/// Evidence lines per checklist finding; the rest are counted (a large
+/// study's within-noise comparisons are the comparisons table again).
+const EVIDENCE_LINES: usize = 100;
 const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
 
 /// The sections of the page, in order. Each id is unique in the page; the
@@ -48,6 +52,7 @@ pub enum Section {
     Curves,
     Pca,
     Ranks,
+    Aggregates,
     Checklist,
     Statistics,
     Provenance,
@@ -63,6 +68,7 @@ impl Section {
             Section::Curves => "curves",
             Section::Pca => "pca",
             Section::Ranks => "ranks",
+            Section::Aggregates => "aggregates",
             Section::Checklist => "checklist",
             Section::Statistics => "statistics",
             Section::Provenance => "provenance",
@@ -78,6 +84,7 @@ impl Section {
             Section::Curves => "Learning curves",
             Section::Pca => "Latent spaces (PCA)",
             Section::Ranks => "Ranks over tasks",
+            Section::Aggregates => "Aggregates over tasks",
             Section::Checklist => "Checklist",
             Section::Statistics => "Statistics per condition",
             Section::Provenance => "Settings and provenance",
@@ -107,6 +114,8 @@ pub struct StudyReport {
     pub pca: Option<PcaReport>,
     /// One per metric ranked over the tasks.
     pub ranks: Vec<RankReport>,
+    /// One per metric aggregated over the tasks.
+    pub aggregates: Vec<MetricAggregates>,
     pub check: Option<CheckReport>,
     #[serde(skip)]
     pub figures: Figures,
@@ -117,10 +126,19 @@ pub struct StudyReport {
 pub struct Figures {
     /// Every seed per condition (`compare --plot`), when small enough to read.
     pub seeds: Option<String>,
+    /// How many of the compare report's metrics (the first) `seeds` draws.
+    pub seeds_metrics: usize,
     pub curves: Option<String>,
     pub pca: Option<String>,
     /// The critical-difference diagram of each rank report, same order.
     pub cd: Vec<String>,
+}
+
+/// `xreport aggregate --metric METRIC` of the study's tasks.
+#[derive(Debug, Serialize)]
+pub struct MetricAggregates {
+    pub metric: String,
+    pub aggregate: AggregateReport,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,27 +204,24 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
     if let Some(table) = &report.table {
         push(
             Section::MainTable,
-            tables(
-                Section::MainTable,
-                &[captioned(table.table(Style::Html, output), "Main results")],
-            ),
+            block(&table_id(Section::MainTable, 1), "Main results", |style| {
+                table.table(style, output)
+            }),
         );
     }
     if let Some(compare) = &report.compare {
         push(
             Section::Comparisons,
-            comparisons(compare, report.figures.seeds.as_deref(), output),
+            comparisons(compare, &report.figures, output),
         );
     }
     if let Some(ablation) = &report.ablation {
         push(
             Section::Ablation,
-            tables(
-                Section::Ablation,
-                &[captioned(
-                    ablation.table(Style::Html, output),
-                    "The full model and one row per removed component",
-                )],
+            block(
+                &table_id(Section::Ablation, 1),
+                "The full model and one row per removed component",
+                |style| ablation.table(style, output),
             ),
         );
     }
@@ -228,27 +243,26 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
             ranks(&report.ranks, &report.figures.cd, output),
         );
     }
+    if !report.aggregates.is_empty() {
+        push(Section::Aggregates, aggregates(&report.aggregates, output));
+    }
     if let Some(check) = &report.check {
         push(
             Section::Checklist,
-            tables(
-                Section::Checklist,
-                &[captioned(
-                    check.table(Style::Html, output),
-                    "The pre-submission checklist",
-                )],
+            block(
+                &table_id(Section::Checklist, 1),
+                "The pre-submission checklist",
+                |style| super::check::table_with_evidence(check, style, output, EVIDENCE_LINES),
             ),
         );
     }
     if let Some(summary) = &report.summary {
         push(
             Section::Statistics,
-            tables(
-                Section::Statistics,
-                &[captioned(
-                    summary.table(Style::Html, output),
-                    "Per condition and metric: n, mean ± std, SEM, median, range and intervals",
-                )],
+            block(
+                &table_id(Section::Statistics, 1),
+                "Per condition and metric: n, mean ± std, SEM, median, range and intervals",
+                |style| summary.table(style, output),
             ),
         );
     }
@@ -324,8 +338,27 @@ fn tables(section: Section, tables: &[Table]) -> String {
     tables
         .iter()
         .enumerate()
-        .map(|(i, t)| html::table(t, &format!("{}-table-{}", section.id(), i + 1)))
+        .map(|(i, t)| html::table(t, &table_id(section, i + 1)))
         .collect()
+}
+
+/// The HTML id of the `n`th table of `section`, from 1.
+fn table_id(section: Section, n: usize) -> String {
+    format!("{}-table-{n}", section.id())
+}
+
+/// One report's table, drawn by `table` in the style asked for, with the
+/// HTML id `id` and `caption` when it has none: a table element, or past
+/// [`html::TEXT_CELLS`] the aligned text `xreport` prints in a terminal.
+fn block(id: &str, caption: &str, table: impl Fn(Style) -> Table) -> String {
+    let shown = captioned(table(Style::Html), caption);
+    if !html::as_text(&shown) {
+        return html::table(&shown, id);
+    }
+    let mut text = table(Style::Text);
+    text.caption = None;
+    text.notes.clear();
+    html::text_table(&shown, &super::text::render(&text, false), id)
 }
 
 /// A figure: the SVG with `role="img"` and its text alternative as the
@@ -390,39 +423,46 @@ fn overview(report: &StudyReport, output: &Output) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str(&tables(
-        Section::Overview,
-        &[captioned(
-            runs.table(Style::Html, output),
-            "Conditions, seeds and runs",
-        )],
+    out.push_str(&block(
+        &table_id(Section::Overview, 1),
+        "Conditions, seeds and runs",
+        |style| runs.table(style, output),
     ));
     out
 }
 
-fn comparisons(compare: &CompareReport, seeds: Option<&str>, output: &Output) -> String {
-    let mut out = tables(
-        Section::Comparisons,
-        &[captioned(
-            compare.table(Style::Html, output),
-            "Each treatment against the baseline, per metric",
-        )],
+fn comparisons(compare: &CompareReport, figures: &Figures, output: &Output) -> String {
+    let mut out = block(
+        &table_id(Section::Comparisons, 1),
+        "Each treatment against the baseline, per metric",
+        |style| compare.table(style, output),
     );
-    let metrics: Vec<&str> = compare.metrics.iter().map(|m| m.label.as_str()).collect();
-    match seeds {
-        Some(svg) => out.push_str(&figure(
-            "comparisons-figure-1",
-            svg,
-            &format!(
+    let labels = |m: &[MetricInfo]| {
+        m.iter()
+            .map(|m| m.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &figures.seeds {
+        Some(svg) => {
+            let (drawn, left) = compare.metrics.split_at(figures.seeds_metrics.min(compare.metrics.len()));
+            let mut alt = format!(
                 "Every seed's value per condition, one panel per metric ({}), with the mean and its {}% bootstrap interval. The numbers are in the table above.",
-                metrics.join(", "),
+                labels(drawn),
                 format::percent(compare.settings.confidence)
-            ),
-        )),
+            );
+            if !left.is_empty() {
+                alt.push_str(&format!(
+                    " The other {} metrics ({}) are left out of the figure, too many panels to read; `xreport compare --metric NAME --plot seeds.svg` draws them.",
+                    left.len(),
+                    labels(left)
+                ));
+            }
+            out.push_str(&figure("comparisons-figure-1", svg, &alt));
+        }
         None => out.push_str(&paragraph(&format!(
-            "The per-seed figure is left out: {} conditions × {} metrics are too many panels and points to read; `xreport compare --plot seeds.svg` draws it.",
+            "The per-seed figure is left out: {} conditions are too many columns and points to read; `xreport compare --plot seeds.svg` draws it.",
             compare_conditions(compare),
-            compare.metrics.len()
         ))),
     }
     out
@@ -457,12 +497,10 @@ fn curves_section(curves: &CurvesReport, svg: Option<&str>, output: &Output) -> 
             ),
         ));
     }
-    out.push_str(&tables(
-        Section::Curves,
-        &[captioned(
-            curves.table(Style::Html, output),
-            "Mean over seeds and bootstrap interval at each step",
-        )],
+    out.push_str(&block(
+        &table_id(Section::Curves, 1),
+        "Mean over seeds and bootstrap interval at each step",
+        |style| curves.table(style, output),
     ));
     out
 }
@@ -497,9 +535,10 @@ fn ranks(ranks: &[RankReport], diagrams: &[String], output: &Output) -> String {
             rank.metric,
             rank.tasks.len()
         );
-        out.push_str(&html::table(
-            &captioned(rank.table(Style::Html, output), &caption),
-            &format!("ranks-table-{}", i + 1),
+        out.push_str(&block(
+            &table_id(Section::Ranks, i + 1),
+            &caption,
+            |style| rank.table(style, output),
         ));
         if let Some(svg) = diagrams.get(i) {
             let order: Vec<String> = rank
@@ -518,6 +557,29 @@ fn ranks(ranks: &[RankReport], diagrams: &[String], output: &Output) -> String {
                 ),
             ));
         }
+    }
+    out
+}
+
+fn aggregates(aggregates: &[MetricAggregates], output: &Output) -> String {
+    let mut out = String::new();
+    for (i, a) in aggregates.iter().enumerate() {
+        let caption = format!(
+            "Aggregates of {} over {} tasks (raw scores), with {}% stratified bootstrap intervals",
+            a.metric,
+            a.aggregate
+                .per_task
+                .iter()
+                .map(|t| &t.task)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            format::percent(a.aggregate.settings.confidence)
+        );
+        out.push_str(&block(
+            &table_id(Section::Aggregates, i + 1),
+            &caption,
+            |style| a.aggregate.table(style, output),
+        ));
     }
     out
 }

@@ -30,6 +30,14 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
+    /// Every aggregate, in the order `xreport aggregate` reports them by default.
+    pub const ALL: [Aggregate; 4] = [
+        Aggregate::Mean,
+        Aggregate::Median,
+        Aggregate::Iqm,
+        Aggregate::OptimalityGap,
+    ];
+
     /// The name used in the JSON output and on the command line.
     pub fn name(self) -> &'static str {
         match self {

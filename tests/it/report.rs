@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::Value;
+
 use crate::common::{assert_golden, root, tree, xreport};
 
 /// The section ids of the page, in order, as the table of contents links them.
@@ -95,6 +97,12 @@ fn report_of_the_multi_dataset_study_ranks_methods_over_tasks() {
     assert!(text.contains("<figure id=\"ranks-figure-1\">"));
     assert!(text.contains("<figure id=\"ranks-figure-2\">"));
     assert!(text.contains("Critical-difference diagram of test.acc over 3 tasks"));
+    assert!(text.contains("<section id=\"aggregates\""));
+    assert!(text.contains("<li><a href=\"#aggregates\">Aggregates over tasks</a></li>"));
+    assert!(text.contains("<caption>Aggregates of test.acc over 3 tasks (raw scores)"));
+    assert!(!text.contains("Aggregates of test.loss"));
+    assert!(text.contains("<strong>Aggregates over tasks</strong>: test.loss: lower is better"));
+    assert!(text.contains("<strong>Comparisons</strong>: the study is split over 3 tasks"));
     assert_ids_unique(&text);
     assert_self_contained(&text);
 }
@@ -443,4 +451,311 @@ fn page_requests(chromium: &Path, page: &Path, screenshot: Option<&Path>) -> Vec
     urls.sort();
     urls.dedup();
     urls
+}
+
+/// The large study of issue #19 (as `benches/report_page.py`): 500
+/// conditions × 50 metrics, 5 seeds each, as one wide CSV.
+fn large_study() -> tempfile::TempDir {
+    let metrics: Vec<String> = (0..50).map(|j| format!("m{j:02}")).collect();
+    let mut csv = format!("condition,seed,{}\n", metrics.join(","));
+    // A fixed linear congruential sequence: values spread like seeds' noise.
+    let mut state: u64 = 19;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..500 {
+        let name = if i == 0 {
+            "baseline".to_string()
+        } else {
+            format!("method_{i:03}")
+        };
+        let shift: Vec<f64> = metrics.iter().map(|_| next() - 0.5).collect();
+        for seed in 0..5 {
+            let values: Vec<String> = shift
+                .iter()
+                .map(|s| format!("{:.4}", 70.0 + s + (next() - 0.5) * 0.8))
+                .collect();
+            csv.push_str(&format!("{name},{seed},{}\n", values.join(",")));
+        }
+    }
+    tree(&[("large.csv", &csv)])
+}
+
+/// The page of 500 conditions × 50 metrics stays well under 20 MB and
+/// opens folded: no table open past the fold, no table element of more
+/// than 10,000 cells (those are text in a folded `<pre>`), the checklist's
+/// evidence capped. Its load time is measured by benches/report_page.sh,
+/// not asserted here.
+#[test]
+fn a_study_of_500_conditions_and_50_metrics_stays_small_and_folded() {
+    let dir = large_study();
+    xreport()
+        .args([
+            "report",
+            "large.csv",
+            "--resamples",
+            "100",
+            "-o",
+            "report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let bytes = std::fs::read(dir.path().join("report.html")).unwrap();
+    assert!(bytes.len() < 12_000_000, "{} bytes", bytes.len());
+    let text = String::from_utf8(bytes).unwrap();
+    // Every table element: its rows, and whether a <details> left open before it is still open.
+    let mut depth = 0i32;
+    let mut at = 0;
+    let mut tables = 0;
+    while let Some(found) = text[at..].find('<') {
+        at += found;
+        let rest = &text[at..];
+        if rest.starts_with("<details") {
+            depth += 1;
+        } else if rest.starts_with("</details>") {
+            depth -= 1;
+        } else if rest.starts_with("<table") {
+            tables += 1;
+            let end = at + rest.find("</table>").expect("a closed table");
+            let rows = text[at..end].matches("<tr").count() - 1;
+            let cells = text[at..end].matches("<td").count();
+            assert!(cells <= 10_000, "a table element of {cells} cells");
+            assert!(rows <= 40 || depth > 0, "an open table of {rows} rows");
+        }
+        at += 1;
+    }
+    assert!(tables >= 3, "{tables} tables");
+    for id in [
+        "main-table-table-1",
+        "comparisons-table-1",
+        "statistics-table-1",
+    ] {
+        let pre = text
+            .find(&format!("<pre class=\"grid\" id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} is not a text table"));
+        let open = text[..pre].rfind("<details class=\"long\">").unwrap();
+        assert!(
+            !text[open..pre].contains("</details>"),
+            "{id} is not folded"
+        );
+    }
+    assert!(text.contains(
+        "<summary>Each treatment against the baseline, per metric (25000 rows, as text)</summary>"
+    ));
+    assert!(text.contains("more (`xreport check` lists every one)"));
+    assert!(!text.contains("NaN"));
+    assert_ids_unique(&text);
+    assert_self_contained(&text);
+}
+
+/// `report.KEY` of the page for ARGS as JSON, through a template of one's own.
+fn report_json(args: &[&str], key: &str) -> Value {
+    let dir = tree(&[(
+        "dump.tera",
+        &format!("{{{{ report.{key} | json_encode() | safe }}}}"),
+    )]);
+    let page = dir.path().join("report.json");
+    xreport()
+        .arg("report")
+        .args(args)
+        .arg("--template")
+        .arg(dir.path().join("dump.tera"))
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    serde_json::from_str(&std::fs::read_to_string(&page).unwrap()).expect("JSON")
+}
+
+fn command_json(command: &str, args: &[&str]) -> Value {
+    let out = xreport()
+        .arg(command)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_aggregates_section_is_what_xreport_aggregate_computes() {
+    let study = [
+        "examples/multi-dataset/results.csv",
+        "--condition-col",
+        "method",
+        "--task-col",
+        "dataset",
+        "--resamples",
+        "500",
+    ];
+    let page = report_json(&study, "aggregates");
+    let page = page.as_array().expect("one per metric");
+    assert_eq!(page.len(), 1, "test.loss is lower-is-better: left out");
+    assert_eq!(page[0]["metric"], "test.acc");
+    let mut args = study.to_vec();
+    args.extend(["--metric", "test.acc"]);
+    let command = command_json("aggregate", &args);
+    for key in ["aggregates", "tasks_above", "per_task", "settings"] {
+        assert_eq!(page[0]["aggregate"][key], command[key], "{key}");
+    }
+    assert!(command["aggregates"].as_array().unwrap().len() >= 16);
+}
+
+#[test]
+fn per_example_comparisons_are_those_of_xreport_compare() {
+    let args = [
+        "examples/per-example/scores.csv",
+        "--baseline",
+        "gpt-small",
+        "--resamples",
+        "500",
+    ];
+    let page = report_json(&args, "compare");
+    let command = command_json("compare", &args);
+    assert_eq!(page, command);
+    let block = &command["comparisons"][0]["examples"];
+    assert!(block.is_object(), "the comparison is per example: {block}");
+    // and with a flag of the per-example path
+    let mut args = args.to_vec();
+    args.extend(["--unit", "seeds"]);
+    let page = report_json(&args, "compare");
+    assert_eq!(page, command_json("compare", &args));
+    assert_eq!(page["comparisons"][0]["unit"], "seeds");
+}
+
+#[test]
+fn a_missing_example_exits_2_naming_the_file_and_writes_nothing() {
+    let dir = tree(&[(
+        "scores.csv",
+        "condition,seed,example,metric,value\n\
+         sys_a,0,e1,acc,1\nsys_a,0,e2,acc,0\nsys_a,0,e3,acc,NaN\n\
+         sys_b,0,e1,acc,1\nsys_b,0,e2,acc,1\nsys_b,0,e3,acc,1\n",
+    )]);
+    let out = xreport()
+        .args([
+            "report",
+            "scores.csv",
+            "--baseline",
+            "sys_a",
+            "-o",
+            "out/report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("scores.csv"), "{stderr}");
+    assert!(stderr.contains("example `e3`"), "{stderr}");
+    assert_no_page(&dir.path().join("out"));
+    // --missing drop keeps e1 and e2: the page is written.
+    xreport()
+        .args([
+            "report",
+            "scores.csv",
+            "--baseline",
+            "sys_a",
+            "--missing",
+            "drop",
+            "--resamples",
+            "200",
+            "-o",
+            "out/report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let out = xreport()
+        .args([
+            "report",
+            "scores.csv",
+            "--missing",
+            "sometimes",
+            "-o",
+            "r.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("--missing"), "{stderr}");
+}
+
+#[test]
+fn the_task_study_renders_its_aggregates_in_headless_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let page = root().join("target/report/multi-dataset.html");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(
+        &page,
+        report(&["examples/multi-dataset/runs", "--resamples", "300"], "2"),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &page);
+    for id in ["overview", "main-table", "ranks", "aggregates", "checklist"] {
+        assert!(
+            dom.contains(&format!("<section id=\"{id}\"")),
+            "section {id} is not in the DOM"
+        );
+    }
+    assert!(dom.contains("<table id=\"aggregates-table-1\">"));
+    assert!(dom.contains("<th scope=\"row\">ours</th>"));
+    assert!(dom.contains("<a href=\"#aggregates\">Aggregates over tasks</a>"));
+    assert!(dom.contains("</html>"), "the DOM is cut short");
+}
+
+#[test]
+fn the_per_seed_figure_draws_the_first_12_metrics_and_names_the_others() {
+    let metrics: Vec<String> = (0..14).map(|j| format!("m{j:02}")).collect();
+    let mut csv = format!("condition,seed,{}\n", metrics.join(","));
+    for (i, condition) in ["baseline", "a", "b"].iter().enumerate() {
+        for seed in 0..3 {
+            let values: Vec<String> = (0..14)
+                .map(|j| format!("{}", 70 + i + j + seed * 2))
+                .collect();
+            csv.push_str(&format!("{condition},{seed},{}\n", values.join(",")));
+        }
+    }
+    let dir = tree(&[("wide.csv", &csv)]);
+    xreport()
+        .args([
+            "report",
+            "wide.csv",
+            "--resamples",
+            "200",
+            "-o",
+            "report.html",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let figure = text
+        .find("<figure id=\"comparisons-figure-1\">")
+        .expect("the figure is drawn");
+    let alt = &text[figure..text[figure..].find("</figure>").unwrap() + figure];
+    assert!(
+        alt.contains(
+            "one panel per metric (m00, m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11)"
+        ),
+        "{alt}"
+    );
+    assert!(
+        alt.contains("The other 2 metrics (m12, m13) are left out of the figure"),
+        "{alt}"
+    );
+    // 12 panels: one title per drawn metric in the SVG.
+    let svg = &alt[..alt.find("</svg>").unwrap()];
+    assert!(
+        svg.contains("\nm11 ↑\n") && !svg.contains("m12 ↑"),
+        "panel titles"
+    );
 }
