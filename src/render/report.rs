@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use tera::{Context, Tera};
+use tera::Context;
 
 use super::format::{self, Style, escape_html};
 use super::table::Table;
@@ -294,16 +294,11 @@ pub fn html(report: &StudyReport, output: &Output) -> Result<String> {
 
 fn render(page: &Page<'_>, report: &StudyReport, output: &Output) -> Result<String> {
     let source = match &output.template {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?,
+        Some(path) => crate::load::guard::read_text(path)?,
         None => TEMPLATE.to_string(),
     };
     let template_error = |e: tera::Error| {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            message.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
+        let message = super::tera_guard::message(&e);
         match &output.template {
             Some(path) => Error::input(path, format!("template error: {message}")),
             None => Error::usage(format!("built-in template report.html: {message}")),
@@ -312,16 +307,13 @@ fn render(page: &Page<'_>, report: &StudyReport, output: &Output) -> Result<Stri
     // The name ends in .html so that tera escapes every `{{ value }}`; the
     // sections' HTML is marked `| safe` in the template, escaped here.
     let name = "report.html";
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html"]);
-    tera.add_raw_template(name, &source)
-        .map_err(template_error)?;
+    let tera = super::tera_guard::load(name, &source, true).map_err(template_error)?;
     let mut context = Context::new();
     context.insert("page", page);
     if output.template.is_some() {
         context.insert("report", report);
     }
-    tera.render(name, &context).map_err(template_error)
+    super::tera_guard::render(tera, name, context).map_err(template_error)
 }
 
 /// The table with `caption` (plain text) when its report gives none:

@@ -42,12 +42,7 @@ pub fn render(
         },
     };
     let template_error = |e: tera::Error| {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            message.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
+        let message = super::tera_guard::message(&e);
         match &output.template {
             Some(path) => Error::input(path, format!("template error: {message}")),
             None => Error::usage(format!("built-in template {name}: {message}")),

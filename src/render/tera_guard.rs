@@ -21,7 +21,8 @@ const MAX_OUTPUT: usize = 256 << 20;
 const RENDER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A Tera holding the one template `source` under `name`, with a bounded
-/// `range`; an error when a macro in it calls a macro.
+/// `range`; an error when a macro in it calls a macro. With `autoescape`,
+/// tera's own rule: names ending in .html, .htm or .xml are escaped.
 pub fn load(name: &str, source: &str, autoescape: bool) -> tera::Result<Tera> {
     let mut tera = Tera::default();
     if !autoescape {
@@ -79,6 +80,17 @@ fn render_within(
         }
     };
     String::from_utf8(bytes).map_err(|e| tera::Error::msg(format!("output is not UTF-8: {e}")))
+}
+
+/// A tera error with its causes, which say what went wrong and where.
+pub fn message(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    message
 }
 
 /// A buffer that refuses to grow past `max` bytes.
@@ -211,14 +223,7 @@ mod tests {
     }
 
     fn err(source: &str) -> String {
-        let e = run(source).expect_err("an error");
-        let mut text = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            text.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        text
+        message(&run(source).expect_err("an error"))
     }
 
     #[test]
@@ -257,8 +262,7 @@ mod tests {
 
     fn bounded(source: &str, max_output: usize, timeout: Duration) -> String {
         let tera = load("t", source, false).unwrap();
-        let e = render_within(tera, "t", Context::new(), max_output, timeout).unwrap_err();
-        format!("{e}: {:?}", std::error::Error::source(&e))
+        message(&render_within(tera, "t", Context::new(), max_output, timeout).unwrap_err())
     }
 
     #[test]
