@@ -39,12 +39,21 @@ pub struct Inputs {
     pub study: Option<Located>,
 }
 
-/// Resolve the runs of a command and its metric flags: the given paths, else
-/// the study file's runs root, else `./runs`.
+/// Resolve the runs of a command and its metric flags: the given paths (a
+/// study's folder, holding the study file, stands for the runs root that file
+/// names), else the study file's runs root, else `./runs`.
 pub fn inputs(args: &InputArgs, metric: &MetricArgs) -> Result<(Inputs, Metrics)> {
     let study = study(&args.read, &args.inputs)?;
     let paths = if !args.inputs.is_empty() {
-        args.inputs.clone()
+        args.inputs
+            .iter()
+            .map(|input| match &study {
+                Some(located) if located.path == input.join(study_file::FILE_NAME) => {
+                    located.runs_root()
+                }
+                _ => input.clone(),
+            })
+            .collect()
     } else if let Some(located) = &study {
         vec![located.runs_root()]
     } else if Path::new("runs").is_dir() {

@@ -595,3 +595,20 @@ fn alpha_outside_zero_one_exits_2() {
         "{err}"
     );
 }
+
+#[test]
+fn a_study_folder_stands_for_the_runs_its_study_file_names() {
+    let run = |input: &str| {
+        let out = xreport()
+            .args(["compare", input, "--resamples", "200", "--format", "md"])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let from_folder = run("examples/speech-ssl");
+    assert!(
+        from_folder.contains("exp0_baseline_hubert (baseline)"),
+        "{from_folder}"
+    );
+    assert_eq!(from_folder, run("examples/speech-ssl/runs"));
+}
