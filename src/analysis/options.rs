@@ -103,7 +103,7 @@ pub enum ExampleReduce {
 }
 
 /// What a comparison's interval (and test) resample: seeds, test examples,
-/// or both at once (the two-way bootstrap).
+/// or both at once (the two-way seeds × examples interval).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
