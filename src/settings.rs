@@ -667,7 +667,12 @@ pub fn table(
         relative: args.relative,
         baseline: args.baseline.clone(),
     };
-    table_options(&flags, output.digits, study)
+    let mut options = table_options(&flags, output.digits, study)?;
+    options.show_proportion_ci = matches!(
+        args.examples.proportion_ci,
+        Some(ProportionCiArg::Wilson | ProportionCiArg::ClopperPearson)
+    );
+    Ok(options)
 }
 
 /// The study file's `[table]` caption and label, when flags give none.
@@ -752,6 +757,7 @@ pub fn table_options(
         relative: args.relative || section.and_then(|s| s.relative).unwrap_or(false),
         baseline: args.baseline.clone(),
         digits,
+        show_proportion_ci: false,
     })
 }
 

@@ -481,3 +481,72 @@ fn a_cluster_column_on_inputs_without_examples_is_an_error() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--cluster-col passage"), "{err}");
 }
+
+/// Three systems, one seed each, scored 0/1 on 40 examples of two tasks.
+fn one_seed_study() -> String {
+    let mut out = String::from("condition,seed,task,example,metric,value\n");
+    for (condition, right) in [("base", 5), ("ours", 7), ("big", 8)] {
+        for (t, task) in ["qa", "nli"].iter().enumerate() {
+            for i in 0..40 {
+                let v = u8::from((i * 7 + t * 3 + condition.len()) % 10 < right - t);
+                out.push_str(&format!("{condition},0,{task},ex{i:02},accuracy,{v}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// `xreport table scores.csv --baseline base --cell mean ARGS...` on the one-seed study.
+fn one_seed_table(args: &[&str]) -> Vec<u8> {
+    let dir = tree(&[("scores.csv", &one_seed_study())]);
+    let out = xreport()
+        .current_dir(dir.path())
+        .args([
+            "table",
+            "scores.csv",
+            "--baseline",
+            "base",
+            "--cell",
+            "mean",
+        ])
+        .args(args)
+        .args(["--resamples", "1000"])
+        .assert()
+        .success();
+    out.get_output().stdout.clone()
+}
+
+#[test]
+fn table_prints_the_wilson_interval_beside_each_accuracy_in_text_markdown_and_latex() {
+    let wilson = ["--proportion-ci", "wilson"];
+    let text = one_seed_table(&[&wilson[..], &["--format", "text"]].concat());
+    assert_golden("per_example/table_wilson.txt", &text);
+    // statsmodels proportion_confint(20, 40, method="wilson") = (0.3520, 0.6480)
+    assert!(
+        String::from_utf8_lossy(&text).contains("0.50 [0.35, 0.65]"),
+        "{}",
+        String::from_utf8_lossy(&text)
+    );
+    let md = one_seed_table(&[&wilson[..], &["--format", "md"]].concat());
+    assert_golden("per_example/table_wilson.md", &md);
+    let tex = one_seed_table(&[&wilson[..], &["--latex"]].concat());
+    assert_golden("per_example/table_wilson.tex", &tex);
+    let cp = one_seed_table(&["--proportion-ci", "clopper-pearson", "--latex", "--siunitx"]);
+    assert_golden("per_example/table_clopper_pearson_siunitx.tex", &cp);
+    if crate::latex::pdflatex_available() {
+        let body = format!(
+            "{}\n{}",
+            String::from_utf8(tex).expect("UTF-8"),
+            String::from_utf8(cp).expect("UTF-8")
+        );
+        let dir = crate::latex::compile(&["booktabs", "siunitx", "etoolbox"], &body);
+        assert!(dir.path().join("tables.pdf").is_file());
+    }
+}
+
+#[test]
+fn table_prints_no_proportion_interval_unless_asked() {
+    let text = String::from_utf8(one_seed_table(&["--format", "md"])).expect("UTF-8");
+    assert!(!text.contains("[0.35, 0.65]"), "{text}");
+    assert!(!text.contains("Brackets after an accuracy"), "{text}");
+}
