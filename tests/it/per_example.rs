@@ -550,3 +550,94 @@ fn table_prints_no_proportion_interval_unless_asked() {
     assert!(!text.contains("[0.35, 0.65]"), "{text}");
     assert!(!text.contains("Brackets after an accuracy"), "{text}");
 }
+
+/// `xreport ARGS... --format json` in `dir`.
+fn json_in(dir: &std::path::Path, args: &[&str]) -> Value {
+    let out = xreport()
+        .current_dir(dir)
+        .args(args)
+        .args(["--resamples", "1000", "--format", "json"])
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("JSON")
+}
+
+#[test]
+fn the_study_file_sets_the_per_example_flags_and_the_flags_override_it() {
+    let toml = "baseline = \"base\"\n\n[stats]\ntest = \"mcnemar\"\n\n[examples]\n\
+                example_reduce = \"majority\"\nproportion_ci = \"clopper-pearson\"\n\
+                missing = \"drop\"\nunit = \"examples\"\nmid_p = true\n";
+    let dir = tree(&[("scores.csv", &one_seed_study()), ("xreport.toml", toml)]);
+    let report = json_in(dir.path(), &["compare", "scores.csv"]);
+    let settings = &report["settings"]["examples"];
+    assert_eq!(settings["example_reduce"], "majority", "{settings}");
+    assert_eq!(settings["proportion_ci"], "clopper-pearson", "{settings}");
+    assert_eq!(settings["missing"], "drop", "{settings}");
+    assert_eq!(settings["mid_p"], true, "{settings}");
+    let c = &report["comparisons"][0];
+    assert_eq!(c["unit"], "examples", "{c}");
+    assert_eq!(c["examples"]["test"], "mcnemar-mid-p", "{c}");
+
+    let report = json_in(
+        dir.path(),
+        &[
+            "compare",
+            "scores.csv",
+            "--proportion-ci",
+            "wilson",
+            "--missing",
+            "fail",
+            "--example-reduce",
+            "mean",
+        ],
+    );
+    let settings = &report["settings"]["examples"];
+    assert_eq!(settings["proportion_ci"], "wilson", "{settings}");
+    assert_eq!(settings["missing"], "fail", "{settings}");
+    assert_eq!(settings["example_reduce"], "mean", "{settings}");
+
+    // a study file's proportion_ci prints the intervals in `xreport table`
+    let out = xreport()
+        .current_dir(dir.path())
+        .args(["table", "scores.csv", "--cell", "mean", "--format", "md"])
+        .args(["--resamples", "1000"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    // statsmodels proportion_confint(20, 40, method="beta") = (0.3380, 0.6620)
+    assert!(text.contains("0.50 [0.34, 0.66]"), "{text}");
+    assert!(text.contains("Clopper–Pearson"), "{text}");
+}
+
+#[test]
+fn the_study_file_names_the_cluster_column() {
+    let scores = std::fs::read_to_string(crate::common::root().join(STUDY)).expect("study");
+    let toml = "[examples]\ncluster_col = \"passage\"\nunit = \"examples\"\n";
+    let dir = tree(&[("scores.csv", &scores), ("xreport.toml", toml)]);
+    let report = json_in(
+        dir.path(),
+        &["compare", "scores.csv", "--baseline", "gpt-small"],
+    );
+    let ex = &report["comparisons"][0]["examples"];
+    assert_eq!(ex["clusters"], 20, "{ex}");
+    assert_eq!(ex["test"], "cluster-t", "{ex}");
+}
+
+#[test]
+fn an_unknown_examples_key_in_the_study_file_is_named() {
+    let dir = tree(&[
+        ("scores.csv", &one_seed_study()),
+        ("xreport.toml", "[examples]\nreduce = \"majority\"\n"),
+    ]);
+    let out = xreport()
+        .current_dir(dir.path())
+        .args(["summary", "scores.csv"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("xreport.toml") && err.contains("reduce"),
+        "{err}"
+    );
+}
