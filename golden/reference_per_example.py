@@ -79,15 +79,18 @@ def cluster_case(name, y, groups, rng):
             "bootstrap_ci": list(ref), "bootstrap_ci_mc_sd": np.std(ends, axis=0, ddof=1).tolist()}
 
 
-def two_way_case(name, a, b):
-    lo, hi, se, df = twoway_numpy.interval(a, b)
+def two_way_case(name, a, b, groups=None):
+    lo, hi, se, df = twoway_numpy.interval(a, b, groups)
     rows = []
     for sys_name, x in (("base", a), ("treat", b)):
         for s in range(x.shape[0]):
             for i in range(x.shape[1]):
                 rows.append((sys_name, s, i, float(x[s, i])))
-    return {"name": name, "rows": rows, "diff": float(b.mean() - a.mean()), "ci": [lo, hi],
+    case = {"name": name, "rows": rows, "diff": float(b.mean() - a.mean()), "ci": [lo, hi],
             "se": se, "df": df}
+    if groups is not None:
+        case["clusters"] = [f"p{g:02d}" for g in groups]
+    return case
 
 
 def main():
@@ -122,7 +125,9 @@ def main():
     a = rng.normal(0, 0.05, (S, 1)) + item + rng.normal(0, 0.3, (S, m))
     bb = 0.08 + rng.normal(0, 0.05, (S, 1)) + item + rng.normal(0, 0.15, m) + rng.normal(0, 0.3, (S, m))
     two_way = [two_way_case("continuous", np.round(a, 6), np.round(bb, 6)),
-               two_way_case("binary", (a > 0).astype(float)[:3], (bb > 0).astype(float)[:3])]
+               two_way_case("binary", (a > 0).astype(float)[:3], (bb > 0).astype(float)[:3]),
+               two_way_case("clustered", np.round(a, 6), np.round(bb, 6),
+                            np.sort(rng.integers(0, 30, m)))]
 
     out = {
         "generated_by": "golden/reference_per_example.py",

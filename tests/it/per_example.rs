@@ -36,6 +36,22 @@ fn csv_of(rows: &Value) -> String {
     out
 }
 
+/// [`csv_of`] with a `passage` column: `clusters[example]`.
+fn clustered_csv_of(rows: &Value, clusters: &[Value]) -> String {
+    let mut out = String::from("condition,seed,example,passage,metric,value\n");
+    for r in rows.as_array().expect("rows") {
+        let example = r[2].as_u64().expect("example");
+        out.push_str(&format!(
+            "{},{},ex{example:04},{},acc,{}\n",
+            r[0].as_str().expect("condition"),
+            r[1],
+            clusters[example as usize].as_str().expect("cluster"),
+            num(&r[3])
+        ));
+    }
+    out
+}
+
 /// `xreport COMMAND scores.csv ARGS... --format json` on `table`.
 fn run_json(command: &str, table: &str, args: &[&str]) -> Value {
     crate::common::table_json(command, table, args)
@@ -202,11 +218,15 @@ fn cluster_robust_errors_match_statsmodels_ols_with_cluster_covariance() {
 fn the_two_way_interval_matches_numpy() {
     for case in cases("two_way") {
         let name = case["name"].as_str().unwrap_or_default();
-        let report = run_json(
-            "compare",
-            &csv_of(&case["rows"]),
-            &["--baseline", "base", "--unit", "both"],
-        );
+        let (table, mut args) = match case["clusters"].as_array() {
+            Some(clusters) => (
+                clustered_csv_of(&case["rows"], clusters),
+                vec!["--cluster-col", "passage"],
+            ),
+            None => (csv_of(&case["rows"]), vec![]),
+        };
+        args.extend(["--baseline", "base", "--unit", "both"]);
+        let report = run_json("compare", &table, &args);
         let c = &report["comparisons"][0];
         assert_eq!(c["unit"], "both", "{name}");
         close(num(&c["diff"]), num(&case["diff"]), 1e-12, name);
