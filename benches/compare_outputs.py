@@ -1,6 +1,6 @@
 """Check that xreport and the Python reference pipeline give the same numbers.
 
-    python3 benches/compare_outputs.py {w1,w2,w3,w4} XREPORT.json PYTHON.json [--resamples N]
+    python3 benches/compare_outputs.py {w1,w2,w3,w3c,w3b,w4} XREPORT.json PYTHON.json [--resamples N]
 
 Exits 0 when they agree, 1 (with the worst disagreements) when they do not: a fast
 wrong answer is not a result, so benches/run.sh reports a ratio only after this passes.
@@ -23,6 +23,9 @@ Tolerances:
   re-checked against its empirical Monte Carlo sd (40 scipy runs on the group's own
   values; W1): with n = 10 skewed values BCa can move the quantile level far into
   the tail, where the delta-method sd underestimates the noise;
+- the two-way interval (W3b) is deterministic on both sides: relative 1e-9;
+- the cluster bootstrap (W3c) is a percentile interval: its z uses the quantile term of
+  c only (no BCa bias correction);
 - PCA explained-variance ratios: 1e-5 absolute (sklearn keeps a float32 covariance).
 """
 
@@ -177,6 +180,44 @@ def w3(x, p, resamples):
     return c.finish("W3")
 
 
+def w3c(x, p, resamples):
+    c = Check()
+    cmp = x["comparisons"][0]
+    ex = cmp["examples"]
+    c.equal("examples", ex["n"], p["examples"])
+    c.equal("clusters", ex["clusters"], p["clusters"])
+    c.equal("unit", cmp["unit"], "examples")
+    c.close("diff", ex["diff"], p["diff"], 1e-9, 1e-15)
+    for f in ("se", "statistic", "df"):
+        c.close(f, ex[f], p[f], 1e-9)
+    c.close("p_value", ex["p_value"], p["p_value"], 1e-6, 1e-300)
+    # percentile ends: the quantile's Monte Carlo error only, so scale the BCa tolerance
+    scale = (math.sqrt(P * (1 - P)) / norm.pdf(norm.ppf(P))) / C_MC
+    for i in (0, 1):
+        c.mc(f"diff_ci[{i}]", ex["diff_ci"][i], p["diff_ci"][i], scale * p["bootstrap_se"], resamples)
+    return c.finish("W3c")
+
+
+def w3b(x, p, resamples):
+    c = Check()
+    cmp = x["comparisons"][0]
+    ex = cmp["examples"]
+    c.equal("examples", ex["n"], p["examples"])
+    c.equal("seeds", [cmp["n_baseline"], cmp["n_treatment"]], p["seeds"])
+    c.equal("unit", cmp["unit"], "both")
+    c.close("diff", cmp["diff"], p["diff"], 1e-9, 1e-15)
+    for i in (0, 1):
+        c.close(f"two_way_ci[{i}]", cmp["diff_ci"][i], p["two_way_ci"][i], 1e-9, 1e-15)
+    for f in ("statistic", "df"):
+        c.close(f, cmp[f], p[f], 1e-9)
+    c.close("p_value", cmp["p_value"], p["p_value"], 1e-6, 1e-300)
+    c.close("examples statistic", ex["statistic"], p["examples_statistic"], 1e-9)
+    c.close("examples p_value", ex["p_value"], p["examples_p_value"], 1e-6, 1e-300)
+    for i in (0, 1):
+        c.mc(f"examples diff_ci[{i}]", ex["diff_ci"][i], p["examples_diff_ci"][i], p["bootstrap_se"], resamples)
+    return c.finish("W3b")
+
+
 def w4(x, p, resamples):
     c = Check()
     ratios = x["inputs"][0]["explained_variance_ratio"]
@@ -188,7 +229,7 @@ def w4(x, p, resamples):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("workload", choices=["w1", "w2", "w3", "w4"])
+    ap.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4"])
     ap.add_argument("xreport_json")
     ap.add_argument("python_json")
     ap.add_argument("--resamples", type=int, default=10_000)
@@ -197,4 +238,4 @@ if __name__ == "__main__":
         xr = json.load(f)
     with open(a.python_json) as f:
         py = json.load(f)
-    sys.exit({"w1": w1, "w2": w2, "w3": w3, "w4": w4}[a.workload](xr, py, a.resamples))
+    sys.exit({"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4}[a.workload](xr, py, a.resamples))

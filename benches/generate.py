@@ -3,6 +3,8 @@
     python3 benches/generate.py w1 OUT_DIR   # 500 conditions x 10 seeds, 50 metrics, Hydra config each
     python3 benches/generate.py w2 OUT.csv   # 200 metrics x 21 conditions x 10 seeds, long table
     python3 benches/generate.py w3 OUT.csv   # per-example scores of two systems, 200,000 examples
+    python3 benches/generate.py w3c OUT.csv  # the same in 20,000 passages of 10 examples (cluster column)
+    python3 benches/generate.py w3b OUT.csv  # two systems x 3 seeds on the same 200,000 examples
     python3 benches/generate.py w4 OUT.npy   # 100,000 x 768 float32 embeddings; labels in OUT_labels.txt
 
 Smaller workloads for checking the scripts (never for timings):
@@ -68,6 +70,48 @@ def w3(out: Path, examples: int = 200_000):
             f.writelines(f"{name},0,ex{i:06d},correct,{v}\n" for i, v in enumerate(scores.tolist()))
 
 
+def w3c(out: Path, examples: int = 200_000, cluster: int = 10):
+    """W3 with clustered examples (questions about the same passage): a `passage` column,
+    `cluster` examples a passage, difficulty shared within a passage; one seed each."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    passages = np.arange(examples) // cluster
+    shared = rng.uniform(0.0, 1.0, passages[-1] + 1)[passages]
+    difficulty = np.clip(0.6 * shared + 0.4 * rng.uniform(0.0, 1.0, examples), 0.0, 1.0)
+    a = (rng.uniform(0.0, 1.0, examples) < np.clip(1.4 * (1.0 - difficulty), 0.0, 1.0)).astype(np.int8)
+    # system_b gains more on some passages than others: the difference is clustered too
+    gain = rng.uniform(0.0, 0.24, passages[-1] + 1)[passages]
+    flip_up = (a == 0) & (rng.uniform(0.0, 1.0, examples) < gain)
+    flip_down = (a == 1) & (rng.uniform(0.0, 1.0, examples) < 0.035)
+    b = np.where(flip_up, 1, np.where(flip_down, 0, a)).astype(np.int8)
+    with open(out, "w") as f:
+        f.write("condition,seed,example,passage,metric,value\n")
+        for name, scores in (("system_a", a), ("system_b", b)):
+            f.writelines(f"{name},0,ex{i:06d},p{g:05d},correct,{v}\n"
+                         for i, (g, v) in enumerate(zip(passages.tolist(), scores.tolist())))
+
+
+def w3b(out: Path, examples: int = 200_000, seeds: int = 3):
+    """W3 with `seeds` seeds per system on the same examples (for the two-way interval,
+    `--unit both`): each seed answers an example as its system's base answer, re-drawn
+    with a seed-specific probability, so seeds differ in accuracy and per example."""
+    import numpy as np
+
+    rng = np.random.default_rng(6)
+    difficulty = rng.uniform(0.0, 1.0, examples)
+    p_a = np.clip(1.4 * (1.0 - difficulty), 0.0, 1.0)
+    p_b = np.clip(p_a + 0.04, 0.0, 1.0)
+    with open(out, "w") as f:
+        f.write("condition,seed,example,metric,value\n")
+        for name, p in (("system_a", p_a), ("system_b", p_b)):
+            base = rng.uniform(0.0, 1.0, examples) < p
+            for s in range(seeds):
+                redraw = rng.uniform(0.0, 1.0, examples) < rng.uniform(0.05, 0.25)
+                scores = np.where(redraw, rng.uniform(0.0, 1.0, examples) < p, base).astype(np.int8)
+                f.writelines(f"{name},{s},ex{i:06d},correct,{v}\n" for i, v in enumerate(scores.tolist()))
+
+
 def w4(out: Path, rows: int = 100_000, dims: int = 768, classes: int = 10):
     """Embeddings with class structure: per-class means in a low-rank subspace plus
     anisotropic noise (a decaying spectrum, like real encoders). float32, C order.
@@ -95,14 +139,14 @@ def w4(out: Path, rows: int = 100_000, dims: int = 768, classes: int = 10):
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["w1", "w2", "w3", "w4"])
+    p.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4"])
     p.add_argument("out", type=Path)
     p.add_argument("--conditions", type=int, help="w1: conditions (500); w2: conditions incl. baseline (21)")
     p.add_argument("--seeds", type=int, help="w1, w2: seeds per condition (10)")
     p.add_argument("--metrics", type=int, help="w1: metrics (50); w2: metrics (200)")
-    p.add_argument("--examples", type=int, help="w3: test examples (200,000)")
+    p.add_argument("--examples", type=int, help="w3, w3c, w3b: test examples (200,000)")
     p.add_argument("--rows", type=int, help="w4: rows (100,000)")
     p.add_argument("--dims", type=int, help="w4: dimensions (768)")
     a = p.parse_args()
     kw = {k: v for k, v in vars(a).items() if k not in ("workload", "out") and v is not None}
-    {"w1": w1, "w2": w2, "w3": w3, "w4": w4}[a.workload](a.out, **kw)
+    {"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4}[a.workload](a.out, **kw)

@@ -19,6 +19,8 @@ WORKLOADS = {
     "w1": "W1 summary: 5,000 run folders, 50 metrics, 10,000 resamples",
     "w2": "W2 compare: 200 metrics × 20 treatments, 10,000 resamples",
     "w3": "W3 paired bootstrap: 200,000 examples, 10,000 resamples",
+    "w3c": "W3 clustered (--cluster-col): 200,000 examples in 20,000 passages, 10,000 resamples",
+    "w3b": "W3 two-way (--unit both): 2 systems × 3 seeds × 200,000 examples, 10,000 resamples",
     "w4": "W4 PCA: 100,000 × 768 float32 to PNG",
 }
 

@@ -11,15 +11,16 @@
 #                                  #   (e.g. benches/run.sh --tiny --bin target/debug/xreport)
 #   benches/run.sh --keep          # keep the generated data and logs (the folder is printed)
 #   benches/run.sh --no-docs       # print the table only
+#   benches/run.sh --only w3,w3c   # these workloads only (w1 w2 w3 w3c w3b w4); docs untouched
 #
 # Needs: cargo (unless --bin/--no-build), python3 with benches/python/requirements.txt,
-# /usr/bin/time (GNU time, for peak RSS). About 5 minutes on 2 cores with the
+# /usr/bin/time (GNU time, for peak RSS). About 6 minutes on 2 cores with the
 # release build already up to date; data in a temporary folder (about 400 MB; set
 # TMPDIR to move it). Exit status: 0 when every measured workload agrees, 1 otherwise.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPS="" BUILD=1 BIN="" TINY=0 KEEP=0 DOCS=1
+REPS="" BUILD=1 BIN="" TINY=0 KEEP=0 DOCS=1 ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) REPS="$2"; shift ;;
@@ -28,7 +29,8 @@ while [ $# -gt 0 ]; do
     --tiny) TINY=1 ;;
     --keep) KEEP=1 ;;
     --no-docs) DOCS=0 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --only) ONLY=",$2,"; DOCS=0; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -98,15 +100,22 @@ PYEOF
 
 # ---- generate
 echo "== generating workloads in $DATA" >&2
-"$PY" "$B/generate.py" w1 "$DATA/W1" "${GEN_W1[@]}" &&
-"$PY" "$B/generate.py" w2 "$DATA/W2.csv" "${GEN_W2[@]}" &&
-"$PY" "$B/generate.py" w3 "$DATA/W3.csv" "${GEN_W3[@]}" &&
-"$PY" "$B/generate.py" w4 "$DATA/W4.npy" "${GEN_W4[@]}" || { echo "run.sh: generation failed" >&2; exit 2; }
+want() { [ -z "$ONLY" ] || [ "${ONLY/,$1,/}" != "$ONLY" ]; }
+gen() {  # gen wN PATH args...: generate a workload that will be measured
+  if want "$1"; then "$PY" "$B/generate.py" "$@"; fi
+}
+gen w1 "$DATA/W1" "${GEN_W1[@]}" &&
+gen w2 "$DATA/W2.csv" "${GEN_W2[@]}" &&
+gen w3 "$DATA/W3.csv" "${GEN_W3[@]}" &&
+gen w3c "$DATA/W3c.csv" "${GEN_W3[@]}" &&
+gen w3b "$DATA/W3b.csv" "${GEN_W3[@]}" &&
+gen w4 "$DATA/W4.npy" "${GEN_W4[@]}" || { echo "run.sh: generation failed" >&2; exit 2; }
 
 # ---- one workload: time 1 run a side, check agreement, then the remaining runs
 ALL_OK=1
 bench() {  # bench wN "xreport args..." -- python args...
   local w="$1"; shift
+  want "$w" || return 0
   local xargs=() pargs=()
   while [ "$1" != "--" ]; do xargs+=("$1"); shift; done; shift
   pargs=("$@")
@@ -161,6 +170,11 @@ bench w4 pca "$DATA/W4.npy" --labels "$DATA/W4_labels.txt" -o "$RES/w4_xreport.p
 
 bench w3 compare "$DATA/W3.csv" --baseline system_a --format json --resamples "$RESAMPLES" \
   -- "$B/python/w3_paired.py" "$DATA/W3.csv" "$RES/w3_pyout.json" --resamples "$RESAMPLES"
+bench w3c compare "$DATA/W3c.csv" --baseline system_a --cluster-col passage --format json --resamples "$RESAMPLES" \
+  -- "$B/python/w3_clustered.py" "$DATA/W3c.csv" "$RES/w3c_pyout.json" --resamples "$RESAMPLES"
+# W3b: 3 seeds a system, so xreport's default unit is both (the two-way interval)
+bench w3b compare "$DATA/W3b.csv" --baseline system_a --format json --resamples "$RESAMPLES" \
+  -- "$B/python/w3_two_way.py" "$DATA/W3b.csv" "$RES/w3b_pyout.json" --resamples "$RESAMPLES"
 
 echo >&2
 if [ "$DOCS" = 1 ]; then

@@ -8,8 +8,8 @@ reference/per_example.json:
   cluster     OLS of y on an intercept with cov_type="cluster" (CR1, use_t=True:
               t with G − 1 df): the mean, its se, t and p, the t-interval; and the
               cluster bootstrap interval (percentile) from numpy with many resamples;
-  two_way     the two-way bootstrap-t (golden/twoway_numpy.py) with many resamples,
-              with the Monte Carlo sd of each end at the Rust test's resample count.
+  two_way     the two-way seeds × examples interval (golden/twoway_numpy.py: variance
+              components, Satterthwaite df), its SE and df.
 
 Each case carries its per-example rows, so the Rust test runs the binary on them.
 Run: PYTHONPATH=<numpy, scipy, statsmodels> python3 golden/reference_per_example.py
@@ -79,17 +79,18 @@ def cluster_case(name, y, groups, rng):
             "bootstrap_ci": list(ref), "bootstrap_ci_mc_sd": np.std(ends, axis=0, ddof=1).tolist()}
 
 
-def two_way_case(name, a, b):
-    ref = twoway_numpy.interval(a, b, 200_000, np.random.default_rng(1))
-    ends = np.array([twoway_numpy.interval(a, b, TEST_RESAMPLES, np.random.default_rng(100 + k))
-                     for k in range(REPEATS)])
+def two_way_case(name, a, b, groups=None):
+    lo, hi, se, df = twoway_numpy.interval(a, b, groups)
     rows = []
     for sys_name, x in (("base", a), ("treat", b)):
         for s in range(x.shape[0]):
             for i in range(x.shape[1]):
                 rows.append((sys_name, s, i, float(x[s, i])))
-    return {"name": name, "rows": rows, "diff": float(b.mean() - a.mean()), "ci": list(ref),
-            "ci_mc_sd": np.std(ends, axis=0, ddof=1).tolist()}
+    case = {"name": name, "rows": rows, "diff": float(b.mean() - a.mean()), "ci": [lo, hi],
+            "se": se, "df": df}
+    if groups is not None:
+        case["clusters"] = [f"p{g:02d}" for g in groups]
+    return case
 
 
 def main():
@@ -124,7 +125,9 @@ def main():
     a = rng.normal(0, 0.05, (S, 1)) + item + rng.normal(0, 0.3, (S, m))
     bb = 0.08 + rng.normal(0, 0.05, (S, 1)) + item + rng.normal(0, 0.15, m) + rng.normal(0, 0.3, (S, m))
     two_way = [two_way_case("continuous", np.round(a, 6), np.round(bb, 6)),
-               two_way_case("binary", (a > 0).astype(float)[:3], (bb > 0).astype(float)[:3])]
+               two_way_case("binary", (a > 0).astype(float)[:3], (bb > 0).astype(float)[:3]),
+               two_way_case("clustered", np.round(a, 6), np.round(bb, 6),
+                            np.sort(rng.integers(0, 30, m)))]
 
     out = {
         "generated_by": "golden/reference_per_example.py",

@@ -183,7 +183,7 @@ pub struct ExampleArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Per-example scores")]
 pub struct PairedExampleArgs {
-    /// What the CI of Δ resamples: seeds, examples (paired), or both (two-way bootstrap: examples shared, seeds per system; default when every condition has ≥ 2 seeds and shared examples)
+    /// What the CI of Δ resamples: seeds, examples (paired), or both (two-way: examples shared, seeds per system, Satterthwaite t; default when every condition has ≥ 2 seeds and shared examples)
     #[arg(long, value_enum)]
     pub unit: Option<UnitArg>,
     /// With --test mcnemar: the mid-p version of the exact test

@@ -29,7 +29,7 @@ use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
 use crate::stats::inference::{Alternative, TestKind};
 use crate::stats::proportion::ProportionMethod;
-use crate::study_file::{self, Located};
+use crate::study_file::{self, Located, ProportionCi};
 
 /// Where the inputs are and how to read them.
 #[derive(Debug)]
@@ -112,7 +112,10 @@ pub fn load(
         task: pick(&flags.task_col, defaults.task),
         example: pick(&flags.example_col, defaults.example),
         step: pick(&flags.step_col, defaults.step),
-        cluster: flags.cluster_col.clone(),
+        cluster: flags
+            .cluster_col
+            .clone()
+            .or_else(|| study.and_then(|s| s.file.examples.cluster_col.clone())),
     };
     Ok(LoadOptions {
         columns,
@@ -395,28 +398,49 @@ pub fn examples(
     paired: Option<&PairedExampleArgs>,
     inputs: &Inputs,
 ) -> ExampleOptions {
+    let file = inputs.study.as_ref().map(|s| &s.file.examples);
     ExampleOptions {
         cluster_col: inputs.load.columns.cluster.clone(),
         reduce: match args.example_reduce {
             Some(ExampleReduceArg::Majority) => ExampleReduce::Majority,
-            Some(ExampleReduceArg::Mean) | None => ExampleReduce::Mean,
+            Some(ExampleReduceArg::Mean) => ExampleReduce::Mean,
+            None => file
+                .and_then(|f| f.example_reduce)
+                .unwrap_or(ExampleReduce::Mean),
         },
-        proportion_ci: match args.proportion_ci {
-            Some(ProportionCiArg::Wilson) | None => Some(ProportionMethod::Wilson),
-            Some(ProportionCiArg::ClopperPearson) => Some(ProportionMethod::ClopperPearson),
-            Some(ProportionCiArg::None) => None,
+        proportion_ci: match proportion_ci(args, inputs) {
+            Some(ProportionCi::Wilson) | None => Some(ProportionMethod::Wilson),
+            Some(ProportionCi::ClopperPearson) => Some(ProportionMethod::ClopperPearson),
+            Some(ProportionCi::None) => None,
         },
-        unit: paired.and_then(|p| p.unit).map(|u| match u {
-            UnitArg::Seeds => Unit::Seeds,
-            UnitArg::Examples => Unit::Examples,
-            UnitArg::Both => Unit::Both,
+        // the comparing commands only
+        unit: paired.and_then(|p| match p.unit {
+            Some(UnitArg::Seeds) => Some(Unit::Seeds),
+            Some(UnitArg::Examples) => Some(Unit::Examples),
+            Some(UnitArg::Both) => Some(Unit::Both),
+            None => file.and_then(|f| f.unit),
         }),
         missing: match args.missing {
-            Some(MissingScoresArg::Fail) | None => MissingScores::Fail,
+            Some(MissingScoresArg::Fail) => MissingScores::Fail,
             Some(MissingScoresArg::Drop) => MissingScores::Drop,
             Some(MissingScoresArg::Zero) => MissingScores::Zero,
+            None => file.and_then(|f| f.missing).unwrap_or(MissingScores::Fail),
         },
-        mid_p: paired.is_some_and(|p| p.mid_p),
+        mid_p: paired.is_some_and(|p| p.mid_p || file.and_then(|f| f.mid_p) == Some(true)),
+    }
+}
+
+/// `--proportion-ci`, else the study file's `[examples] proportion_ci`;
+/// `None` when neither is given (the default interval is Wilson's).
+fn proportion_ci(args: &ExampleArgs, inputs: &Inputs) -> Option<ProportionCi> {
+    match args.proportion_ci {
+        Some(ProportionCiArg::Wilson) => Some(ProportionCi::Wilson),
+        Some(ProportionCiArg::ClopperPearson) => Some(ProportionCi::ClopperPearson),
+        Some(ProportionCiArg::None) => Some(ProportionCi::None),
+        None => inputs
+            .study
+            .as_ref()
+            .and_then(|s| s.file.examples.proportion_ci),
     }
 }
 
@@ -672,7 +696,15 @@ pub fn table(
         relative: args.relative,
         baseline: args.baseline.clone(),
     };
-    table_options(&flags, output.digits, study)
+    let mut options = table_options(&flags, output.digits, study)?;
+    // an interval asked for by name (flag or study file) is printed
+    options.show_proportion_ci = match args.examples.proportion_ci {
+        Some(flag) => flag != ProportionCiArg::None,
+        None => study
+            .and_then(|s| s.file.examples.proportion_ci)
+            .is_some_and(|p| p != ProportionCi::None),
+    };
+    Ok(options)
 }
 
 /// The study file's `[table]` caption and label, when flags give none.
@@ -757,6 +789,7 @@ pub fn table_options(
         relative: args.relative || section.and_then(|s| s.relative).unwrap_or(false),
         baseline: args.baseline.clone(),
         digits,
+        show_proportion_ci: false,
     })
 }
 

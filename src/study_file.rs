@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::analysis::options::{Family, MetricSpec};
+use crate::analysis::options::{ExampleReduce, Family, MetricSpec, MissingScores, Unit};
 use crate::cli::{bounds, latex_label};
 use crate::error::{Error, Result};
 use crate::stats::bootstrap::CiMethod;
@@ -34,6 +34,8 @@ pub struct StudyFile {
     pub check: CheckSection,
     #[serde(default)]
     pub table: TableSection,
+    #[serde(default)]
+    pub examples: ExamplesSection,
 }
 
 /// `group_by = "model, optim.lr"` or `group_by = ["model", "optim.lr"]`.
@@ -113,6 +115,28 @@ pub struct TableSection {
     pub task_key: Option<String>,
     pub caption: Option<String>,
     pub label: Option<String>,
+}
+
+/// `[examples]`: per-example scores (DESIGN section 12), each key as the flag
+/// of the same name (`--test mcnemar` is `[stats] test = "mcnemar"`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSection {
+    pub example_reduce: Option<ExampleReduce>,
+    pub proportion_ci: Option<ProportionCi>,
+    pub cluster_col: Option<String>,
+    pub unit: Option<Unit>,
+    pub missing: Option<MissingScores>,
+    pub mid_p: Option<bool>,
+}
+
+/// `proportion_ci = "wilson" | "clopper-pearson" | "none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProportionCi {
+    Wilson,
+    ClopperPearson,
+    None,
 }
 
 /// A row group of `[table] groups`: its name and its conditions.

@@ -317,7 +317,7 @@ pub fn compare_groups(
 
 /// Add the paired per-example comparison to every comparison whose groups
 /// have per-example scores, and choose what the comparison's interval and
-/// test are over (`--unit`): by default the two-way bootstrap (`both`) when
+/// test are over (`--unit`): by default the two-way interval (`both`) when
 /// every compared condition has ≥ 2 seeds, else the examples where the seeds
 /// give no test (one seed per condition), else the seeds. `--test mcnemar`
 /// makes McNemar over examples the comparison's test.
@@ -400,19 +400,13 @@ fn attach_examples(
             }
             Unit::Both => {
                 c.diff_ci = ex.two_way_ci;
-                if c.n_baseline.min(c.n_treatment) < 5 {
-                    c.notes.push(
-                        "with fewer than 5 seeds per system the two-way interval runs slightly narrow (92.8% coverage at nominal 95% with 3 seeds in golden/simulate_two_way.py)"
-                            .to_string(),
-                    );
-                }
                 c.notes.push(format!(
-                    "the CI of Δ is a two-way bootstrap-t: the {} {} shared by both systems and each system's seeds resampled on their own, so it carries test-set and seed noise; {}",
+                    "the CI of Δ is two-way: over the {} {} shared by both systems and each system's seeds, a t interval with Satterthwaite df on the seed and example variance components, so it carries test-set and seed noise; {}",
                     ex.n,
                     if ex.clusters.is_some() {
-                        "examples resampled by cluster,"
+                        "examples, by cluster,"
                     } else {
-                        "test examples resampled,"
+                        "test examples"
                     },
                     if over_examples {
                         format!("p is the {} over the examples", test_title(&ex))

@@ -9,7 +9,7 @@
 //! resamples examples (the paired bootstrap of `scipy.stats.bootstrap(...,
 //! paired=True)`), or clusters of examples (`--cluster-col`), and tests them
 //! (paired t, CR1 cluster-robust t with G − 1 df, or exact McNemar); with
-//! `--unit both` the two-way bootstrap also resamples each system's seeds.
+//! `--unit both` the two-way interval also carries each system's seed noise.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::options::{Describe, ExampleOptions, ExampleReduce, Inference, MissingScores};
 use crate::error::{Error, Result};
 use crate::load::{Study, natural_cmp, tidy};
-use crate::stats::bootstrap::{self, BootstrapConfig, Interval};
+use crate::stats::bootstrap::{self, BootstrapConfig};
 use crate::stats::cluster::{self, Clustered};
 use crate::stats::inference::{self, PermutationConfig, TestKind};
 use crate::stats::mcnemar;
@@ -415,8 +415,8 @@ pub struct ExampleComparison {
     pub diff: f64,
     /// Bootstrap CI of `diff`: paired over examples, or over clusters.
     pub diff_ci: Option<[f64; 2]>,
-    /// The two-way bootstrap CI of the difference of the systems' means
-    /// (examples or clusters shared, seeds per system), when `--unit both`.
+    /// The two-way CI of the difference of the systems' means (examples or
+    /// clusters shared, seeds per system: `stats::twoway`), when `--unit both`.
     pub two_way_ci: Option<[f64; 2]>,
     /// The test over examples: `paired-t`, `cluster-t` (CR1, G − 1 df) or
     /// `mcnemar` / `mcnemar-mid-p`.
@@ -622,9 +622,9 @@ impl<'a> ExampleScores<'a> {
         Some((examples, bs, ts, unmatched))
     }
 
-    /// The two-way bootstrap CI of mean(treatment) − mean(baseline) over the
-    /// shared `examples` (grouped into `units`), or `None` when a (seed,
-    /// example) score is missing.
+    /// The two-way (seeds × examples) CI of mean(treatment) − mean(baseline)
+    /// over the shared `examples` (grouped into `units`), or `None` when a
+    /// (seed, example) score is missing.
     fn two_way(
         &self,
         metric: &str,
@@ -633,7 +633,7 @@ impl<'a> ExampleScores<'a> {
         examples: &[&str],
         units: &(Vec<u32>, usize),
         describe_settings: &Describe,
-    ) -> Option<Interval> {
+    ) -> Option<[f64; 2]> {
         let (of, count) = units;
         let mut sizes = vec![0.0; *count];
         for &u in of {
@@ -652,8 +652,6 @@ impl<'a> ExampleScores<'a> {
         };
         let (b, sb) = sums(baseline)?;
         let (t, st) = sums(treatment)?;
-        let config = bootstrap_config(describe_settings);
-        let key = rng::stream_key(&["two-way", baseline, treatment, metric]);
         twoway::diff_ci(
             System {
                 sums: &b,
@@ -664,14 +662,13 @@ impl<'a> ExampleScores<'a> {
                 seeds: st,
             },
             &sizes,
-            &config,
-            key,
+            describe_settings.confidence,
         )
     }
 
     /// The paired per-example comparison of `treatment` with `baseline` on
     /// `metric`, or `None` when either has no per-example scores for it.
-    /// `two_way`: also the two-way bootstrap of seeds × examples.
+    /// `two_way`: also the two-way interval of seeds × examples.
     #[allow(clippy::too_many_arguments)]
     pub fn compare(
         &self,
@@ -747,7 +744,7 @@ impl<'a> ExampleScores<'a> {
             let units = clustered
                 .clone()
                 .unwrap_or_else(|| ((0..examples.len() as u32).collect(), examples.len()));
-            let interval = self.two_way(
+            result.two_way_ci = self.two_way(
                 metric,
                 baseline,
                 treatment,
@@ -755,10 +752,6 @@ impl<'a> ExampleScores<'a> {
                 &units,
                 describe_settings,
             );
-            if let Some(note) = interval.as_ref().and_then(|c| c.note.clone()) {
-                result.notes.push(note);
-            }
-            result.two_way_ci = interval.map(|c| [c.lo, c.hi]);
         }
         if inference_settings.test == TestKind::Mcnemar {
             self.mcnemar(&mut result, &b, &t, inference_settings);

@@ -102,6 +102,9 @@ pub struct TableOptions {
     pub baseline: Option<String>,
     /// `--digits`: fixed decimals for every column.
     pub digits: Option<usize>,
+    /// `--proportion-ci wilson|clopper-pearson` given (flag or study file):
+    /// each 0/1 accuracy prints its interval beside it.
+    pub show_proportion_ci: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -122,6 +125,9 @@ pub struct MainTableReport {
     pub notes: Vec<String>,
     /// Per-group and per-comparison notes of the statistics, prefixed.
     pub statistics_notes: Vec<String>,
+    /// The cells' proportion intervals are printed (the JSON has them anyway).
+    #[serde(skip)]
+    pub show_proportion_ci: bool,
 }
 
 /// Which marks the table carries.
@@ -477,6 +483,7 @@ pub fn run_with(
         cells,
         notes,
         statistics_notes,
+        show_proportion_ci: options.show_proportion_ci,
     })
 }
 

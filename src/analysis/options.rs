@@ -93,7 +93,7 @@ impl ExampleSettings {
 }
 
 /// A system's score on one example, over its seeds (`--example-reduce`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleReduce {
     /// The mean over seeds (not 0/1 when seeds disagree).
@@ -103,8 +103,8 @@ pub enum ExampleReduce {
 }
 
 /// What a comparison's interval (and test) resample: seeds, test examples,
-/// or both at once (the two-way bootstrap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// or both at once (the two-way seeds × examples interval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Seeds,
@@ -113,7 +113,7 @@ pub enum Unit {
 }
 
 /// An example some system did not score (`--missing`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MissingScores {
     /// Stop, naming the first missing example and its file.

@@ -127,7 +127,7 @@ impl Report for CompareReport {
         let two_way =
             !self.comparisons.is_empty() && self.comparisons.iter().all(|c| c.unit == Unit::Both);
         let ci = if two_way {
-            "two-way bootstrap-t".to_string()
+            "two-way Satterthwaite t".to_string()
         } else {
             format!("{} bootstrap", self.settings.ci_method.name())
         };

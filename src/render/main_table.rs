@@ -12,6 +12,7 @@ use super::{Output, Report, notes};
 use crate::analysis::direction::Direction;
 use crate::analysis::main_table::{CellKind, MainTableReport, TableCell, TableColumn};
 use crate::analysis::options::Family;
+use crate::stats::proportion::ProportionMethod;
 
 /// The options of every siunitx column: text-mode numbers (`mode = match`),
 /// so `\bfseries` reaches every digit, and the uncertainty aligned too.
@@ -24,9 +25,12 @@ impl Report for MainTableReport {
     }
 
     fn table(&self, style: Style, output: &Output) -> Table {
-        // mean[ci] cells are not numbers siunitx can align: they stay text.
-        let siunitx =
-            output.siunitx && style == Style::Latex && self.cell != CellKind::MeanBracketCi;
+        // mean[ci] cells, and cells with a proportion interval beside them,
+        // are not numbers siunitx can align: they stay text.
+        let siunitx = output.siunitx
+            && style == Style::Latex
+            && self.cell != CellKind::MeanBracketCi
+            && !self.show_proportion_ci;
         let tasks = self.columns.iter().any(|c| c.task.is_some());
         let per_metric = if self.marks.relative { 2 } else { 1 };
         let formats: Vec<String> = self
@@ -222,7 +226,7 @@ impl MainTableReport {
             } else {
                 core
             };
-            return format!("{marked}{dagger}");
+            return format!("{marked}{dagger}{}", self.proportion_text(cell, d));
         };
         let numeric = self.cell == CellKind::Mean || spread.is_some();
         if !numeric {
@@ -248,6 +252,31 @@ impl MainTableReport {
         } else {
             format!("{number}{dagger}")
         }
+    }
+
+    /// The 0/1 accuracy's interval printed after the cell (` [lo, hi]`), as
+    /// papers give a test-set interval beside a score; empty unless
+    /// `--proportion-ci` asked for it and the cell's scores are 0/1.
+    fn proportion_text(&self, cell: &TableCell, decimals: usize) -> String {
+        let ci = cell.examples.as_ref().and_then(|e| e.proportion_ci);
+        match ci {
+            Some(ci) if self.show_proportion_ci => {
+                format!(" {}", format::interval(Some(ci), decimals))
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The interval the cells print beside 0/1 accuracies, when any does.
+    fn proportion_method(&self) -> Option<ProportionMethod> {
+        if !self.show_proportion_ci {
+            return None;
+        }
+        self.cells
+            .iter()
+            .filter_map(|c| c.examples.as_ref())
+            .find(|e| e.proportion_ci.is_some())
+            .and_then(|e| e.proportion_method)
     }
 
     /// siunitx's `table-format` of column `j`: integer digits and sign of
@@ -350,6 +379,15 @@ impl MainTableReport {
             }
         } else if self.marks.not_worse_than_best {
             text.push(notes::test(s, "methods on each task", false));
+        }
+        if let Some(method) = self.proportion_method() {
+            let name = match method {
+                ProportionMethod::Wilson => "Wilson score",
+                ProportionMethod::ClopperPearson => "Clopper–Pearson (exact binomial)",
+            };
+            text.push(format!(
+                "Brackets after an accuracy: its {level}% {name} interval over the test examples (per-example 0/1 scores)."
+            ));
         }
         let listed: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
         text.push(format!("Seeds per method: {}.", listed.join(", ")));

@@ -103,7 +103,7 @@ pub fn method(
     method_with_ci(settings, seeds, compared, over_examples, &ci)
 }
 
-/// [`method`] naming the interval of Δ (`ci`, e.g. "two-way bootstrap-t").
+/// [`method`] naming the interval of Δ (`ci`, e.g. "two-way Satterthwaite t").
 pub fn method_with_ci(
     settings: &Settings,
     seeds: &[(String, usize)],
