@@ -31,3 +31,4 @@ mod stats_describe;
 mod stats_inference;
 mod stats_power;
 mod stats_rank;
+mod stats_tost;
