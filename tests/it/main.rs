@@ -12,6 +12,7 @@ mod cli_power;
 mod cli_summary;
 mod common;
 mod compare_plot;
+mod equivalence;
 mod examples;
 mod fuzz_readers;
 mod histories;
