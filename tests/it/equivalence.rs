@@ -199,3 +199,18 @@ fn one_seed_gives_an_undefined_equivalence_with_its_reason() {
     let reason = c["equivalence"]["undefined"].as_str().unwrap();
     assert!(reason.contains("at least 2 seeds"), "{reason}");
 }
+
+#[test]
+fn csv_has_the_tost_columns_only_under_equivalence() {
+    let with = String::from_utf8(compare(&["--equivalence", "0.5", "--format", "csv"])).unwrap();
+    let header = with.lines().next().unwrap();
+    assert!(
+        header
+            .ends_with("equivalence_margin,equivalence_p_value,equivalence_p_adjusted,equivalent"),
+        "{header}"
+    );
+    let same = with.lines().find(|l| l.starts_with("base,same,")).unwrap();
+    assert!(same.ends_with(",true"), "{same}");
+    let without = String::from_utf8(compare(&["--format", "csv"])).unwrap();
+    assert!(!without.contains("equivalen"));
+}
