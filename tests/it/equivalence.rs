@@ -214,3 +214,12 @@ fn csv_has_the_tost_columns_only_under_equivalence() {
     let without = String::from_utf8(compare(&["--format", "csv"])).unwrap();
     assert!(!without.contains("equivalen"));
 }
+
+#[test]
+fn equivalence_with_alpha_of_one_half_or_more_exits_2() {
+    let err = usage_error(&["--equivalence", "0.5", "--alpha", "0.6"]);
+    assert!(
+        err.contains("--equivalence needs --alpha below 0.5"),
+        "{err}"
+    );
+}
