@@ -358,6 +358,9 @@ pub struct CompareArgs {
     pub metric: MetricArgs,
     #[command(flatten)]
     pub test: TestArgs,
+    /// Equivalence test (TOST): is Δ within ±MARGIN? A number in the metric's unit, or P% of the baseline mean
+    #[arg(long, value_name = "MARGIN", allow_hyphen_values = true)]
+    pub equivalence: Option<String>,
     #[command(flatten)]
     pub target: PowerTargetArgs,
     #[command(flatten)]

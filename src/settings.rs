@@ -8,7 +8,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::analysis::aggregate::AggregateOptions;
 use crate::analysis::options::{
-    Describe, ExampleOptions, ExampleReduce, Family, Inference, Metrics, MissingScores, Unit,
+    Describe, ExampleOptions, ExampleReduce, Family, Inference, Margin, Metrics, MissingScores,
+    Unit,
 };
 use crate::analysis::reduce::{Reduce, Rule};
 use crate::analysis::roles::{Named, Names, Row};
@@ -29,7 +30,7 @@ use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
 use crate::stats::inference::{Alternative, TestKind};
 use crate::stats::proportion::ProportionMethod;
-use crate::study_file::{self, Located, ProportionCi};
+use crate::study_file::{self, Located, MarginValue, ProportionCi};
 
 /// Where the inputs are and how to read them.
 #[derive(Debug)]
@@ -388,7 +389,29 @@ pub fn inference(
         },
         target_power,
         max_seeds,
+        equivalence: None,
     })
+}
+
+/// `--equivalence MARGIN` of compare, else the study file's
+/// `stats.equivalence` (a number, or a string such as "1%").
+pub fn equivalence(flag: Option<&str>, study: Option<&Located>) -> Result<Option<Margin>> {
+    if let Some(text) = flag {
+        return Margin::parse(text, "--equivalence")
+            .map(Some)
+            .map_err(Error::usage);
+    }
+    let Some(located) = study else {
+        return Ok(None);
+    };
+    let what = format!("{}: stats.equivalence", located.path.display());
+    match &located.file.stats.equivalence {
+        None => Ok(None),
+        Some(MarginValue::Number(v)) => Margin::checked(*v, false, &what)
+            .map(Some)
+            .map_err(Error::usage),
+        Some(MarginValue::Text(t)) => Margin::parse(t, &what).map(Some).map_err(Error::usage),
+    }
 }
 
 /// The per-example flags (DESIGN section 12); `paired` for the commands that

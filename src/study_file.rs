@@ -70,6 +70,16 @@ pub struct StatsSection {
     pub target_power: Option<f64>,
     pub max_seeds: Option<usize>,
     pub ddof: Option<usize>,
+    /// The TOST margin of compare: a number, or "P%" of the baseline mean.
+    pub equivalence: Option<MarginValue>,
+}
+
+/// `stats.equivalence` as written: `0.2` or `"1%"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MarginValue {
+    Number(f64),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]

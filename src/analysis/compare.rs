@@ -12,7 +12,9 @@ use super::direction::Direction;
 use super::examples::{Coverage, ExampleComparison, ExampleScores};
 use super::groups::{self, SeedValues};
 pub use super::options::Unit;
-use super::options::{Describe, ExampleOptions, ExampleSettings, Family, Inference, Metrics};
+use super::options::{
+    Describe, ExampleOptions, ExampleSettings, Family, Inference, Margin, Metrics,
+};
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use super::roles::Roles;
 use super::summary::{self, DescribeSettings, GroupStats};
@@ -22,6 +24,7 @@ use crate::stats::bootstrap::{self, CiMethod};
 use crate::stats::correction::Correction;
 use crate::stats::inference::{self, Alternative, PermutationConfig, TestKind};
 use crate::stats::power::{self, SeedsNeeded};
+use crate::stats::tost::{self, TostKind};
 use crate::stats::{correction, describe, effect, rng};
 
 #[derive(Debug, Serialize)]
@@ -60,6 +63,9 @@ pub struct Settings {
     pub max_step: Option<i64>,
     pub target_power: f64,
     pub max_seeds: usize,
+    /// `--equivalence`: the TOST margin as given (`0.2` or `1%`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equivalence: Option<String>,
     /// How per-example scores were read (`--example-reduce`, `--missing`,
     /// `--proportion-ci`, `--mid-p`), when the inputs have them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,6 +90,7 @@ impl Settings {
             max_step: d.max_step,
             target_power: inference.target_power,
             max_seeds: inference.max_seeds,
+            equivalence: inference.equivalence.map(Margin::text),
             examples: None,
         }
     }
@@ -109,6 +116,7 @@ pub enum Verdict {
     Undefined,
     Improvement,
     Regression,
+    Equivalent,
     WithinNoise,
     NoEvidence,
 }
@@ -119,6 +127,7 @@ impl Verdict {
             Verdict::Undefined => "undefined",
             Verdict::Improvement => "improvement",
             Verdict::Regression => "regression",
+            Verdict::Equivalent => "equivalent",
             Verdict::WithinNoise => "within-noise",
             Verdict::NoEvidence => "no-evidence",
         }
@@ -161,7 +170,28 @@ pub struct Comparison {
     /// The paired per-example comparison, when the inputs have per-example scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub examples: Option<ExampleComparison>,
+    /// The TOST of `--equivalence`, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equivalence: Option<Equivalence>,
     pub notes: Vec<String>,
+}
+
+/// TOST of Δ within ±margin (DESIGN section 13); numbers are null when the
+/// test is undefined, and `undefined` says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Equivalence {
+    /// The half-width in the metric's unit (a percentage resolved on the baseline mean).
+    pub margin: Option<f64>,
+    pub p_lower: Option<f64>,
+    pub p_upper: Option<f64>,
+    /// max(p_lower, p_upper), and that p corrected like `p_adjusted`.
+    pub p_value: Option<f64>,
+    pub p_adjusted: Option<f64>,
+    /// The 1 − 2α interval of Δ that the TOST implies.
+    pub ci: Option<[f64; 2]>,
+    pub equivalent: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
 }
 
 /// Compare every treatment with the baseline on every selected metric, with
@@ -592,6 +622,9 @@ fn compare_pair(
         underpowered: power.is_some_and(|p| p < inference.target_power),
         unit: Unit::Seeds,
         examples: None,
+        equivalence: inference
+            .equivalence
+            .map(|m| equivalence(&b, &t, m, seed_test, inference.alpha)),
         notes,
     };
     match test {
@@ -617,11 +650,99 @@ fn compare_pair(
     comparison
 }
 
+/// TOST of treatment − baseline within ±margin, with the test's standard
+/// error (pooled for Student, paired differences for paired, else Welch).
+fn equivalence(b: &[f64], t: &[f64], margin: Margin, test: TestKind, alpha: f64) -> Equivalence {
+    let undefined = |reason: String| Equivalence {
+        margin: margin.resolve(describe::mean(b)),
+        p_lower: None,
+        p_upper: None,
+        p_value: None,
+        p_adjusted: None,
+        ci: None,
+        equivalent: false,
+        undefined: Some(reason),
+    };
+    let Some(m) = margin.resolve(describe::mean(b)) else {
+        return undefined("a percentage margin needs a non-zero baseline mean".to_string());
+    };
+    let kind = match test {
+        TestKind::Student => TostKind::Student,
+        TestKind::Paired => TostKind::Paired,
+        _ => TostKind::Welch,
+    };
+    // α < 1/2 is checked with the flag; tost refuses it too (as undefined).
+    match tost::tost(b, t, -m, m, alpha, kind) {
+        Ok(r) => Equivalence {
+            margin: Some(m),
+            p_lower: Some(r.p_lower),
+            p_upper: Some(r.p_upper),
+            p_value: Some(r.p_value),
+            p_adjusted: None,
+            ci: Some(r.interval),
+            equivalent: false,
+            undefined: None,
+        },
+        Err(e) => undefined(e.to_string()),
+    }
+}
+
 /// Correct the p-values by family, then give each comparison its verdict.
 pub fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
     correct(comparisons, inference);
+    correct_equivalence(comparisons, inference);
     for c in comparisons {
         c.verdict = verdict(c, metrics.direction(&c.metric));
+    }
+}
+
+/// Adjust the TOST p-values with the same correction and families as the
+/// tests' p-values (a family of its own), and note the outcome.
+fn correct_equivalence(comparisons: &mut [Comparison], inference: &Inference) {
+    let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in comparisons.iter().enumerate() {
+        if c.equivalence.as_ref().is_some_and(|e| e.p_value.is_some()) {
+            let family = match inference.family {
+                Family::Metric => c.metric.clone(),
+                Family::All => String::new(),
+            };
+            families.entry(family).or_default().push(i);
+        }
+    }
+    for members in families.values() {
+        let p: Vec<f64> = members
+            .iter()
+            .filter_map(|&i| comparisons[i].equivalence.as_ref()?.p_value)
+            .collect();
+        let adjusted = correction::adjust(&p, inference.correction);
+        let reject = correction::reject(&p, inference.correction, inference.alpha);
+        for ((&i, adj), rej) in members.iter().zip(adjusted).zip(reject) {
+            if let Some(e) = comparisons[i].equivalence.as_mut() {
+                e.p_adjusted = Some(adj);
+                e.equivalent = rej;
+            }
+        }
+    }
+    for c in comparisons.iter_mut() {
+        let Some(e) = &c.equivalence else { continue };
+        let note = match (&e.undefined, e.margin) {
+            (Some(reason), _) => format!("equivalence (TOST) undefined: {reason}"),
+            (None, m) => format!(
+                "equivalence (TOST, ±{}): p = {}, {} p = {}, {}% CI of Δ {}: {}",
+                format::signed(m.unwrap_or(0.0), 4).trim_start_matches('+'),
+                format::p_value(e.p_value),
+                inference.correction.name(),
+                format::p_value(e.p_adjusted),
+                format::percent(1.0 - 2.0 * inference.alpha),
+                format::interval(e.ci, 4),
+                if e.equivalent {
+                    "equivalent"
+                } else {
+                    "not shown equivalent"
+                }
+            ),
+        };
+        c.notes.push(note);
     }
 }
 
@@ -662,6 +783,9 @@ fn verdict(c: &Comparison, direction: Direction) -> Verdict {
         } else {
             Verdict::Regression
         };
+    }
+    if c.equivalence.as_ref().is_some_and(|e| e.equivalent) {
+        return Verdict::Equivalent;
     }
     // The reviewers' rule: a difference smaller than the spread across seeds.
     let noise = c

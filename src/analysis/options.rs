@@ -36,6 +36,64 @@ pub struct Inference {
     pub family: Family,
     pub target_power: f64,
     pub max_seeds: usize,
+    /// `--equivalence`: the TOST margin of compare (DESIGN section 13).
+    pub equivalence: Option<Margin>,
+}
+
+/// An equivalence margin: in the metric's unit, or a percentage of the
+/// baseline's mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Margin {
+    Absolute(f64),
+    Percent(f64),
+}
+
+impl Margin {
+    /// The half-width in the metric's unit; `None` for a percentage of a
+    /// baseline mean that is zero or unknown.
+    pub fn resolve(self, baseline_mean: Option<f64>) -> Option<f64> {
+        match self {
+            Margin::Absolute(m) => Some(m),
+            Margin::Percent(p) => baseline_mean
+                .map(|m| m.abs() * p / 100.0)
+                .filter(|m| *m > 0.0 && m.is_finite()),
+        }
+    }
+
+    /// As the user wrote it: `0.2` or `1%`.
+    pub fn text(self) -> String {
+        match self {
+            Margin::Absolute(m) => format!("{m}"),
+            Margin::Percent(p) => format!("{p}%"),
+        }
+    }
+
+    /// Parses `0.2` or `1%`; the error names `what` (the flag or key).
+    pub fn parse(text: &str, what: &str) -> Result<Margin, String> {
+        let text = text.trim();
+        let (number, percent) = match text.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (text, false),
+        };
+        let value: f64 = number.parse().map_err(|_| {
+            format!("{what} must be a positive number or a percentage such as 1%, got {text:?}")
+        })?;
+        Margin::checked(value, percent, what)
+    }
+
+    /// A positive, finite margin, or an error naming `what`.
+    pub fn checked(value: f64, percent: bool, what: &str) -> Result<Margin, String> {
+        if !(value > 0.0 && value.is_finite()) {
+            return Err(format!(
+                "{what} must be a positive, finite margin, got {value}"
+            ));
+        }
+        Ok(if percent {
+            Margin::Percent(value)
+        } else {
+            Margin::Absolute(value)
+        })
+    }
 }
 
 /// Per-example scores (DESIGN section 12): how a system's example score is

@@ -166,7 +166,7 @@ impl Report for CompareReport {
         self.comparisons
             .iter()
             .map(|c| {
-                json!({
+                let mut record = json!({
                     "baseline": c.baseline,
                     "treatment": c.treatment,
                     "metric": c.metric,
@@ -199,7 +199,15 @@ impl Report for CompareReport {
                     "examples_diff_ci_lo": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[0]),
                     "examples_diff_ci_hi": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[1]),
                     "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
-                })
+                });
+                // The TOST columns only under --equivalence, so other tables keep their shape.
+                if let (Some(e), Some(fields)) = (&c.equivalence, record.as_object_mut()) {
+                    fields.insert("equivalence_margin".into(), json!(e.margin));
+                    fields.insert("equivalence_p_value".into(), json!(e.p_value));
+                    fields.insert("equivalence_p_adjusted".into(), json!(e.p_adjusted));
+                    fields.insert("equivalent".into(), json!(e.equivalent));
+                }
+                record
             })
             .collect()
     }

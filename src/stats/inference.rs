@@ -237,7 +237,7 @@ pub fn welch_diff_interval(
 }
 
 /// Rejects non-finite values, groups under 2 seeds and two constant groups.
-fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Undefined> {
+pub(crate) fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Undefined> {
     if !baseline.iter().chain(treatment).all(|v| v.is_finite()) {
         return Err(Undefined::NonFinite);
     }
@@ -258,7 +258,7 @@ fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Undefined> {
 
 /// All values equal. Tested exactly rather than by variance = 0, because
 /// the two-pass variance of equal values need not round to 0.
-fn is_constant(x: &[f64]) -> bool {
+pub(crate) fn is_constant(x: &[f64]) -> bool {
     x.windows(2).all(|w| w[0] == w[1])
 }
 

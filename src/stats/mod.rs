@@ -17,6 +17,7 @@ pub mod pca;
 pub mod power;
 pub mod proportion;
 pub mod rng;
+pub mod tost;
 pub mod twoway;
 // `xreport rank` (DESIGN section 11): ranks over tasks, Friedman, post-hoc tests.
 pub mod friedman;
