@@ -699,30 +699,17 @@ pub fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &I
 /// Adjust the TOST p-values with the same correction and families as the
 /// tests' p-values (a family of its own), and note the outcome.
 fn correct_equivalence(comparisons: &mut [Comparison], inference: &Inference) {
-    let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in comparisons.iter().enumerate() {
-        if c.equivalence.as_ref().is_some_and(|e| e.p_value.is_some()) {
-            let family = match inference.family {
-                Family::Metric => c.metric.clone(),
-                Family::All => String::new(),
-            };
-            families.entry(family).or_default().push(i);
-        }
-    }
-    for members in families.values() {
-        let p: Vec<f64> = members
-            .iter()
-            .filter_map(|&i| comparisons[i].equivalence.as_ref()?.p_value)
-            .collect();
-        let adjusted = correction::adjust(&p, inference.correction);
-        let reject = correction::reject(&p, inference.correction, inference.alpha);
-        for ((&i, adj), rej) in members.iter().zip(adjusted).zip(reject) {
-            if let Some(e) = comparisons[i].equivalence.as_mut() {
-                e.p_adjusted = Some(adj);
-                e.equivalent = rej;
+    adjust_families(
+        comparisons,
+        inference,
+        |c| c.equivalence.as_ref()?.p_value,
+        |c, adjusted, reject| {
+            if let Some(e) = c.equivalence.as_mut() {
+                e.p_adjusted = Some(adjusted);
+                e.equivalent = reject;
             }
-        }
-    }
+        },
+    );
     for c in comparisons.iter_mut() {
         let Some(e) = &c.equivalence else { continue };
         let note = match (&e.undefined, e.margin) {
@@ -748,26 +735,42 @@ fn correct_equivalence(comparisons: &mut [Comparison], inference: &Inference) {
 
 /// Adjust the p-values of each family and mark significance.
 fn correct(comparisons: &mut [Comparison], inference: &Inference) {
-    let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    adjust_families(
+        comparisons,
+        inference,
+        |c| c.p_value,
+        |c, adjusted, reject| {
+            c.p_adjusted = Some(adjusted);
+            c.significant = reject;
+        },
+    );
+}
+
+/// Groups the comparisons with a p-value (`p_of`) into the families of
+/// `--family`, corrects each family, and gives each member its adjusted p
+/// and whether it is rejected at α (`set`).
+fn adjust_families(
+    comparisons: &mut [Comparison],
+    inference: &Inference,
+    p_of: impl Fn(&Comparison) -> Option<f64>,
+    mut set: impl FnMut(&mut Comparison, f64, bool),
+) {
+    let mut families: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
     for (i, c) in comparisons.iter().enumerate() {
-        if c.p_value.is_some() {
+        if let Some(p) = p_of(c) {
             let family = match inference.family {
                 Family::Metric => c.metric.clone(),
                 Family::All => String::new(),
             };
-            families.entry(family).or_default().push(i);
+            families.entry(family).or_default().push((i, p));
         }
     }
     for members in families.values() {
-        let p: Vec<f64> = members
-            .iter()
-            .filter_map(|&i| comparisons[i].p_value)
-            .collect();
+        let p: Vec<f64> = members.iter().map(|&(_, p)| p).collect();
         let adjusted = correction::adjust(&p, inference.correction);
         let reject = correction::reject(&p, inference.correction, inference.alpha);
-        for ((&i, adj), rej) in members.iter().zip(adjusted).zip(reject) {
-            comparisons[i].p_adjusted = Some(adj);
-            comparisons[i].significant = rej;
+        for ((&(i, _), adj), rej) in members.iter().zip(adjusted).zip(reject) {
+            set(&mut comparisons[i], adj, rej);
         }
     }
 }
