@@ -431,7 +431,7 @@ pub fn examples(
                 .and_then(|f| f.example_reduce)
                 .unwrap_or(ExampleReduce::Mean),
         },
-        proportion_ci: match proportion_ci(args, inputs) {
+        proportion_ci: match proportion_ci(args, inputs.study.as_ref()) {
             Some(ProportionCi::Wilson) | None => Some(ProportionMethod::Wilson),
             Some(ProportionCi::ClopperPearson) => Some(ProportionMethod::ClopperPearson),
             Some(ProportionCi::None) => None,
@@ -455,15 +455,12 @@ pub fn examples(
 
 /// `--proportion-ci`, else the study file's `[examples] proportion_ci`;
 /// `None` when neither is given (the default interval is Wilson's).
-fn proportion_ci(args: &ExampleArgs, inputs: &Inputs) -> Option<ProportionCi> {
+fn proportion_ci(args: &ExampleArgs, study: Option<&Located>) -> Option<ProportionCi> {
     match args.proportion_ci {
         Some(ProportionCiArg::Wilson) => Some(ProportionCi::Wilson),
         Some(ProportionCiArg::ClopperPearson) => Some(ProportionCi::ClopperPearson),
         Some(ProportionCiArg::None) => Some(ProportionCi::None),
-        None => inputs
-            .study
-            .as_ref()
-            .and_then(|s| s.file.examples.proportion_ci),
+        None => study.and_then(|s| s.file.examples.proportion_ci),
     }
 }
 
@@ -721,12 +718,8 @@ pub fn table(
     };
     let mut options = table_options(&flags, output.digits, study)?;
     // an interval asked for by name (flag or study file) is printed
-    options.show_proportion_ci = match args.examples.proportion_ci {
-        Some(flag) => flag != ProportionCiArg::None,
-        None => study
-            .and_then(|s| s.file.examples.proportion_ci)
-            .is_some_and(|p| p != ProportionCi::None),
-    };
+    options.show_proportion_ci =
+        proportion_ci(&args.examples, study).is_some_and(|p| p != ProportionCi::None);
     Ok(options)
 }
 

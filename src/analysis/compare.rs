@@ -653,8 +653,9 @@ fn compare_pair(
 /// TOST of treatment − baseline within ±margin, with the test's standard
 /// error (pooled for Student, paired differences for paired, else Welch).
 fn equivalence(b: &[f64], t: &[f64], margin: Margin, test: TestKind, alpha: f64) -> Equivalence {
+    let resolved = margin.resolve(describe::mean(b));
     let undefined = |reason: String| Equivalence {
-        margin: margin.resolve(describe::mean(b)),
+        margin: resolved,
         p_lower: None,
         p_upper: None,
         p_value: None,
@@ -663,7 +664,7 @@ fn equivalence(b: &[f64], t: &[f64], margin: Margin, test: TestKind, alpha: f64)
         equivalent: false,
         undefined: Some(reason),
     };
-    let Some(m) = margin.resolve(describe::mean(b)) else {
+    let Some(m) = resolved else {
         return undefined("a percentage margin needs a non-zero baseline mean".to_string());
     };
     let kind = match test {
@@ -716,7 +717,7 @@ fn correct_equivalence(comparisons: &mut [Comparison], inference: &Inference) {
             (Some(reason), _) => format!("equivalence (TOST) undefined: {reason}"),
             (None, m) => format!(
                 "equivalence (TOST, ±{}): p = {}, {} p = {}, {}% CI of Δ {}: {}",
-                format::signed(m.unwrap_or(0.0), 4).trim_start_matches('+'),
+                format::opt(m, 4),
                 format::p_value(e.p_value),
                 inference.correction.name(),
                 format::p_value(e.p_adjusted),

@@ -81,9 +81,19 @@ pub fn fnv1a64(bytes: &[u8]) -> String {
 /// `table`, written to a temporary folder; the command must succeed.
 pub fn table_json(command: &str, table: &str, args: &[&str]) -> serde_json::Value {
     let dir = tree(&[("scores.csv", table)]);
+    let scores = dir.path().join("scores.csv");
+    let args = std::iter::once(scores.as_os_str()).chain(args.iter().map(std::ffi::OsStr::new));
+    command_json(command, args)
+}
+
+/// The JSON report of `xreport COMMAND ARGS... --format json`; the command
+/// must succeed.
+pub fn command_json<A: AsRef<std::ffi::OsStr>>(
+    command: &str,
+    args: impl IntoIterator<Item = A>,
+) -> serde_json::Value {
     let out = xreport()
         .arg(command)
-        .arg(dir.path().join("scores.csv"))
         .args(args)
         .args(["--format", "json"])
         .output()

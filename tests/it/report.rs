@@ -12,7 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{assert_golden, root, tree, xreport};
+use crate::common::{assert_golden, command_json, root, tree, xreport};
 
 /// The section ids of the page, in order, as the table of contents links them.
 const SPEECH_SECTIONS: [&str; 7] = [
@@ -571,21 +571,6 @@ fn report_json(args: &[&str], key: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&page).unwrap()).expect("JSON")
 }
 
-fn command_json(command: &str, args: &[&str]) -> Value {
-    let out = xreport()
-        .arg(command)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
-}
-
 #[test]
 fn the_aggregates_section_is_what_xreport_aggregate_computes() {
     let study = [
@@ -620,7 +605,7 @@ fn per_example_comparisons_are_those_of_xreport_compare() {
         "500",
     ];
     let page = report_json(&args, "compare");
-    let command = command_json("compare", &args);
+    let command = command_json("compare", args);
     assert_eq!(page, command);
     let block = &command["comparisons"][0]["examples"];
     assert!(block.is_object(), "the comparison is per example: {block}");
