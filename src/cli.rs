@@ -398,6 +398,9 @@ pub struct AblationArgs {
     pub metric: MetricArgs,
     #[command(flatten)]
     pub test: TestArgs,
+    /// Equivalence test (TOST) of each removal: within ±MARGIN of the full model on every metric = does not earn its place. A number in the metric's unit, or P% of the full model's mean
+    #[arg(long, value_name = "MARGIN", allow_hyphen_values = true)]
+    pub equivalence: Option<String>,
     #[command(flatten)]
     pub target: PowerTargetArgs,
     #[command(flatten)]
@@ -558,6 +561,9 @@ pub struct CheckArgs {
     pub metric: MetricArgs,
     #[command(flatten)]
     pub test: TestArgs,
+    /// Equivalence margin (TOST) for compare.noise and ablation.earns-place: a number in the metric's unit, or P% of the baseline's mean
+    #[arg(long, value_name = "MARGIN", allow_hyphen_values = true)]
+    pub equivalence: Option<String>,
     #[command(flatten)]
     pub target: PowerTargetArgs,
     #[command(flatten)]

@@ -393,9 +393,27 @@ pub fn inference(
     })
 }
 
-/// `--equivalence MARGIN` of compare, else the study file's
-/// `stats.equivalence` (a number, or a string such as "1%").
-pub fn equivalence(flag: Option<&str>, study: Option<&Located>) -> Result<Option<Margin>> {
+/// Sets `inference.equivalence` from `--equivalence MARGIN`, else the study
+/// file's `stats.equivalence`; refuses a margin with α ≥ 1/2, since TOST at
+/// α reads off the 1 − 2α interval.
+pub fn equivalence_test(
+    inference: &mut Inference,
+    flag: Option<&str>,
+    study: Option<&Located>,
+) -> Result<()> {
+    inference.equivalence = equivalence(flag, study)?;
+    if inference.equivalence.is_some() && inference.alpha >= 0.5 {
+        return Err(Error::usage(format!(
+            "--equivalence needs --alpha below 0.5, got {}",
+            inference.alpha
+        )));
+    }
+    Ok(())
+}
+
+/// `--equivalence MARGIN`, else the study file's `stats.equivalence` (a
+/// number, or a string such as "1%").
+fn equivalence(flag: Option<&str>, study: Option<&Located>) -> Result<Option<Margin>> {
     if let Some(text) = flag {
         return Margin::parse(text, "--equivalence")
             .map(Some)

@@ -37,8 +37,14 @@ pub struct AblationReport {
     /// Ablated conditions from the largest harm of removing the component to
     /// the smallest, on the first metric (direction-aware).
     pub importance: Vec<String>,
-    /// Components whose removal is within noise on every metric.
+    /// Components that do not earn their place: their removal is within
+    /// noise on every metric or, under `--equivalence`, shown equivalent to
+    /// the full model (TOST) on every metric.
     pub not_earning: Vec<String>,
+    /// Under `--equivalence`: components whose removal is neither significant
+    /// on any metric nor equivalent on every one (more seeds decide them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undecided: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,17 +130,7 @@ pub fn run(
     if options.sort_impact {
         rows.sort_by_key(|r| importance.iter().position(|c| *c == r.condition));
     }
-    let not_earning = rows
-        .iter()
-        .filter(|r| {
-            let mine: Vec<&Comparison> = comparisons
-                .iter()
-                .filter(|c| c.treatment == r.condition)
-                .collect();
-            !mine.is_empty() && mine.iter().all(|c| c.verdict == Verdict::WithinNoise)
-        })
-        .map(|r| r.condition.clone())
-        .collect();
+    let earning = Earning::of(&rows, &comparisons, inference.equivalence.is_some());
     let mut table_rows = vec![Row {
         condition: full.clone(),
         label: "Full model".into(),
@@ -151,8 +147,51 @@ pub fn run(
         groups: group_stats,
         comparisons,
         importance,
-        not_earning,
+        not_earning: earning.not_earning,
+        undecided: earning.undecided,
     })
+}
+
+/// Which components earn their place.
+struct Earning {
+    not_earning: Vec<String>,
+    undecided: Option<Vec<String>>,
+}
+
+impl Earning {
+    /// Without a margin, a component whose removal is `within-noise` on every
+    /// metric does not earn its place (the reviewers' heuristic). With one,
+    /// TOST decides: equivalent on every metric does not earn it, even when a
+    /// tiny difference is also significant (the margin says what matters);
+    /// no significant difference and not equivalent everywhere is undecided.
+    fn of(rows: &[Row], comparisons: &[Comparison], tost: bool) -> Earning {
+        let equivalent = |c: &&Comparison| c.equivalence.as_ref().is_some_and(|e| e.equivalent);
+        let mut not_earning = Vec::new();
+        let mut undecided = Vec::new();
+        for row in rows {
+            let mine: Vec<&Comparison> = comparisons
+                .iter()
+                .filter(|c| c.treatment == row.condition)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let idle = if tost {
+                mine.iter().all(equivalent)
+            } else {
+                mine.iter().all(|c| c.verdict == Verdict::WithinNoise)
+            };
+            if idle {
+                not_earning.push(row.condition.clone());
+            } else if tost && !mine.iter().any(|c| c.significant) {
+                undecided.push(row.condition.clone());
+            }
+        }
+        Earning {
+            not_earning,
+            undecided: tost.then_some(undecided),
+        }
+    }
 }
 
 /// Rows by the harm of removing the component on the first metric: the

@@ -106,27 +106,57 @@ pub fn earns_place(ctx: &Context) -> Finding {
     let Some(report) = &ctx.ablation else {
         return EARNS.skip("no ablation rows");
     };
+    let evidence = |rows: &[String]| -> Vec<String> {
+        report
+            .comparisons
+            .iter()
+            .filter(|c| rows.contains(&c.treatment))
+            .map(describe)
+            .collect()
+    };
+    // Under a margin TOST decides (`xreport ablation --equivalence`); rows it
+    // leaves undecided are named, not counted against the component.
+    let (idle, beyond) = match ctx.inference.equivalence {
+        Some(margin) => (
+            format!(
+                "is equivalent to {full} within ±{} on every metric (TOST, α = {}, {} correction)",
+                margin.text(),
+                ctx.alpha(),
+                ctx.correction()
+            ),
+            "is not shown equivalent",
+        ),
+        None => (
+            "changes nothing beyond noise".to_string(),
+            "changes a metric beyond noise",
+        ),
+    };
+    let undecided = report.undecided.clone().unwrap_or_default();
+    let undecided_note = if undecided.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; undecided (neither significant nor equivalent): {}",
+            list(&undecided)
+        )
+    };
     if report.not_earning.is_empty() {
         return EARNS.pass(
             format!(
-                "removing each of {} changes a metric beyond noise (vs {full})",
+                "removing each of {} {beyond} (vs {full}){undecided_note}",
                 plural(ctx.roles.ablation_rows.len(), "component")
             ),
-            Vec::new(),
+            evidence(&undecided),
         );
     }
-    let idle: Vec<String> = report
-        .comparisons
-        .iter()
-        .filter(|c| report.not_earning.contains(&c.treatment))
-        .map(describe)
-        .collect();
+    let mut lines = evidence(&report.not_earning);
+    lines.extend(evidence(&undecided));
     EARNS.trip(
         format!(
-            "removing {} changes nothing beyond noise: {}",
+            "removing {} {idle}: {}{undecided_note}",
             plural(report.not_earning.len(), "component"),
             list(&report.not_earning)
         ),
-        idle,
+        lines,
     )
 }

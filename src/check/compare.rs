@@ -36,7 +36,9 @@ fn skip_reason(ctx: &Context) -> Option<&'static str> {
     None
 }
 
-/// The improvement exceeds the cross-seed std: no `within-noise` verdict.
+/// The improvement exceeds the cross-seed std: no `within-noise` verdict,
+/// and under an equivalence margin no `equivalent` one (TOST shows the
+/// treatment within ±margin of the baseline).
 pub fn noise(ctx: &Context) -> Finding {
     if let Some(reason) = skip_reason(ctx) {
         return NOISE.skip(reason);
@@ -44,25 +46,28 @@ pub fn noise(ctx: &Context) -> Finding {
     let bad: Vec<String> = ctx
         .comparisons
         .iter()
-        .filter(|c| c.verdict == Verdict::WithinNoise)
+        .filter(|c| matches!(c.verdict, Verdict::WithinNoise | Verdict::Equivalent))
         .map(describe)
         .collect();
+    let what = match ctx.inference.equivalence {
+        Some(margin) => format!(
+            "within the cross-seed std or equivalent to the baseline (TOST ±{}, α = {}, {} correction)",
+            margin.text(),
+            ctx.alpha(),
+            ctx.correction()
+        ),
+        None => "within the cross-seed std".to_string(),
+    };
     if bad.is_empty() {
         return NOISE.pass(
             format!(
-                "no difference within the cross-seed std ({})",
+                "no difference {what} ({})",
                 plural(ctx.comparisons.len(), "comparison")
             ),
             ctx.comparisons.iter().map(describe).collect(),
         );
     }
-    NOISE.trip(
-        format!(
-            "{} within the cross-seed std",
-            plural(bad.len(), "difference")
-        ),
-        bad,
-    )
+    NOISE.trip(format!("{} {what}", plural(bad.len(), "difference")), bad)
 }
 
 /// Every treatment improves significantly after correction.

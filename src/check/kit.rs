@@ -257,11 +257,20 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `cond / metric: Δ −1.20 (std 0.40 vs 0.30), p (holm) 0.0017, improvement`.
+/// `cond / metric: Δ −1.20 (std 0.40 vs 0.30), p (holm) 0.0017, improvement`,
+/// with the TOST when a margin is set: `…, TOST ±0.2 p 0.003 (corrected 0.006)`.
 pub fn describe(c: &Comparison) -> String {
     let d = format::decimals(c.std_baseline, None);
+    let tost = c.equivalence.as_ref().map_or_else(String::new, |e| {
+        format!(
+            ", TOST ±{} p {} (corrected {})",
+            format::opt(e.margin, 4),
+            format::p_value(e.p_value),
+            format::p_value(e.p_adjusted)
+        )
+    });
     format!(
-        "{} / {}: Δ {} (std {} vs {}), p {} (corrected {}), power {}, {}",
+        "{} / {}: Δ {} (std {} vs {}), p {} (corrected {}), power {}{tost}, {}",
         c.treatment,
         c.metric,
         c.diff

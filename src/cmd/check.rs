@@ -14,7 +14,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let (inputs, mut metrics) = settings::inputs(&args.input, &args.metric)?;
     let study_file = inputs.study.as_ref();
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
-    let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    let mut inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    settings::equivalence_test(&mut inference, args.equivalence.as_deref(), study_file)?;
     settings::no_mcnemar(&inference, "check")?;
     let check = settings::check(&args, study_file)?;
     let output = settings::output(&args.output)?;

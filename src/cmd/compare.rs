@@ -16,14 +16,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let study_file = inputs.study.as_ref();
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
     let mut inference = settings::inference(Some(&args.test), &args.target, study_file)?;
-    inference.equivalence = settings::equivalence(args.equivalence.as_deref(), study_file)?;
-    if inference.equivalence.is_some() && inference.alpha >= 0.5 {
-        // TOST at α reads off the 1 − 2α interval, which needs α < 1/2.
-        return Err(crate::error::Error::usage(format!(
-            "--equivalence needs --alpha below 0.5, got {}",
-            inference.alpha
-        )));
-    }
+    settings::equivalence_test(&mut inference, args.equivalence.as_deref(), study_file)?;
     let output = settings::output(&args.output)?;
     if let Some(path) = &args.plot {
         plot::ImageFormat::of(path)?;

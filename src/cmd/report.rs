@@ -48,7 +48,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
     let curve_settings =
         settings::curves(&args.describe.bootstrap, &args.reduce.steps, study_file)?;
-    let inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    let mut inference = settings::inference(Some(&args.test), &args.target, study_file)?;
+    settings::equivalence_test(&mut inference, None, study_file)?;
     let check_options = settings::check_options(&CheckFlags::default(), study_file)?;
     let output = Output {
         format: Format::Text,

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::format::{self, Style};
 use super::table::{self, Table};
-use super::{Output, Report, notes, summary};
+use super::{Output, Report, compare, notes, summary};
 use crate::analysis::ablation::AblationReport;
 use crate::analysis::direction::Direction;
 
@@ -115,11 +115,27 @@ impl Report for AblationReport {
             "ablation rows",
             false,
         )));
+        let labels = |conditions: &[String]| -> String {
+            let names: Vec<&str> = conditions.iter().map(|c| self.label_of(c)).collect();
+            names.join(", ")
+        };
+        let rule = match &self.settings.equivalence {
+            Some(margin) => format!(
+                "removal equivalent to the full model within ±{margin} on every metric, TOST at α = {}",
+                self.settings.alpha
+            ),
+            None => "removal within noise on every metric".to_string(),
+        };
         if !self.not_earning.is_empty() {
-            let names: Vec<&str> = self.not_earning.iter().map(|c| self.label_of(c)).collect();
             table.notes.push(style.escape(&format!(
-                "Not earning their place (removal within noise on every metric): {}.",
-                names.join(", ")
+                "Not earning their place ({rule}): {}.",
+                labels(&self.not_earning)
+            )));
+        }
+        if let Some(undecided) = self.undecided.as_ref().filter(|u| !u.is_empty()) {
+            table.notes.push(style.escape(&format!(
+                "Undecided (no significant change, not shown equivalent; more seeds decide): {}.",
+                labels(undecided)
             )));
         }
         for c in &self.comparisons {
@@ -143,7 +159,7 @@ impl Report for AblationReport {
             for info in &self.metrics {
                 let g = self.group_of(&row.condition, &info.name).map(|(_, g)| g);
                 let c = self.comparison_of(&row.condition, &info.name);
-                out.push(json!({
+                let mut record = json!({
                     "condition": row.condition,
                     "label": row.label,
                     "metric": info.name,
@@ -155,7 +171,12 @@ impl Report for AblationReport {
                     "p_adjusted": c.and_then(|c| c.p_adjusted),
                     "significant": c.map(|c| c.significant),
                     "verdict": c.map(|c| c.verdict.name()),
-                }));
+                });
+                compare::add_equivalence_columns(
+                    &mut record,
+                    c.and_then(|c| c.equivalence.as_ref()),
+                );
+                out.push(record);
             }
         }
         out

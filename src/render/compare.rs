@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::format::{self, Style};
 use super::table::{self, Table};
 use super::{Output, Report, examples, notes, summary};
-use crate::analysis::compare::{CompareReport, Comparison, Unit, Verdict};
+use crate::analysis::compare::{CompareReport, Comparison, Equivalence, Unit, Verdict};
 use crate::analysis::direction::Direction;
 use crate::analysis::summary::GroupStats;
 
@@ -200,15 +200,20 @@ impl Report for CompareReport {
                     "examples_diff_ci_hi": c.examples.as_ref().and_then(|e| e.diff_ci).map(|v| v[1]),
                     "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
                 });
-                // The TOST columns only under --equivalence, so other tables keep their shape.
-                if let (Some(e), Some(fields)) = (&c.equivalence, record.as_object_mut()) {
-                    fields.insert("equivalence_margin".into(), json!(e.margin));
-                    fields.insert("equivalence_p_value".into(), json!(e.p_value));
-                    fields.insert("equivalence_p_adjusted".into(), json!(e.p_adjusted));
-                    fields.insert("equivalent".into(), json!(e.equivalent));
-                }
+                add_equivalence_columns(&mut record, c.equivalence.as_ref());
                 record
             })
             .collect()
+    }
+}
+
+/// The TOST columns of a record, only under --equivalence, so other tables
+/// keep their shape.
+pub(super) fn add_equivalence_columns(record: &mut Value, equivalence: Option<&Equivalence>) {
+    if let (Some(e), Some(fields)) = (equivalence, record.as_object_mut()) {
+        fields.insert("equivalence_margin".into(), json!(e.margin));
+        fields.insert("equivalence_p_value".into(), json!(e.p_value));
+        fields.insert("equivalence_p_adjusted".into(), json!(e.p_adjusted));
+        fields.insert("equivalent".into(), json!(e.equivalent));
     }
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary (linked once): CLI end to end, golden
 //! outputs, and statistics against committed scipy/statsmodels references.
 
+mod ablation_equivalence;
 mod aggregate;
 mod architecture;
 mod check;
