@@ -452,11 +452,23 @@ fn acceleration_from_moments(moments: &[(f64, f64)]) -> Option<f64> {
 /// order ([`describe::pairwise_sum`]), so a replicate has the bits numpy gives
 /// for the same resample and ties with θ̂ (e.g. a permutation of a small
 /// sample) are counted in z₀ as scipy counts them.
+///
+/// Data with few distinct values (0/1 example scores, their paired
+/// differences, means over a few seeds) take [`multinomial_replicates`]
+/// instead: the same distribution of replicates at a fraction of the draws.
 pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec<f64>> {
     let n = sample_size(x)?;
     if !usable(cfg) {
         return None;
     }
+    Some(match Distinct::of(x) {
+        Some(distinct) => multinomial_replicates(&distinct, x.len(), cfg, key),
+        None => index_replicates(x, n, cfg, key),
+    })
+}
+
+/// Replicates from n drawn indices each (the general path of [`mean_replicates`]).
+fn index_replicates(x: &[f64], n: u32, cfg: &BootstrapConfig, key: u64) -> Vec<f64> {
     let mut out = vec![0.0; cfg.resamples];
     rng::fill_in_chunks(&mut out, CHUNK_RESAMPLES, cfg.seed, key, |stream, slots| {
         // Indices of as many resamples as fit in 256 KB (at least one),
@@ -472,7 +484,78 @@ pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec
             }
         }
     });
-    Some(out)
+    out
+}
+
+/// Most distinct values for the multinomial path, and the fewest values per
+/// distinct one: below 64 per value, n index draws cost about what k − 1
+/// binomial draws do.
+const MULTINOMIAL_MAX_DISTINCT: usize = 64;
+const MULTINOMIAL_MIN_PER_VALUE: usize = 64;
+
+/// The distinct values of a sample (ascending, so the draws do not depend on
+/// row order) and how many times each occurs.
+struct Distinct {
+    values: Vec<f64>,
+    counts: Vec<u64>,
+}
+
+impl Distinct {
+    /// `None` when the sample has more distinct values than the multinomial
+    /// path pays for (at most [`MULTINOMIAL_MAX_DISTINCT`], and n at least
+    /// [`MULTINOMIAL_MIN_PER_VALUE`] times their number).
+    fn of(x: &[f64]) -> Option<Distinct> {
+        let limit = MULTINOMIAL_MAX_DISTINCT.min(x.len() / MULTINOMIAL_MIN_PER_VALUE);
+        let mut seen: Vec<(f64, u64)> = Vec::new();
+        for &v in x {
+            if let Some((_, count)) = seen.iter_mut().find(|(s, _)| *s == v) {
+                *count += 1;
+            } else if seen.len() < limit {
+                seen.push((v, 1));
+            } else {
+                return None;
+            }
+        }
+        seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some(Distinct {
+            values: seen.iter().map(|s| s.0).collect(),
+            counts: seen.iter().map(|s| s.1).collect(),
+        })
+    }
+}
+
+/// Bootstrap means from the counts of each distinct value in a resample.
+/// The mean of n values drawn with replacement depends only on how often each
+/// distinct value vⱼ is drawn, and those counts are Multinomial(n; mⱼ/n) for
+/// multiplicities mⱼ: drawn as k − 1 conditional binomials
+/// (cⱼ ~ Binomial(n − Σ_{i<j} cᵢ, mⱼ/Σ_{i≥j} mᵢ)), the last count the rest,
+/// and the replicate Σ cⱼvⱼ/n. The same distribution as n index draws
+/// (exactly, but for the binomial's rounding: [`rng::Stream::binomial`]),
+/// from k − 1 draws of O(√n) steps each. Chunks of [`CHUNK_RESAMPLES`] use
+/// `rng::stream(seed, key, c)` as the index path does.
+fn multinomial_replicates(
+    distinct: &Distinct,
+    n: usize,
+    cfg: &BootstrapConfig,
+    key: u64,
+) -> Vec<f64> {
+    let mut out = vec![0.0; cfg.resamples];
+    let total: u64 = distinct.counts.iter().sum();
+    let last = distinct.values.len() - 1;
+    rng::fill_in_chunks(&mut out, CHUNK_RESAMPLES, cfg.seed, key, |stream, slots| {
+        for slot in slots {
+            let (mut left, mut mass, mut sum) = (n as u64, total, 0.0);
+            for (&v, &m) in distinct.values[..last].iter().zip(&distinct.counts) {
+                let drawn = stream.binomial(left, m as f64 / mass as f64);
+                sum += drawn as f64 * v;
+                left -= drawn;
+                mass -= m;
+            }
+            sum += left as f64 * distinct.values[last];
+            *slot = sum / n as f64;
+        }
+    });
+    out
 }
 
 /// Sample size as the `u32` that [`rng::Stream::index`] takes; `None` when
@@ -501,6 +584,57 @@ fn ndtri(p: f64) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Mean and variance of replicates.
+    fn moments(r: &[f64]) -> (f64, f64) {
+        let mean = r.iter().sum::<f64>() / r.len() as f64;
+        let var = r.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (r.len() - 1) as f64;
+        (mean, var)
+    }
+
+    #[test]
+    fn few_distinct_values_take_the_multinomial_path_with_the_same_law() {
+        // 0/1 scores and paired differences in {−1, 0, 1}, in scrambled order
+        let scores: Vec<f64> = (0..3000).map(|i| f64::from((i * 7919 % 10) < 7)).collect();
+        let diffs: Vec<f64> = (0..5000)
+            .map(|i| f64::from((i * 31 % 5) as i32 - 2).signum())
+            .collect();
+        let cfg = BootstrapConfig {
+            resamples: 20_000,
+            confidence: 0.95,
+            method: CiMethod::Bca,
+            seed: 3,
+        };
+        for x in [&scores, &diffs] {
+            let distinct = Distinct::of(x).expect("few distinct values");
+            let n = x.len();
+            let fast = multinomial_replicates(&distinct, n, &cfg, 11);
+            let slow = index_replicates(x, n as u32, &cfg, 11);
+            assert_eq!(mean_replicates(x, &cfg, 11).unwrap(), fast);
+            // theory: mean x̄, variance σ²/n with the population variance
+            let xbar = describe::mean(x).unwrap();
+            let sigma2 = describe::variance(x, 0).unwrap() / n as f64;
+            for r in [&fast, &slow] {
+                let (m, v) = moments(r);
+                let se = (sigma2 / r.len() as f64).sqrt();
+                assert!((m - xbar).abs() < 5.0 * se, "mean {m} vs {xbar}");
+                assert!(
+                    (v / sigma2 - 1.0).abs() < 5.0 * (2.0 / r.len() as f64).sqrt(),
+                    "var {v} vs {sigma2}"
+                );
+            }
+            // the two paths' 95% BCa ends agree within Monte Carlo noise
+            let a = mean_ci_of_replicates(x, fast, &cfg).unwrap();
+            let b = mean_ci_of_replicates(x, slow, &cfg).unwrap();
+            let width = b.hi - b.lo;
+            assert!((a.lo - b.lo).abs() < 0.05 * width && (a.hi - b.hi).abs() < 0.05 * width);
+        }
+        // many distinct values, or too few values per distinct one, keep the index path
+        let spread: Vec<f64> = (0..3000).map(f64::from).collect();
+        assert!(Distinct::of(&spread).is_none());
+        assert!(Distinct::of(&scores[..100]).is_none());
+        assert!(Distinct::of(&scores[..128]).is_some());
+    }
 
     fn by_sorting(values: &[f64], k: usize) -> (f64, f64) {
         let mut sorted = values.to_vec();
