@@ -4,7 +4,7 @@
 
 use divan::{Bencher, black_box};
 use xreport::stats::bootstrap::{self, BootstrapConfig, CiMethod};
-use xreport::stats::inference::{self, Alternative, PermutationConfig, TestKind};
+use xreport::stats::inference::{self, Alternative, TestConfig, TestKind};
 use xreport::stats::{pca, power, rng};
 
 fn main() {
@@ -63,11 +63,7 @@ fn paired_bootstrap_200k_examples(b: Bencher) {
 #[divan::bench]
 fn welch_test(b: Bencher) {
     let (base, treat) = (sample(10, 0.0), sample(10, 0.1));
-    let permutation = PermutationConfig {
-        resamples: 0,
-        seed: 0,
-        key: 0,
-    };
+    let permutation = TestConfig::seeded(0, 0, 0);
     b.bench(|| {
         inference::run_test(
             TestKind::Welch,

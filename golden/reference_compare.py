@@ -280,6 +280,18 @@ def test_defined(b, t, test):
     return True
 
 
+def diff_t_ci(b, t, test, alternative, confidence):
+    """The t interval that goes with the test (DESIGN section 13): Student's
+    for student, paired for paired, Welch's for the rest, one-sided for a
+    one-sided alternative (the infinite end as None)."""
+    if test == "paired":
+        r = stats.ttest_rel(t, b, alternative=alternative)
+    else:
+        r = stats.ttest_ind(t, b, equal_var=test == "student", alternative=alternative)
+    ci = r.confidence_interval(confidence)
+    return [float(v) if np.isfinite(v) else None for v in (ci.low, ci.high)]
+
+
 def run_test(b, t, test, alternative):
     """(statistic, df, p) as scipy computes them, treatment first."""
     if test in ("welch", "student"):
@@ -406,8 +418,7 @@ def compare_case(study, flags):
                 "higher": higher,
             }
             if test_defined(b, t, test):
-                ci = stats.ttest_ind(t, b, equal_var=False).confidence_interval(confidence)
-                c["diff_t_ci"] = [float(ci.low), float(ci.high)]
+                c["diff_t_ci"] = diff_t_ci(b, t, test, alternative, confidence)
                 c["statistic"], c["df"], c["p_value"] = run_test(b, t, test, alternative)
                 sb, st = float(np.std(b, ddof=1)), float(np.std(t, ddof=1))
                 c["power"] = float(welch_power(c["diff"], sb, st, len(b), len(t), alpha))

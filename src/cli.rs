@@ -289,6 +289,18 @@ pub struct TestArgs {
     /// Hypothesis test
     #[arg(long, value_enum)]
     pub test: Option<TestArg>,
+    /// The seeds of the two groups are matched by id: shorthand for --test paired (or with wilcoxon, corrected-t)
+    #[arg(long)]
+    pub paired: bool,
+    /// With --test corrected-t: n_test/n_train of each fold or split (0.25 for 80/20 splits, 1/(k−1) for k-fold)
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub test_train_ratio: Option<f64>,
+    /// With --test mannwhitney: how p is computed (scipy's method; auto: exact for ≤ 8 seeds without ties)
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub mwu_method: Option<MwuMethodArg>,
+    /// With --test mannwhitney: no continuity correction in the normal approximation
+    #[arg(long)]
+    pub no_continuity: bool,
     /// Alternative hypothesis about treatment − baseline
     #[arg(long, value_enum)]
     pub alternative: Option<AlternativeArg>,
@@ -361,6 +373,12 @@ pub struct CompareArgs {
     /// Equivalence test (TOST): is Δ within ±MARGIN? A number in the metric's unit, or P% of the baseline mean
     #[arg(long, value_name = "MARGIN", allow_hyphen_values = true)]
     pub equivalence: Option<String>,
+    /// Bayesian correlated t-test on paired seeds: P(Δ < −MARGIN), P(inside ±MARGIN), P(Δ > MARGIN); a number or P% of the baseline mean
+    #[arg(long, value_name = "MARGIN", allow_hyphen_values = true)]
+    pub rope: Option<String>,
+    /// With --rope: correlation of the paired differences (0 for seeds; default from --test-train-ratio R: R/(1+R))
+    #[arg(long, value_name = "RHO", allow_hyphen_values = true)]
+    pub rho: Option<f64>,
     #[command(flatten)]
     pub target: PowerTargetArgs,
     #[command(flatten)]
@@ -583,6 +601,17 @@ pub enum TestArg {
     Permutation,
     /// Exact McNemar on per-example 0/1 scores (discordant pairs)
     Mcnemar,
+    /// Wilcoxon signed-rank test of the paired per-seed differences
+    Wilcoxon,
+    /// Nadeau–Bengio corrected t-test of paired fold scores (needs --test-train-ratio)
+    CorrectedT,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MwuMethodArg {
+    Auto,
+    Exact,
+    Asymptotic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::analysis::aggregate::AggregateOptions;
 use crate::analysis::options::{
     Describe, ExampleOptions, ExampleReduce, Family, Inference, Margin, Metrics, MissingScores,
-    Unit,
+    Rope, Unit,
 };
 use crate::analysis::reduce::{Reduce, Rule};
 use crate::analysis::roles::{Named, Names, Row};
@@ -18,8 +18,8 @@ use crate::check::CheckOptions;
 use crate::cli::{
     AlternativeArg, BootstrapArgs, CheckArgs, CiMethodArg, CorrectionArg, DescribeArgs,
     ExampleArgs, ExampleReduceArg, FamilyArg, FormatArg, InputArgs, MetricArgs, MissingScoresArg,
-    OutputArgs, PairedExampleArgs, PowerTargetArgs, ProportionCiArg, ReadArgs, ReduceArgs,
-    StepArgs, TestArg, TestArgs, UnitArg,
+    MwuMethodArg, OutputArgs, PairedExampleArgs, PowerTargetArgs, ProportionCiArg, ReadArgs,
+    ReduceArgs, StepArgs, TestArg, TestArgs, UnitArg,
 };
 use crate::error::{Error, Result};
 use crate::load::LoadOptions;
@@ -28,7 +28,7 @@ use crate::load::table::ColumnNames;
 use crate::render::{Format, Output};
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
-use crate::stats::inference::{Alternative, TestKind};
+use crate::stats::inference::{Alternative, MwuMethod, TestKind};
 use crate::stats::proportion::ProportionMethod;
 use crate::study_file::{self, Located, MarginValue, ProportionCi};
 
@@ -351,17 +351,10 @@ pub fn inference(
     if max_seeds < 2 {
         return Err(Error::usage("--max-seeds must be at least 2"));
     }
+    let kind = test_kind(test, file.and_then(|f| f.test))?;
     Ok(Inference {
         alpha,
-        test: match test.and_then(|t| t.test) {
-            Some(TestArg::Welch) => TestKind::Welch,
-            Some(TestArg::Student) => TestKind::Student,
-            Some(TestArg::Paired) => TestKind::Paired,
-            Some(TestArg::Mannwhitney) => TestKind::MannWhitney,
-            Some(TestArg::Permutation) => TestKind::Permutation,
-            Some(TestArg::Mcnemar) => TestKind::Mcnemar,
-            None => file.and_then(|f| f.test).unwrap_or(TestKind::Welch),
-        },
+        test: kind,
         alternative: match test.and_then(|t| t.alternative) {
             Some(AlternativeArg::TwoSided) => Alternative::TwoSided,
             Some(AlternativeArg::Greater) => Alternative::Greater,
@@ -390,7 +383,116 @@ pub fn inference(
         target_power,
         max_seeds,
         equivalence: None,
+        mwu_method: mwu_method(test, kind)?,
+        continuity: !test.is_some_and(|t| t.no_continuity),
+        test_train_ratio: test_train_ratio(test, kind)?,
+        rope: None,
     })
+}
+
+/// `--test`, else `--paired` (the paired t-test), else the study file's test,
+/// else Welch's. `--paired` with a test of independent groups is an error.
+fn test_kind(test: Option<&TestArgs>, file: Option<TestKind>) -> Result<TestKind> {
+    let paired = test.is_some_and(|t| t.paired);
+    let kind = match test.and_then(|t| t.test) {
+        Some(TestArg::Welch) => TestKind::Welch,
+        Some(TestArg::Student) => TestKind::Student,
+        Some(TestArg::Paired) => TestKind::Paired,
+        Some(TestArg::Mannwhitney) => TestKind::MannWhitney,
+        Some(TestArg::Permutation) => TestKind::Permutation,
+        Some(TestArg::Mcnemar) => TestKind::Mcnemar,
+        Some(TestArg::Wilcoxon) => TestKind::Wilcoxon,
+        Some(TestArg::CorrectedT) => TestKind::CorrectedT,
+        None if paired => TestKind::Paired,
+        None => file.unwrap_or(TestKind::Welch),
+    };
+    if paired && !kind.is_paired() {
+        return Err(Error::usage(format!(
+            "--paired matches seeds by id, but --test {} compares independent groups: use --test paired, wilcoxon or corrected-t",
+            kind.name()
+        )));
+    }
+    Ok(kind)
+}
+
+/// `--mwu-method`, which only Mann–Whitney has (as `--no-continuity`).
+fn mwu_method(test: Option<&TestArgs>, kind: TestKind) -> Result<MwuMethod> {
+    let Some(args) = test else {
+        return Ok(MwuMethod::Auto);
+    };
+    if kind != TestKind::MannWhitney {
+        let flag = match (args.mwu_method.is_some(), args.no_continuity) {
+            (true, _) => Some("--mwu-method"),
+            (false, true) => Some("--no-continuity"),
+            (false, false) => None,
+        };
+        if let Some(flag) = flag {
+            return Err(Error::usage(format!(
+                "{flag} applies to --test mannwhitney, not --test {}",
+                kind.name()
+            )));
+        }
+    }
+    Ok(match args.mwu_method {
+        Some(MwuMethodArg::Auto) | None => MwuMethod::Auto,
+        Some(MwuMethodArg::Exact) => MwuMethod::Exact,
+        Some(MwuMethodArg::Asymptotic) => MwuMethod::Asymptotic,
+    })
+}
+
+/// `--test-train-ratio R` in (0, 1), which the corrected t-test needs and
+/// only it takes.
+fn test_train_ratio(test: Option<&TestArgs>, kind: TestKind) -> Result<Option<f64>> {
+    let ratio = test.and_then(|t| t.test_train_ratio);
+    match (ratio, kind) {
+        (Some(r), TestKind::CorrectedT) if r > 0.0 && r < 1.0 => Ok(Some(r)),
+        (Some(r), TestKind::CorrectedT) => Err(Error::usage(format!(
+            "--test-train-ratio must be between 0 and 1 (n_test/n_train of a fold), got {r}"
+        ))),
+        (None, TestKind::CorrectedT) => Err(Error::usage(
+            "--test corrected-t needs --test-train-ratio R: n_test/n_train of each fold or split (0.25 for 80/20 splits, 1/(k−1) for k-fold)",
+        )),
+        (Some(_), other) => Err(Error::usage(format!(
+            "--test-train-ratio applies to --test corrected-t, not --test {}",
+            other.name()
+        ))),
+        (None, _) => Ok(None),
+    }
+}
+
+/// Sets `inference.rope` from `--rope MARGIN` and `--rho`: the posterior is
+/// over paired differences, so the test must pair seeds; ρ is `--rho`, else
+/// R/(1 + R) for the corrected t-test's ratio R (the test share of the data,
+/// Nadeau and Bengio's correlation of overlapping folds), else 0.
+pub fn rope_test(inference: &mut Inference, rope: Option<&str>, rho: Option<f64>) -> Result<()> {
+    let Some(text) = rope else {
+        if rho.is_some() {
+            return Err(Error::usage("--rho applies to --rope"));
+        }
+        return Ok(());
+    };
+    let margin = Margin::parse(text, "--rope").map_err(Error::usage)?;
+    if !inference.test.is_paired() {
+        return Err(Error::usage(format!(
+            "--rope needs paired seeds, but --test {} compares independent groups: add --paired (or --test wilcoxon or corrected-t)",
+            inference.test.name()
+        )));
+    }
+    let rho = match (rho, inference.test_train_ratio) {
+        (Some(r), Some(_)) => {
+            return Err(Error::usage(format!(
+                "--rho {r} and --test-train-ratio both set the folds' correlation: give one"
+            )));
+        }
+        (Some(r), None) if (0.0..1.0).contains(&r) => r,
+        (Some(r), None) => {
+            return Err(Error::usage(format!("--rho must be in [0, 1), got {r}")));
+        }
+        (None, Some(ratio)) => ratio / (1.0 + ratio),
+        (None, None) => 0.0,
+    };
+    inference.rope = Some(Rope { margin, rho });
+    Ok(())
 }
 
 /// Sets `inference.equivalence` from `--equivalence MARGIN`, else the study
@@ -892,6 +994,10 @@ pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
     // α and the correction as every command resolves them (flag, study file, default).
     let tests = TestArgs {
         test: None,
+        paired: false,
+        test_train_ratio: None,
+        mwu_method: None,
+        no_continuity: false,
         alternative: None,
         correction: args.correction,
         family: None,

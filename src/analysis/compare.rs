@@ -13,7 +13,7 @@ use super::examples::{Coverage, ExampleComparison, ExampleScores};
 use super::groups::{self, SeedValues};
 pub use super::options::Unit;
 use super::options::{
-    Describe, ExampleOptions, ExampleSettings, Family, Inference, Margin, Metrics,
+    Describe, ExampleOptions, ExampleSettings, Family, Inference, Margin, Metrics, Rope,
 };
 use super::report::{self, MetricInfo, Repeat, SeedStyle};
 use super::roles::Roles;
@@ -22,8 +22,9 @@ use crate::load::{Skipped, Study};
 use crate::render::format;
 use crate::stats::bootstrap::{self, CiMethod};
 use crate::stats::correction::Correction;
-use crate::stats::inference::{self, Alternative, PermutationConfig, TestKind};
+use crate::stats::inference::{self, Alternative, MwuMethod, TestConfig, TestKind};
 use crate::stats::power::{self, SeedsNeeded};
+use crate::stats::rope::{self, RopeProbabilities};
 use crate::stats::tost::{self, TostKind};
 use crate::stats::{correction, describe, effect, rng};
 
@@ -50,6 +51,14 @@ pub struct Settings {
     pub family: Family,
     pub test: TestKind,
     pub alternative: Alternative,
+    /// Mann–Whitney's method and continuity correction, with that test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mwu_method: Option<MwuMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuity: Option<bool>,
+    /// n_test/n_train of the folds, with the corrected t-test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_train_ratio: Option<f64>,
     pub ci_method: CiMethod,
     pub confidence: f64,
     pub resamples: usize,
@@ -66,6 +75,11 @@ pub struct Settings {
     /// `--equivalence`: the TOST margin as given (`0.2` or `1%`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub equivalence: Option<String>,
+    /// `--rope`: the margin as given and the correlation ρ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rho: Option<f64>,
     /// How per-example scores were read (`--example-reduce`, `--missing`,
     /// `--proportion-ci`, `--mid-p`), when the inputs have them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +95,9 @@ impl Settings {
             family: inference.family,
             test: inference.test,
             alternative: inference.alternative,
+            mwu_method: (inference.test == TestKind::MannWhitney).then_some(inference.mwu_method),
+            continuity: (inference.test == TestKind::MannWhitney).then_some(inference.continuity),
+            test_train_ratio: inference.test_train_ratio,
             ci_method: d.ci_method,
             confidence: d.confidence,
             resamples: d.resamples,
@@ -91,6 +108,8 @@ impl Settings {
             target_power: inference.target_power,
             max_seeds: inference.max_seeds,
             equivalence: inference.equivalence.map(Margin::text),
+            rope: inference.rope.map(|r| r.margin.text()),
+            rho: inference.rope.map(|r| r.rho),
             examples: None,
         }
     }
@@ -150,7 +169,9 @@ pub struct Comparison {
     /// treatment − baseline.
     pub diff: Option<f64>,
     pub diff_ci: Option<[f64; 2]>,
-    pub diff_t_ci: Option<[f64; 2]>,
+    /// The t interval of the test (DESIGN section 13); a one-sided
+    /// alternative has one bound and null for the infinite end.
+    pub diff_t_ci: Option<[Option<f64>; 2]>,
     pub statistic: Option<f64>,
     pub df: Option<f64>,
     pub p_value: Option<f64>,
@@ -173,8 +194,29 @@ pub struct Comparison {
     /// The TOST of `--equivalence`, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub equivalence: Option<Equivalence>,
+    /// The Bayesian correlated t-test of `--rope`, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rope: Option<RopeResult>,
     pub notes: Vec<String>,
 }
+
+/// The posterior probabilities of `--rope` (DESIGN section 13): null when
+/// the test is undefined, and `undefined` says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RopeResult {
+    /// The half-width in the metric's unit (a percentage resolved on the baseline mean).
+    pub margin: Option<f64>,
+    pub rho: f64,
+    /// P(Δ < −margin), P(|Δ| ≤ margin), P(Δ > margin) for Δ = treatment − baseline.
+    pub left: Option<f64>,
+    pub inside: Option<f64>,
+    pub right: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+}
+
+/// Posterior probability at which `--rope` decides (DESIGN section 13).
+const ROPE_DECIDES: f64 = 0.95;
 
 /// TOST of Δ within ±margin (DESIGN section 13); numbers are null when the
 /// test is undefined, and `undefined` says why.
@@ -538,7 +580,7 @@ fn compare_pair(
     describe: &Describe,
     inference: &Inference,
 ) -> Comparison {
-    let paired = inference.test == TestKind::Paired;
+    let paired = inference.test.is_paired();
     let (b, t, mut notes) = aligned(base, treat, paired);
     let key = rng::stream_key(&["diff", &base.condition, &treat.condition, &base.metric]);
     let config = summary::bootstrap_config(describe);
@@ -556,17 +598,18 @@ fn compare_pair(
     if let Some(note) = diff_ci.as_ref().and_then(|c| c.note.clone()) {
         notes.push(note);
     }
-    let permutation = PermutationConfig {
-        resamples: describe.resamples as u64,
-        seed: describe.seed,
-        key,
+    let test_config = TestConfig {
+        mwu_method: inference.mwu_method,
+        continuity: inference.continuity,
+        test_train_ratio: inference.test_train_ratio,
+        ..TestConfig::seeded(describe.resamples as u64, describe.seed, key)
     };
     // McNemar is over examples (attached later); over seeds the comparison keeps Welch's test
     let seed_test = match inference.test {
         TestKind::Mcnemar => TestKind::Welch,
         other => other,
     };
-    let test = inference::run_test(seed_test, &b, &t, inference.alternative, &permutation);
+    let test = inference::run_test(seed_test, &b, &t, inference.alternative, &test_config);
     let (sd_b, sd_t) = (describe::std(&b, 1), describe::std(&t, 1));
     let (power, seeds_needed) = match (diff, sd_b, sd_t) {
         (Some(d), Some(sb), Some(st)) if test.is_ok() => {
@@ -606,8 +649,14 @@ fn compare_pair(
         std_treatment: describe::std(&t, describe.ddof).filter(|_| t.len() > 1),
         diff,
         diff_ci: diff_ci.map(|c| [c.lo, c.hi]),
-        diff_t_ci: inference::welch_diff_interval(&b, &t, describe.confidence)
-            .map(|(lo, hi)| [lo, hi]),
+        diff_t_ci: inference::diff_interval(
+            seed_test,
+            &b,
+            &t,
+            describe.confidence,
+            inference.alternative,
+            &test_config,
+        ),
         statistic: None,
         df: None,
         p_value: None,
@@ -625,8 +674,18 @@ fn compare_pair(
         equivalence: inference
             .equivalence
             .map(|m| equivalence(&b, &t, m, seed_test, inference.alpha)),
+        rope: inference.rope.map(|r| rope_result(&b, &t, r)),
         notes,
     };
+    if let Some(r) = &comparison.rope {
+        comparison.notes.push(rope_note(r));
+    }
+    if seed_test == TestKind::CorrectedT && comparison.diff_ci.is_some() {
+        comparison.notes.push(format!(
+            "the bootstrap CI of Δ resamples folds as if independent and is too narrow; the corrected t interval is {}",
+            format::interval(comparison.diff_t_ci.and_then(|[lo, hi]| Some([lo?, hi?])), 4)
+        ));
+    }
     match test {
         Ok(result) => {
             if !result.can_reach(inference.alpha) {
@@ -685,6 +744,47 @@ fn equivalence(b: &[f64], t: &[f64], margin: Margin, test: TestKind, alpha: f64)
             undefined: None,
         },
         Err(e) => undefined(e.to_string()),
+    }
+}
+
+/// The correlated t-test of treatment − baseline with `rope` (seeds already
+/// paired by [`aligned`]).
+fn rope_result(b: &[f64], t: &[f64], rope: Rope) -> RopeResult {
+    let margin = rope.margin.resolve(describe::mean(b));
+    let probabilities = match margin {
+        Some(m) => rope::correlated_t(b, t, m, rope.rho).map_err(|e| e.to_string()),
+        None => Err("a percentage margin needs a non-zero baseline mean".to_string()),
+    };
+    let (p, undefined) = match probabilities {
+        Ok(p) => (Some(p), None),
+        Err(reason) => (None, Some(reason)),
+    };
+    RopeResult {
+        margin,
+        rho: rope.rho,
+        left: p.map(|p: RopeProbabilities| p.left),
+        inside: p.map(|p| p.inside),
+        right: p.map(|p| p.right),
+        undefined,
+    }
+}
+
+/// The ROPE's probabilities as one sentence of the notes.
+fn rope_note(r: &RopeResult) -> String {
+    match (&r.undefined, r.left, r.inside, r.right) {
+        (None, Some(left), Some(inside), Some(right)) => format!(
+            "ROPE ±{} (correlated t, ρ = {}): P(Δ < −{m}) = {}, P(inside) = {}, P(Δ > {m}) = {}",
+            format::opt(r.margin, 4),
+            r.rho,
+            format::fixed(left, 3),
+            format::fixed(inside, 3),
+            format::fixed(right, 3),
+            m = format::opt(r.margin, 4),
+        ),
+        (reason, ..) => format!(
+            "ROPE undefined: {}",
+            reason.as_deref().unwrap_or("no posterior")
+        ),
     }
 }
 
@@ -776,8 +876,12 @@ fn adjust_families(
     }
 }
 
-/// The first verdict that applies (DESIGN section 4).
+/// The first verdict that applies (DESIGN section 4); with `--rope` the
+/// posterior decides (section 13).
 fn verdict(c: &Comparison, direction: Direction) -> Verdict {
+    if let Some(r) = &c.rope {
+        return rope_verdict(c, r, direction);
+    }
     let Some(diff) = c.diff.filter(|_| c.p_value.is_some()) else {
         return Verdict::Undefined;
     };
@@ -791,6 +895,34 @@ fn verdict(c: &Comparison, direction: Direction) -> Verdict {
     if c.equivalence.as_ref().is_some_and(|e| e.equivalent) {
         return Verdict::Equivalent;
     }
+    noise_verdict(c, diff)
+}
+
+/// The ROPE's verdict: a side (or the region) holding ≥ 95% of the
+/// posterior, else the reviewers' noise rule as without `--rope`.
+fn rope_verdict(c: &Comparison, r: &RopeResult, direction: Direction) -> Verdict {
+    let (Some(left), Some(inside), Some(right), Some(diff)) = (r.left, r.inside, r.right, c.diff)
+    else {
+        return Verdict::Undefined;
+    };
+    let (better, worse) = if direction == Direction::Higher {
+        (right, left)
+    } else {
+        (left, right)
+    };
+    if better >= ROPE_DECIDES {
+        Verdict::Improvement
+    } else if worse >= ROPE_DECIDES {
+        Verdict::Regression
+    } else if inside >= ROPE_DECIDES {
+        Verdict::Equivalent
+    } else {
+        noise_verdict(c, diff)
+    }
+}
+
+/// within-noise when |Δ| is below the larger std across seeds, else no-evidence.
+fn noise_verdict(c: &Comparison, diff: f64) -> Verdict {
     // The reviewers' rule: a difference smaller than the spread across seeds.
     let noise = c
         .std_baseline

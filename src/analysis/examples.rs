@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::load::{Study, natural_cmp, tidy};
 use crate::stats::bootstrap::{self, BootstrapConfig};
 use crate::stats::cluster::{self, Clustered};
-use crate::stats::inference::{self, PermutationConfig, TestKind};
+use crate::stats::inference::{self, TestConfig, TestKind};
 use crate::stats::mcnemar;
 use crate::stats::proportion::{self, ProportionMethod};
 use crate::stats::twoway::{self, System};
@@ -773,11 +773,11 @@ impl<'a> ExampleScores<'a> {
                 None => result.notes.push(one_cluster_note(*count)),
             }
         } else {
-            let permutation = PermutationConfig {
-                resamples: describe_settings.resamples as u64,
-                seed: describe_settings.seed,
+            let permutation = TestConfig::seeded(
+                describe_settings.resamples as u64,
+                describe_settings.seed,
                 key,
-            };
+            );
             match inference::run_test(
                 TestKind::Paired,
                 &b,

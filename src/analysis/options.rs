@@ -11,7 +11,7 @@ use super::direction::Direction;
 use super::reduce::Reduce;
 use crate::stats::bootstrap::CiMethod;
 use crate::stats::correction::Correction;
-use crate::stats::inference::{Alternative, TestKind};
+use crate::stats::inference::{Alternative, MwuMethod, TestKind};
 use crate::stats::proportion::ProportionMethod;
 
 /// Descriptive and bootstrap settings.
@@ -38,6 +38,21 @@ pub struct Inference {
     pub max_seeds: usize,
     /// `--equivalence`: the TOST margin of compare (DESIGN section 13).
     pub equivalence: Option<Margin>,
+    /// `--mwu-method`, and the continuity correction unless `--no-continuity`.
+    pub mwu_method: MwuMethod,
+    pub continuity: bool,
+    /// `--test-train-ratio`: n_test/n_train of the folds (corrected t-test).
+    pub test_train_ratio: Option<f64>,
+    /// `--rope`: the Bayesian correlated t-test of compare.
+    pub rope: Option<Rope>,
+}
+
+/// A region of practical equivalence ±margin around Δ = 0 and the
+/// correlation ρ of the paired differences (0 for seeds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rope {
+    pub margin: Margin,
+    pub rho: f64,
 }
 
 /// An equivalence margin: in the metric's unit, or a percentage of the

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::load::multitask::MethodScores;
 use crate::load::{Skipped, natural_cmp};
 use crate::stats::correction::{self, Correction};
+use crate::stats::inference::Alternative;
 use crate::stats::{describe, friedman, posthoc, ranks, wilcoxon};
 
 #[derive(Debug, Serialize)]
@@ -472,7 +473,9 @@ impl Tested<'_> {
         let pairs = self.ordered_pairs();
         let results: Vec<Option<wilcoxon::SignedRank>> = pairs
             .iter()
-            .map(|&(i, j)| wilcoxon::signed_rank_pair(&column(i), &column(j)))
+            .map(|&(i, j)| {
+                wilcoxon::signed_rank_pair(&column(i), &column(j), Alternative::TwoSided)
+            })
             .collect();
         let defined: Vec<f64> = results.iter().flatten().map(|r| r.p_value).collect();
         let adjusted = correction::adjust(&defined, options.correction);

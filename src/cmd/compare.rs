@@ -17,6 +17,7 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let describe = settings::describe(&args.describe, &args.reduce, study_file)?;
     let mut inference = settings::inference(Some(&args.test), &args.target, study_file)?;
     settings::equivalence_test(&mut inference, args.equivalence.as_deref(), study_file)?;
+    settings::rope_test(&mut inference, args.rope.as_deref(), args.rho)?;
     let output = settings::output(&args.output)?;
     if let Some(path) = &args.plot {
         plot::ImageFormat::of(path)?;

@@ -136,6 +136,8 @@ pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String 
         TestKind::Paired => "paired t-test",
         TestKind::MannWhitney => "Mann–Whitney U test",
         TestKind::Permutation => "permutation test",
+        TestKind::Wilcoxon => "Wilcoxon signed-rank test",
+        TestKind::CorrectedT => "Nadeau–Bengio corrected t-test",
     };
     let family = match settings.family {
         crate::analysis::options::Family::Metric => format!("the {compared} of each metric"),

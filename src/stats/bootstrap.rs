@@ -597,7 +597,7 @@ mod tests {
         // 0/1 scores and paired differences in {−1, 0, 1}, in scrambled order
         let scores: Vec<f64> = (0..3000).map(|i| f64::from((i * 7919 % 10) < 7)).collect();
         let diffs: Vec<f64> = (0..5000)
-            .map(|i| f64::from((i * 31 % 5) as i32 - 2).signum())
+            .map(|i| f64::from(i * 31 % 5 - 2).signum())
             .collect();
         let cfg = BootstrapConfig {
             resamples: 20_000,

@@ -12,9 +12,11 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
+pub use crate::stats::alternative::Alternative;
 use crate::stats::describe::{self, mean, t_quantile, variance};
 use crate::stats::nct::{normal_cdf, t_sf};
 use crate::stats::rng;
+use crate::stats::wilcoxon::{self, SignedRankMethod};
 
 /// Which hypothesis test compares the two groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +34,11 @@ pub enum TestKind {
     Permutation,
     /// McNemar's exact test on paired 0/1 example scores (`stats::mcnemar`).
     Mcnemar,
+    /// Wilcoxon signed-rank test of the per-seed differences (`stats::wilcoxon`).
+    Wilcoxon,
+    /// Nadeau–Bengio corrected resampled t-test of paired fold scores.
+    #[serde(rename = "corrected-t")]
+    CorrectedT,
 }
 
 impl TestKind {
@@ -44,52 +51,76 @@ impl TestKind {
             TestKind::MannWhitney => "mannwhitney",
             TestKind::Permutation => "permutation",
             TestKind::Mcnemar => "mcnemar",
+            TestKind::Wilcoxon => "wilcoxon",
+            TestKind::CorrectedT => "corrected-t",
         }
+    }
+
+    /// Whether the test matches the two groups' seeds (or folds) by id.
+    pub fn is_paired(self) -> bool {
+        matches!(
+            self,
+            TestKind::Paired | TestKind::Wilcoxon | TestKind::CorrectedT
+        )
     }
 }
 
-/// The alternative hypothesis, in terms of treatment − baseline.
+/// How Mann–Whitney's p-value is computed (scipy's `method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Alternative {
-    /// The groups differ in either direction.
-    TwoSided,
-    /// The treatment is larger than the baseline.
-    Greater,
-    /// The treatment is smaller than the baseline.
-    Less,
+#[serde(rename_all = "lowercase")]
+pub enum MwuMethod {
+    /// Exact when a group has at most 8 seeds and nothing ties, else asymptotic.
+    Auto,
+    /// The exact null distribution of U (ties are not corrected for, as scipy).
+    Exact,
+    /// The normal approximation with the tie correction.
+    Asymptotic,
 }
 
-impl Alternative {
-    /// The name used on the command line and in reports (as scipy's).
+impl MwuMethod {
+    /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
-            Alternative::TwoSided => "two-sided",
-            Alternative::Greater => "greater",
-            Alternative::Less => "less",
-        }
-    }
-
-    /// Factor applied to a one-tail probability: 2 for two-sided tests.
-    fn tails(self) -> f64 {
-        match self {
-            Alternative::TwoSided => 2.0,
-            Alternative::Greater | Alternative::Less => 1.0,
+            MwuMethod::Auto => "auto",
+            MwuMethod::Exact => "exact",
+            MwuMethod::Asymptotic => "asymptotic",
         }
     }
 }
 
-/// Settings of the permutation test: the number of Monte Carlo resamples
-/// (exact enumeration is used when all splits number at most this many) and
-/// the seeded stream (`seed`, task `key` from `rng::stream_key`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PermutationConfig {
+/// Settings of the tests that have any: the permutation test's number of
+/// Monte Carlo resamples (exact enumeration is used when all splits number at
+/// most this many) and seeded stream (`seed`, task `key` from
+/// `rng::stream_key`), Mann–Whitney's method and continuity correction, and
+/// the corrected t-test's test/train ratio.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TestConfig {
     /// Monte Carlo resamples, and the enumeration limit.
     pub resamples: u64,
     /// The user's `--seed`.
     pub seed: u64,
     /// Stream key of this comparison (`rng::stream_key`).
     pub key: u64,
+    /// Mann–Whitney's p-value method.
+    pub mwu_method: MwuMethod,
+    /// Mann–Whitney's continuity correction of the normal approximation.
+    pub continuity: bool,
+    /// n_test/n_train of the folds, for the corrected t-test.
+    pub test_train_ratio: Option<f64>,
+}
+
+impl TestConfig {
+    /// A permutation stream with scipy's defaults for everything else.
+    pub const fn seeded(resamples: u64, seed: u64, key: u64) -> TestConfig {
+        TestConfig {
+            resamples,
+            seed,
+            key,
+            mwu_method: MwuMethod::Auto,
+            continuity: true,
+            test_train_ratio: None,
+        }
+    }
 }
 
 /// Outcome of a defined test.
@@ -155,22 +186,25 @@ pub enum Undefined {
     /// overflows.
     #[error("{}", describe::TOO_LARGE)]
     TooLarge,
+    /// The corrected t-test was asked for without a test/train ratio in (0, 1).
+    #[error("the corrected t-test needs a test/train ratio in (0, 1)")]
+    NoTestTrainRatio,
 }
 
 /// Runs the test `kind` of treatment against baseline.
 ///
 /// Undefined (an `Err`) when a value is not finite, a group has fewer than 2
 /// seeds, both groups have zero variance (every test, per DESIGN), or for the
-/// paired test when the groups differ in size or the differences are all
+/// paired tests when the groups differ in size or the differences are all
 /// equal. See each test's function for the reference it matches.
 pub fn run_test(
     kind: TestKind,
     baseline: &[f64],
     treatment: &[f64],
     alternative: Alternative,
-    config: &PermutationConfig,
+    config: &TestConfig,
 ) -> Result<TestResult, Undefined> {
-    if kind == TestKind::Paired && baseline.len() != treatment.len() {
+    if kind.is_paired() && baseline.len() != treatment.len() {
         return Err(Undefined::Unpaired {
             n_baseline: baseline.len(),
             n_treatment: treatment.len(),
@@ -181,8 +215,16 @@ pub fn run_test(
         TestKind::Welch => welch(baseline, treatment, alternative),
         TestKind::Student => student(baseline, treatment, alternative),
         TestKind::Paired => paired(baseline, treatment, alternative),
-        TestKind::MannWhitney => Some(mann_whitney(baseline, treatment, alternative)),
+        TestKind::MannWhitney => Some(mann_whitney(baseline, treatment, alternative, config)),
         TestKind::Permutation => Some(permutation(baseline, treatment, alternative, config)),
+        TestKind::Wilcoxon => signed_rank(baseline, treatment, alternative),
+        TestKind::CorrectedT => {
+            let ratio = config
+                .test_train_ratio
+                .filter(|r| *r > 0.0 && *r < 1.0)
+                .ok_or(Undefined::NoTestTrainRatio)?;
+            corrected_t(baseline, treatment, ratio, alternative)
+        }
         // per-seed values have no McNemar test: it is run over examples (`stats::mcnemar`)
         TestKind::Mcnemar => None,
     };
@@ -209,31 +251,69 @@ pub fn min_p_value(
         return None;
     }
     let exact = match kind {
-        TestKind::Welch | TestKind::Student | TestKind::Paired | TestKind::Mcnemar => false,
+        TestKind::Welch
+        | TestKind::Student
+        | TestKind::Paired
+        | TestKind::Mcnemar
+        | TestKind::Wilcoxon
+        | TestKind::CorrectedT => false,
         TestKind::MannWhitney => n_baseline <= 8 || n_treatment <= 8,
         TestKind::Permutation => true,
     };
     exact.then(|| (alternative.tails() / binomial(n_baseline + n_treatment, n_baseline)).min(1.0))
 }
 
-/// Welch interval of treatment − baseline: Δ ± t(1 − α/2, ν)·se with
-/// se = √(s_t²/n_t + s_b²/n_b) and the Welch–Satterthwaite ν, as the
-/// `confidence_interval()` of `scipy.stats.ttest_ind(equal_var=False)`.
-/// `None` when a group has fewer than 2 seeds, both groups have zero variance,
-/// a value is not finite or `confidence` is not in (0, 1).
-pub fn welch_diff_interval(
+/// The t interval of treatment − baseline that goes with the test `kind`, as
+/// scipy's `confidence_interval(confidence)` of the matching t-test: Student's
+/// pooled interval for `Student` (`ttest_ind(equal_var=True)`), the interval
+/// of the paired differences for `Paired` and `Wilcoxon` (`ttest_rel`), the
+/// Nadeau–Bengio corrected one for `CorrectedT`, and Welch's
+/// (`ttest_ind(equal_var=False)`) for the rest: Δ ± t(q, ν)·se. A one-sided
+/// alternative gives one bound and `None` for the infinite end: `Greater`
+/// bounds Δ from below (upper end +∞), `Less` from above.
+///
+/// `None` when the test's groups are undefined (see [`run_test`]), the paired
+/// differences are constant, or `confidence` is not in (0, 1).
+pub fn diff_interval(
+    kind: TestKind,
     baseline: &[f64],
     treatment: &[f64],
     confidence: f64,
-) -> Option<(f64, f64)> {
+    alternative: Alternative,
+    config: &TestConfig,
+) -> Option<[Option<f64>; 2]> {
     if !(confidence > 0.0 && confidence < 1.0) {
         return None;
     }
+    if kind.is_paired() && baseline.len() != treatment.len() {
+        return None;
+    }
     check_groups(baseline, treatment).ok()?;
-    let (diff, se, df) = welch_parts(baseline, treatment)?;
-    let q = t_quantile(1.0 - (1.0 - confidence) / 2.0, df)?;
-    let (lo, hi) = (diff - q * se, diff + q * se);
-    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
+    let (diff, se, df) = match kind {
+        TestKind::Student => student_parts(baseline, treatment)?,
+        TestKind::Paired | TestKind::Wilcoxon => corrected_parts(baseline, treatment, 0.0)?,
+        TestKind::CorrectedT => {
+            let ratio = config.test_train_ratio.filter(|r| *r > 0.0 && *r < 1.0)?;
+            corrected_parts(baseline, treatment, ratio)?
+        }
+        TestKind::Welch | TestKind::MannWhitney | TestKind::Permutation | TestKind::Mcnemar => {
+            welch_parts(baseline, treatment)?
+        }
+    };
+    let level = match alternative {
+        Alternative::TwoSided => 1.0 - (1.0 - confidence) / 2.0,
+        Alternative::Greater | Alternative::Less => confidence,
+    };
+    let half = t_quantile(level, df)? * se;
+    let (lo, hi) = (diff - half, diff + half);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    Some(match alternative {
+        Alternative::TwoSided => [Some(lo), Some(hi)],
+        Alternative::Greater => [Some(lo), None],
+        Alternative::Less => [None, Some(hi)],
+    })
 }
 
 /// Rejects non-finite values, groups under 2 seeds and two constant groups.
@@ -260,6 +340,15 @@ pub(crate) fn check_groups(baseline: &[f64], treatment: &[f64]) -> Result<(), Un
 /// the two-pass variance of equal values need not round to 0.
 pub(crate) fn is_constant(x: &[f64]) -> bool {
     x.windows(2).all(|w| w[0] == w[1])
+}
+
+/// (mean difference, pooled standard error, n_b + n_t − 2) of Student's test.
+fn student_parts(baseline: &[f64], treatment: &[f64]) -> Option<(f64, f64, f64)> {
+    let (nb, nt) = (baseline.len() as f64, treatment.len() as f64);
+    let df = nb + nt - 2.0;
+    let pooled = ((nb - 1.0) * variance(baseline, 1)? + (nt - 1.0) * variance(treatment, 1)?) / df;
+    let se = (pooled * (1.0 / nb + 1.0 / nt)).sqrt();
+    Some((mean(treatment)? - mean(baseline)?, se, df))
 }
 
 /// (mean difference, standard error, Welch–Satterthwaite df).
@@ -304,32 +393,33 @@ fn welch(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Optio
 /// s² = ((n_b − 1)s_b² + (n_t − 1)s_t²)/(n_b + n_t − 2), df = n_b + n_t − 2,
 /// as `scipy.stats.ttest_ind(t, b, equal_var=True)`.
 fn student(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Option<TestResult> {
-    let (nb, nt) = (baseline.len() as f64, treatment.len() as f64);
-    let df = nb + nt - 2.0;
-    let pooled = ((nb - 1.0) * variance(baseline, 1)? + (nt - 1.0) * variance(treatment, 1)?) / df;
-    let t = (mean(treatment)? - mean(baseline)?) / (pooled * (1.0 / nb + 1.0 / nt)).sqrt();
-    Some(t_result(t, df, alternative))
+    let (diff, se, df) = student_parts(baseline, treatment)?;
+    Some(t_result(diff / se, df, alternative))
 }
 
 /// Paired t-test on dᵢ = tᵢ − bᵢ (slices aligned by seed id by the caller):
 /// t = d̄/(s_d/√n), df = n − 1, as `scipy.stats.ttest_rel(t, b)`. Undefined
 /// when every difference is the same.
 fn paired(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> Option<TestResult> {
-    let diffs: Vec<f64> = treatment.iter().zip(baseline).map(|(t, b)| t - b).collect();
-    if is_constant(&diffs) {
-        return None;
-    }
-    let n = diffs.len() as f64;
-    let t = mean(&diffs)? / (variance(&diffs, 1)? / n).sqrt();
-    Some(t_result(t, n - 1.0, alternative))
+    let (d, se, df) = corrected_parts(baseline, treatment, 0.0)?;
+    Some(t_result(d / se, df, alternative))
 }
 
 /// Mann–Whitney U of the treatment, U_t = R_t − n_t(n_t + 1)/2 with average
-/// ranks, as `scipy.stats.mannwhitneyu(t, b, method='auto')`: the exact null
-/// distribution when a group has at most 8 seeds and there are no ties, else
-/// the normal approximation with tie correction and continuity correction.
-/// Two-sided p = 2·P(U ≥ max(U_t, U_b)), capped at 1.
-fn mann_whitney(baseline: &[f64], treatment: &[f64], alternative: Alternative) -> TestResult {
+/// ranks, as `scipy.stats.mannwhitneyu(t, b, method=M, use_continuity=C)`.
+/// `auto` takes the exact null distribution when a group has at most 8 seeds
+/// and there are no ties, else the normal approximation with the tie
+/// correction (and the continuity correction unless `C` is false). `exact`
+/// with ties takes P(U ≥ ⌊U⌋) of the untied distribution, as scipy does; when
+/// that distribution is too large to count (both groups of about 60 seeds
+/// and more) the normal approximation is used, with a note. Two-sided
+/// p = 2·P(U ≥ max(U_t, U_b)), capped at 1.
+fn mann_whitney(
+    baseline: &[f64],
+    treatment: &[f64],
+    alternative: Alternative,
+    config: &TestConfig,
+) -> TestResult {
     let (nb, nt) = (baseline.len(), treatment.len());
     let ranking = rank_pooled(treatment, baseline);
     let u_t = ranking.rank_sum_first - (nt * (nt + 1)) as f64 / 2.0;
@@ -339,30 +429,47 @@ fn mann_whitney(baseline: &[f64], treatment: &[f64], alternative: Alternative) -
         Alternative::Less => u_b,
         Alternative::TwoSided => u_t.max(u_b),
     };
-    let exact_counts = if (nb <= 8 || nt <= 8) && ranking.tie_term == 0.0 {
+    let ties = ranking.tie_term != 0.0;
+    let wants_exact = match config.mwu_method {
+        MwuMethod::Auto => (nb <= 8 || nt <= 8) && !ties,
+        MwuMethod::Exact => true,
+        MwuMethod::Asymptotic => false,
+    };
+    let exact_counts = if wants_exact {
         u_null_counts(nb.min(nt), nb.max(nt))
     } else {
         None
     };
-    let (p_tail, min_p, exact, note) = match exact_counts {
+    let mut notes = Vec::new();
+    if wants_exact && exact_counts.is_none() {
+        notes.push(
+            "the exact distribution of U is too large to count: normal approximation used"
+                .to_string(),
+        );
+    }
+    let (p_tail, min_p, exact) = match exact_counts {
         Some(counts) => {
-            // U is an integer without ties; sf includes the mass at U
+            // sf at ⌊U⌋ includes the mass at U
             let total: u128 = counts.iter().sum();
             let at_least: u128 = counts.iter().skip(u as usize).sum();
             let min_p = alternative.tails() / total as f64;
-            (
-                at_least as f64 / total as f64,
-                Some(min_p.min(1.0)),
-                true,
-                "exact null distribution of U (no ties)",
-            )
+            notes.push(if ties {
+                "exact null distribution of U, not corrected for ties".to_string()
+            } else {
+                "exact null distribution of U (no ties)".to_string()
+            });
+            (at_least as f64 / total as f64, Some(min_p.min(1.0)), true)
         }
-        None => (
-            u_normal_sf(u, nb as f64, nt as f64, ranking.tie_term),
-            None,
-            false,
-            "normal approximation of U with tie and continuity correction",
-        ),
+        None => {
+            notes.push(if config.continuity {
+                "normal approximation of U with tie and continuity correction".to_string()
+            } else {
+                "normal approximation of U with tie correction, no continuity correction"
+                    .to_string()
+            });
+            let shape = (nb as f64, nt as f64, ranking.tie_term);
+            (u_normal_sf(u, shape, config.continuity), None, false)
+        }
     };
     TestResult {
         statistic: u_t,
@@ -370,8 +477,71 @@ fn mann_whitney(baseline: &[f64], treatment: &[f64], alternative: Alternative) -
         p_value: (alternative.tails() * p_tail).clamp(0.0, 1.0),
         min_p_value: min_p,
         exact,
-        notes: vec![note.to_string()],
+        notes,
     }
+}
+
+/// Wilcoxon signed-rank test of tᵢ − bᵢ (aligned by seed id by the caller),
+/// as `scipy.stats.wilcoxon(t, b, alternative=A)`; see [`wilcoxon::signed_rank`].
+/// The smallest p of an exact or enumerated test is tails/2ⁿ over the n
+/// non-zero differences (3 seeds two-sided: 0.25).
+fn signed_rank(
+    baseline: &[f64],
+    treatment: &[f64],
+    alternative: Alternative,
+) -> Option<TestResult> {
+    let r = wilcoxon::signed_rank_pair(treatment, baseline, alternative)?;
+    let (min_p, note) = match r.method {
+        SignedRankMethod::Exact => (true, "exact null distribution of W⁺"),
+        SignedRankMethod::Enumeration => (
+            true,
+            "every sign flip of the differences enumerated (ties or zeros)",
+        ),
+        SignedRankMethod::Normal => (false, "normal approximation of W⁺ with the tie correction"),
+    };
+    let min_p = min_p.then(|| (alternative.tails() / 2f64.powi(r.n as i32)).min(1.0));
+    Some(TestResult {
+        statistic: r.statistic,
+        df: None,
+        p_value: r.p_value,
+        min_p_value: min_p,
+        exact: min_p.is_some(),
+        notes: vec![note.to_string()],
+    })
+}
+
+/// Nadeau–Bengio corrected resampled t-test of dᵢ = tᵢ − bᵢ over J folds or
+/// splits (Nadeau & Bengio 2003): t = d̄/√((1/J + n_test/n_train)·s_d²),
+/// df = J − 1. Scores of folds that share training data are correlated, and
+/// the plain paired t (variance s_d²/J) rejects too often (Dietterich 1998).
+fn corrected_t(
+    baseline: &[f64],
+    treatment: &[f64],
+    ratio: f64,
+    alternative: Alternative,
+) -> Option<TestResult> {
+    let (d, se, df) = corrected_parts(baseline, treatment, ratio)?;
+    let mut result = t_result(d / se, df, alternative);
+    result.notes.push(format!(
+        "variance corrected for overlapping training sets (Nadeau–Bengio, test/train ratio {ratio})"
+    ));
+    Some(result)
+}
+
+/// (mean difference, standard error, df) of the paired differences with the
+/// Nadeau–Bengio variance factor 1/J + `ratio` (0 for the plain paired
+/// test); `None` when the differences are all equal.
+fn corrected_parts(baseline: &[f64], treatment: &[f64], ratio: f64) -> Option<(f64, f64, f64)> {
+    let diffs: Vec<f64> = treatment.iter().zip(baseline).map(|(t, b)| t - b).collect();
+    if is_constant(&diffs) {
+        return None;
+    }
+    let j = diffs.len() as f64;
+    let var = variance(&diffs, 1)?;
+    // var/J + ratio·var rather than (1/J + ratio)·var: exactly the plain
+    // paired standard error when ratio = 0
+    let se = (var / j + ratio * var).sqrt();
+    Some((mean(&diffs)?, se, j - 1.0))
 }
 
 /// Average ranks of `first` followed by `second`.
@@ -414,11 +584,13 @@ fn rank_pooled(first: &[f64], second: &[f64]) -> Ranking {
 }
 
 /// Upper tail of U by the normal approximation, as scipy's `_get_mwu_z`:
-/// z = (U − n_b·n_t/2 − ½)/σ with σ² = n_b·n_t/12·((n + 1) − Σ(t³ − t)/(n(n − 1))).
-fn u_normal_sf(u: f64, nb: f64, nt: f64, tie_term: f64) -> f64 {
+/// z = (U − n_b·n_t/2 − ½)/σ with σ² = n_b·n_t/12·((n + 1) − Σ(t³ − t)/(n(n − 1))),
+/// without the ½ when `continuity` is false. `shape` is (n_b, n_t, Σ(t³ − t)).
+fn u_normal_sf(u: f64, (nb, nt, tie_term): (f64, f64, f64), continuity: bool) -> f64 {
     let n = nb + nt;
     let sigma = (nb * nt / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))).sqrt();
-    let z = (u - nb * nt / 2.0 - 0.5) / sigma;
+    let half = if continuity { 0.5 } else { 0.0 };
+    let z = (u - nb * nt / 2.0 - half) / sigma;
     normal_cdf(-z)
 }
 
@@ -474,7 +646,7 @@ fn permutation(
     baseline: &[f64],
     treatment: &[f64],
     alternative: Alternative,
-    config: &PermutationConfig,
+    config: &TestConfig,
 ) -> TestResult {
     let null = NullSetup::new(baseline, treatment);
     let n_splits = binomial(null.pool.len(), null.k);
@@ -614,7 +786,7 @@ impl NullSetup {
 
     /// `resamples` random splits: chunk c draws from `rng::stream(seed, key, c)`
     /// by a partial Fisher–Yates shuffle of a per-chunk copy of the pool.
-    fn monte_carlo(&self, resamples: u64, config: &PermutationConfig) -> TailCounts {
+    fn monte_carlo(&self, resamples: u64, config: &TestConfig) -> TailCounts {
         let n_chunks = resamples.div_ceil(CHUNK);
         // a pool beyond u32 (4·10⁹ values) cannot be held in memory anyway
         let n = u32::try_from(self.pool.len()).unwrap_or(u32::MAX);

@@ -4,6 +4,7 @@
 //! its edge cases. Undefined results are `None`, never NaN.
 
 pub mod aggregate;
+pub mod alternative;
 pub mod bootstrap;
 pub mod cluster;
 pub mod correction;
@@ -17,6 +18,7 @@ pub mod pca;
 pub mod power;
 pub mod proportion;
 pub mod rng;
+pub mod rope;
 pub mod tost;
 pub mod twoway;
 // `xreport rank` (DESIGN section 11): ranks over tasks, Friedman, post-hoc tests.

@@ -33,4 +33,6 @@ mod stats_describe;
 mod stats_inference;
 mod stats_power;
 mod stats_rank;
+mod stats_test_options;
 mod stats_tost;
+mod test_options;

@@ -7,8 +7,7 @@ use serde_json::Value;
 use xreport::stats::correction::{Correction, adjust, reject};
 use xreport::stats::effect::{cohens_d, hedges_g, prob_improvement};
 use xreport::stats::inference::{
-    Alternative, PermutationConfig, TestKind, TestResult, Undefined, min_p_value, run_test,
-    welch_diff_interval,
+    Alternative, TestConfig, TestKind, TestResult, Undefined, diff_interval, min_p_value, run_test,
 };
 
 fn reference(name: &str) -> Value {
@@ -54,11 +53,7 @@ fn kind(name: &str) -> TestKind {
     }
 }
 
-const CONFIG: PermutationConfig = PermutationConfig {
-    resamples: 10_000,
-    seed: 0,
-    key: 17,
-};
+const CONFIG: TestConfig = TestConfig::seeded(10_000, 0, 17);
 
 /// Runs every reference case of `kind_name` with `resamples`, checking each
 /// with `check` and returning how many there were.
@@ -69,7 +64,7 @@ fn for_each_case(kind_name: &str, check: impl Fn(&Value, &TestResult)) -> usize 
         if case["kind"] != kind_name {
             continue;
         }
-        let config = PermutationConfig {
+        let config = TestConfig {
             resamples: case["resamples"].as_u64().unwrap_or(CONFIG.resamples),
             ..CONFIG
         };
@@ -201,11 +196,7 @@ fn monte_carlo_permutation_test_agrees_with_scipy_within_sampling_error() {
 fn monte_carlo_permutation_p_is_identical_for_1_2_and_8_threads() {
     let baseline: Vec<f64> = (0..12).map(|i| (i as f64 * 0.37).sin()).collect();
     let treatment: Vec<f64> = (0..12).map(|i| 0.3 + (i as f64 * 0.91).cos()).collect();
-    let config = PermutationConfig {
-        resamples: 20_000,
-        seed: 3,
-        key: 99,
-    };
+    let config = TestConfig::seeded(20_000, 3, 99);
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -226,7 +217,7 @@ fn monte_carlo_permutation_p_is_identical_for_1_2_and_8_threads() {
     assert!(!one.exact);
     assert_eq!(one, run(2));
     assert_eq!(one, run(8));
-    let other_seed = PermutationConfig { seed: 4, ..config };
+    let other_seed = TestConfig { seed: 4, ..config };
     let moved = run_test(
         TestKind::Permutation,
         &baseline,
@@ -289,12 +280,17 @@ fn three_versus_three_exact_permutation_cannot_reach_five_percent() {
 #[test]
 fn welch_interval_of_the_difference_matches_the_t_test() {
     let (b, t) = ([0.80, 0.82, 0.81, 0.79], [0.84, 0.85, 0.83, 0.86, 0.84]);
-    let (lo, hi) = welch_diff_interval(&b, &t, 0.95).expect("defined");
+    let welch = |b: &[f64], t: &[f64]| {
+        diff_interval(TestKind::Welch, b, t, 0.95, Alternative::TwoSided, &CONFIG)
+    };
+    let [Some(lo), Some(hi)] = welch(&b, &t).expect("defined") else {
+        panic!("a two-sided interval has both ends");
+    };
     // scipy.stats.ttest_ind(t, b, equal_var=False).confidence_interval(0.95)
     assert!(close(lo, 0.018969980833318387, 1e-9, 0.0), "{lo}");
     assert!(close(hi, 0.05903001916668146, 1e-9, 0.0), "{hi}");
-    assert_eq!(welch_diff_interval(&[1.0, 1.0], &[2.0, 2.0], 0.95), None);
-    assert_eq!(welch_diff_interval(&[1.0], &[2.0, 3.0], 0.95), None);
+    assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0]), None);
+    assert_eq!(welch(&[1.0], &[2.0, 3.0]), None);
 }
 
 #[test]

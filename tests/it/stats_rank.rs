@@ -6,6 +6,7 @@
 use serde_json::Value;
 use xreport::stats::correction::{Correction, adjust};
 use xreport::stats::friedman::friedman;
+use xreport::stats::inference::Alternative;
 use xreport::stats::posthoc::{dunn, nemenyi_cd, nemenyi_pair, nemenyi_q};
 use xreport::stats::ranks::{average_ranks, mean_ranks};
 use xreport::stats::studentized_range::{cdf, quantile_upper, sf};
@@ -106,7 +107,8 @@ fn signed_rank_matches_scipy_wilcoxon_in_each_branch_of_auto() {
     let data = reference("rank.json");
     for case in items(&data, "signed_rank") {
         let label = case["label"].as_str().unwrap();
-        let r = signed_rank(&floats(&case["d"])).unwrap_or_else(|| panic!("{label}: undefined"));
+        let r = signed_rank(&floats(&case["d"]), Alternative::TwoSided)
+            .unwrap_or_else(|| panic!("{label}: undefined"));
         assert_close(r.statistic, num(&case["statistic"]), 1e-9, label);
         assert_abs(r.p_value, num(&case["p_value"]), 1e-8, label);
     }
@@ -203,7 +205,7 @@ fn random_studies_match_scipy_and_scikit_posthocs() {
                     pair["a"].as_u64().unwrap() as usize,
                     pair["b"].as_u64().unwrap() as usize,
                 );
-                let result = signed_rank_pair(&cols[a], &cols[b]);
+                let result = signed_rank_pair(&cols[a], &cols[b], Alternative::TwoSided);
                 match pair["p_value"].as_f64() {
                     None => assert!(result.is_none(), "{label}: {a} {b} is undefined"),
                     Some(p) => {
