@@ -54,6 +54,8 @@ STATSMODELS_METHOD = {
     "hommel": "hommel",
     "bh": "fdr_bh",
     "by": "fdr_by",
+    "fdr-tsbh": "fdr_tsbh",
+    "fdr-tsbky": "fdr_tsbky",
 }
 LOWER = re.compile(
     r"^(loss|wer|cer|error|err|perplexity|ppl|mse|mae|rmse|fid|eer|latency|time)$"
@@ -633,6 +635,8 @@ def cases():
         ("mixed", {"test": "mannwhitney"}),
         ("mixed", {"test": "mannwhitney", "alternative": "less", "correction": "by"}),
         ("mixed", {"alpha": 0.1, "correction": "hommel"}),
+        ("mixed", {"alpha": 0.1, "correction": "fdr-tsbky"}),
+        ("mixed", {"alpha": 0.2, "correction": "fdr-tsbh", "family": "all"}),
         ("mixed", {"ddof": 0}),
         ("mixed", {"confidence": 0.9}),
         ("mixed", {"higher": ["loss"], "lower": ["acc"]}),
@@ -646,6 +650,7 @@ def cases():
         ("paired", {"test": "paired"}),
         ("paired", {"test": "paired", "alternative": "less", "correction": "by"}),
         ("paired", {"test": "paired", "correction": "holm-sidak", "family": "all"}),
+        ("paired", {"test": "paired", "alpha": 0.01, "correction": "fdr-tsbky", "family": "all"}),
         ("paired", {}),
         ("wide", {"test": "student", "correction": "by", "family": "all"}),
         ("wide", {"test": "mannwhitney", "correction": "sidak", "family": "all"}),

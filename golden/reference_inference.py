@@ -211,7 +211,9 @@ def min_p_cases():
 
 SM_METHODS = {"holm": "holm", "bonferroni": "bonferroni", "sidak": "sidak",
               "holm-sidak": "holm-sidak", "hochberg": "simes-hochberg",
-              "hommel": "hommel", "bh": "fdr_bh", "by": "fdr_by"}
+              "hommel": "hommel", "bh": "fdr_bh", "by": "fdr_by",
+              "fdr-tsbh": "fdr_tsbh", "fdr-tsbky": "fdr_tsbky"}
+TWO_STAGE = {"fdr-tsbh": "fdr_tsbh", "fdr-tsbky": "fdr_tsbky"}
 
 
 def correction_cases():
@@ -238,6 +240,53 @@ def correction_cases():
     for alpha in [0.05, 0.1]:
         for p in vectors:
             for ours, theirs in SM_METHODS.items():
+                rej, adj, _, _ = multipletests(np.array(p, dtype=float), alpha=alpha, method=theirs)
+                cases.append({"p": floats(p), "method": ours, "alpha": alpha,
+                              "adjusted": floats(adj), "reject": [bool(v) for v in rej]})
+    return cases + two_stage_cases()
+
+
+def two_stage_cases():
+    """The two-stage FDR methods, whose adjusted p-values depend on alpha: more
+    levels, ties, p-values on and next to the BH thresholds of both stages
+    (alpha' = alpha/(1+alpha) for fdr_tsbky), and vectors where the first
+    stage rejects none, some or all."""
+    rng = np.random.default_rng(1207)
+    fixed = [
+        [0.02, 0.02, 0.02, 0.02],
+        [0.01, 0.01, 0.01, 0.01, 0.01, 0.5, 0.5, 0.5],
+        [0.001, 0.001, 0.04, 0.04, 0.04, 0.3],
+        [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
+         0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0],
+        [0.9, 0.001],
+        [0.0, 1.0, 0.5, 0.0],
+    ]
+    for n in [5, 12, 30, 60]:
+        fixed.append(floats(rng.beta(0.25, 6, n)))
+        # a mixture of strong effects and nulls: stage 1 rejects some, not all
+        fixed.append(floats(np.concatenate([rng.uniform(0, 0.005, n // 3),
+                                            rng.uniform(0, 1, n - n // 3)])))
+        fixed.append(floats(np.round(rng.beta(0.4, 3, n), 3)))
+    cases = []
+    for alpha in [0.01, 0.025, 0.05, 0.1, 0.2]:
+        near = []
+        for bky in [False, True]:
+            level = alpha / (1.0 + alpha) if bky else alpha
+            for m in [4, 10]:
+                # exactly on the stage-1 thresholds, as statsmodels computes them
+                on = np.arange(1, m + 1) / float(m) * level
+                near.append(floats(on))
+                near.append(floats(on * (1 + 1e-9)))
+                # the first half on their thresholds, the rest null: stage 2
+                # runs at alpha' * m / m0 and may reject more
+                half = np.concatenate([on[: m // 2], np.linspace(0.4, 0.95, m - m // 2)])
+                near.append(floats(half))
+                near.append(floats(np.concatenate([on[: m // 2] * (1 - 1e-9),
+                                                   np.full(m - m // 2, alpha * 1.5)])))
+        near.append([alpha] * 3)
+        near.append([alpha * (1 - 1e-9), alpha * (1 + 1e-9), alpha, 0.5 * alpha])
+        for p in fixed + near:
+            for ours, theirs in TWO_STAGE.items():
                 rej, adj, _, _ = multipletests(np.array(p, dtype=float), alpha=alpha, method=theirs)
                 cases.append({"p": floats(p), "method": ours, "alpha": alpha,
                               "adjusted": floats(adj), "reject": [bool(v) for v in rej]})

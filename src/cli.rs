@@ -629,6 +629,10 @@ pub enum CorrectionArg {
     Hommel,
     Bh,
     By,
+    /// Two-stage Benjamini–Hochberg (statsmodels fdr_tsbh); adjusted p-values depend on --alpha
+    FdrTsbh,
+    /// Two-stage Benjamini–Krieger–Yekutieli (statsmodels fdr_tsbky); adjusted p-values depend on --alpha
+    FdrTsbky,
     None,
 }
 
