@@ -51,24 +51,14 @@ fn is_two_sided(alternative: &Alternative) -> bool {
     *alternative == Alternative::TwoSided
 }
 
-/// The planned test: `--alternative`, `--ratio` and `--paired`.
+/// The planned test: `--alternative`, `--ratio` and `--paired` (two-sided,
+/// `None` and false are the Welch test with equal sizes of DESIGN §4).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Plan {
     pub alternative: Alternative,
     /// n_treatment / n_baseline; `None` is equal sizes (and is not stated).
     pub ratio: Option<f64>,
     pub paired: bool,
-}
-
-impl Default for Plan {
-    /// Welch's two-sided test with equal group sizes.
-    fn default() -> Self {
-        Plan {
-            alternative: Alternative::TwoSided,
-            ratio: None,
-            paired: false,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
