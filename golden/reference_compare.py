@@ -15,7 +15,9 @@ It writes
 - golden/reference/compare_bootstrap.json: the bootstrap CI of each difference
   (scipy.stats.bootstrap with both samples, BCa) with a Monte Carlo tolerance;
 - golden/reference/compare_power.json: `xreport power` cases against
-  statsmodels TTestIndPower and scipy.stats.nct.
+  statsmodels TTestIndPower and scipy.stats.nct ("cases"), and with
+  --alternative, --ratio and --paired against scipy.stats.nct, statsmodels
+  TTestIndPower (alternative, ratio, Welch's df) and TTestPower ("design_cases").
 
 Every random draw comes from numpy generators with fixed seeds, so the script
 rewrites the same files with the same library versions (recorded in each JSON).
@@ -39,7 +41,7 @@ import scipy
 import statsmodels
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.power import TTestIndPower
+from statsmodels.stats.power import TTestIndPower, TTestPower
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "golden/reference"
@@ -54,6 +56,8 @@ STATSMODELS_METHOD = {
     "hommel": "hommel",
     "bh": "fdr_bh",
     "by": "fdr_by",
+    "fdr-tsbh": "fdr_tsbh",
+    "fdr-tsbky": "fdr_tsbky",
 }
 LOWER = re.compile(
     r"^(loss|wer|cer|error|err|perplexity|ppl|mse|mae|rmse|fid|eer|latency|time)$"
@@ -616,6 +620,153 @@ def power_cases():
     ]
 
 
+# xreport --alternative (treatment - baseline) -> statsmodels, d = diff / std
+SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
+
+
+def treatment_seeds(n_b, ratio):
+    """ratio * n_b rounded up to a whole seed, an integer within 1e-9 kept."""
+    exact = ratio * n_b
+    nearest = round(exact)
+    if abs(exact - nearest) <= 1e-9 * max(nearest, 1.0):
+        return int(nearest)
+    return math.ceil(exact)
+
+
+def design_power(diff, sb, st, n, alpha, alternative, ratio, paired):
+    """Power with n baseline seeds (pairs) of the planned test, scipy.stats.nct."""
+    if paired:  # sb is the std of the per-seed differences
+        df, ncp = n - 1.0, diff / (sb / math.sqrt(n))
+    else:
+        nt = treatment_seeds(n, ratio or 1.0)
+        vb, vt = sb * sb / n, st * st / nt
+        df = (vb + vt) ** 2 / (vb * vb / (n - 1) + vt * vt / (nt - 1))
+        ncp = diff / math.sqrt(vb + vt)
+    crit = stats.t.ppf(1 - (alpha / 2 if alternative == "two-sided" else alpha), df)
+    upper = float(stats.nct.sf(crit, df, ncp))
+    lower = float(stats.nct.cdf(-crit, df, ncp))
+    if not math.isfinite(lower):
+        # scipy 1.17's nct.cdf is NaN for some far lower tails: the reflection
+        # F(-c; df, ncp) = sf(c; df, -ncp)
+        lower = float(stats.nct.sf(crit, df, -ncp))
+    return {"two-sided": upper + lower, "greater": upper, "less": lower}[alternative]
+
+
+def design_case(args, diff, sb, st, alternative="two-sided", ratio=None, paired=False,
+                alpha=0.05, target=0.8, max_n=1000):
+    """One `xreport power` call with --alternative / --ratio / --paired; for
+    --paired, sb = st = the std of the differences."""
+    first = 2
+    while not paired and treatment_seeds(first, ratio or 1.0) < 2:
+        first += 1
+    power = {}
+    for n in range(first, max_n + 1):
+        power[n] = design_power(diff, sb, st, n, alpha, alternative, ratio, paired)
+        if power[n] >= target:
+            break
+    needed = next((n for n, p in power.items() if p >= target), None)
+    assert all(math.isfinite(p) for p in power.values()), args
+    last = min(max_n, max(50 if needed is None else max(needed + 5, 20), first + 18))
+    ns = list(range(first, last + 1))
+    curve = []
+    for n in ns:
+        point = {"n": n}
+        if ratio is not None:
+            point["n_treatment"] = treatment_seeds(n, ratio)
+        point["power"] = design_power(diff, sb, st, n, alpha, alternative, ratio, paired)
+        curve.append(point)
+    if paired:
+        effect = {"diff": diff, "std_diff": sb, "effect_size": diff / sb}
+    else:
+        effect = {"diff": diff, "std_baseline": sb, "std_treatment": st,
+                  "effect_size": diff / math.sqrt((sb * sb + st * st) / 2)}
+    case = {"args": args, "alpha": alpha, "target_power": target,
+            "alternative": alternative, "ratio": ratio, "paired": paired,
+            "effect": effect, "curve": curve, "seeds_needed": needed,
+            "seeds_needed_treatment": None if needed is None or ratio is None
+            else treatment_seeds(needed, ratio)}
+    sm_alt = SM_ALTERNATIVE[alternative]
+    if paired:
+        solver = TTestPower()
+        case["statsmodels_curve"] = [
+            float(solver.power(diff / sb, nobs=n, alpha=alpha, alternative=sm_alt)) for n in ns]
+        if needed is not None:
+            n_sm = solver.solve_power(diff / sb, nobs=None, alpha=alpha, power=target,
+                                      alternative=sm_alt)
+            case["statsmodels_seeds_needed"] = max(2, math.ceil(float(n_sm) - 1e-9))
+    elif sb == st:
+        # statsmodels with nobs2 = ratio * nobs1 and Welch's df of the actual sizes
+        # (its default df is the pooled n1 + n2 - 2, equal to Welch's for ratio 1)
+        solver = TTestIndPower()
+        sm = []
+        for point in curve:
+            n, nt = point["n"], point.get("n_treatment", point["n"])
+            welch_df = (1 / n + 1 / nt) ** 2 / (1 / (n * n * (n - 1)) + 1 / (nt * nt * (nt - 1)))
+            sm.append(float(solver.power(diff / sb, nobs1=n, alpha=alpha, ratio=nt / n,
+                                         df=welch_df, alternative=sm_alt)))
+        case["statsmodels_curve"] = sm
+        if ratio is None and needed is not None:
+            n_sm = solver.solve_power(diff / sb, nobs1=None, alpha=alpha, power=target,
+                                      ratio=1.0, alternative=sm_alt)
+            case["statsmodels_seeds_needed"] = max(2, math.ceil(float(n_sm) - 1e-9))
+    if "statsmodels_seeds_needed" in case:
+        assert case["statsmodels_seeds_needed"] == needed, (args, needed)
+    return case
+
+
+def pilot_seed_values(run_dir, metric):
+    """{seed folder: value} of one condition of the example study."""
+    out = {}
+    for results in sorted(run_dir.glob("seed_*/results.json")):
+        if not re.fullmatch(r"seed_\d+", results.parent.name):
+            continue
+        value = json.loads(results.read_text())
+        for part in metric.split("."):
+            value = value[part]
+        out[results.parent.name] = float(value)
+    return out
+
+
+def design_power_cases():
+    runs = ROOT / "examples/speech-ssl/runs"
+    b = pilot_seed_values(runs / "exp0_baseline_hubert", "test.wer")
+    t = pilot_seed_values(runs / "exp2_bigger_codebook", "test.wer")
+    pilot_args = ["--pilot", "examples/speech-ssl/runs/exp0_baseline_hubert",
+                  "examples/speech-ssl/runs/exp2_bigger_codebook", "--metric", "test.wer"]
+    shared = [s for s in b if s in t]
+    d = [t[s] - b[s] for s in shared]
+    paired_pilot = design_case(pilot_args + ["--paired"], float(np.mean(d)),
+                               float(np.std(d, ddof=1)), float(np.std(d, ddof=1)), paired=True)
+    paired_pilot["pilot"] = {"n_baseline": len(b), "n_treatment": len(t), "n_pairs": len(d)}
+    bv, tv = list(b.values()), list(t.values())
+    diff, sb, st = float(np.mean(tv) - np.mean(bv)), float(np.std(bv, ddof=1)), float(np.std(tv, ddof=1))
+    less_pilot = design_case(pilot_args + ["--alternative", "less"], diff, sb, st, "less")
+    less_pilot["pilot"] = {"n_baseline": len(b), "n_treatment": len(t)}
+    return [
+        design_case(["--effect-size", "0.5", "--alternative", "greater"], 0.5, 1.0, 1.0, "greater"),
+        design_case(["--diff", "-0.3", "--std", "0.5", "--alternative", "less", "--alpha", "0.01"],
+                    -0.3, 0.5, 0.5, "less", alpha=0.01),
+        design_case(["--diff", "0.3", "--std", "0.5", "--alternative", "less"],
+                    0.3, 0.5, 0.5, "less"),
+        design_case(["--diff", "0.3", "--std", "0.5", "--alternative", "two-sided"],
+                    0.3, 0.5, 0.5, "two-sided"),
+        design_case(["--diff", "0.3", "--std", "0.5", "--ratio", "2"], 0.3, 0.5, 0.5, ratio=2.0),
+        design_case(["--diff", "0.4", "--std", "0.5", "--std-treatment", "1.0", "--ratio", "0.5",
+                     "--alternative", "greater"], 0.4, 0.5, 1.0, "greater", ratio=0.5),
+        design_case(["--effect-size", "0.8", "--ratio", "1.5", "--target-power", "0.9"],
+                    0.8, 1.0, 1.0, ratio=1.5, target=0.9),
+        design_case(["--effect-size", "-1.1", "--ratio", "0.3", "--alternative", "less"],
+                    -1.1, 1.0, 1.0, "less", ratio=0.3),
+        design_case(["--diff", "0.3", "--std", "0.5", "--paired"], 0.3, 0.5, 0.5, paired=True),
+        design_case(["--effect-size", "-0.6", "--paired", "--alternative", "less",
+                     "--target-power", "0.9"], -0.6, 1.0, 1.0, "less", paired=True, target=0.9),
+        design_case(["--effect-size", "0.7", "--paired", "--alternative", "greater", "--alpha",
+                     "0.1"], 0.7, 1.0, 1.0, "greater", paired=True, alpha=0.1),
+        paired_pilot,
+        less_pilot,
+    ]
+
+
 # ---------------------------------------------------------------------------
 # Cases
 # ---------------------------------------------------------------------------
@@ -644,6 +795,8 @@ def cases():
         ("mixed", {"test": "mannwhitney"}),
         ("mixed", {"test": "mannwhitney", "alternative": "less", "correction": "by"}),
         ("mixed", {"alpha": 0.1, "correction": "hommel"}),
+        ("mixed", {"alpha": 0.1, "correction": "fdr-tsbky"}),
+        ("mixed", {"alpha": 0.2, "correction": "fdr-tsbh", "family": "all"}),
         ("mixed", {"ddof": 0}),
         ("mixed", {"confidence": 0.9}),
         ("mixed", {"higher": ["loss"], "lower": ["acc"]}),
@@ -657,6 +810,7 @@ def cases():
         ("paired", {"test": "paired"}),
         ("paired", {"test": "paired", "alternative": "less", "correction": "by"}),
         ("paired", {"test": "paired", "correction": "holm-sidak", "family": "all"}),
+        ("paired", {"test": "paired", "alpha": 0.01, "correction": "fdr-tsbky", "family": "all"}),
         ("paired", {}),
         ("wide", {"test": "student", "correction": "by", "family": "all"}),
         ("wide", {"test": "mannwhitney", "correction": "sidak", "family": "all"}),
@@ -719,7 +873,7 @@ def main():
             "intervals": boot,
         },
     )
-    write("compare_power.json", {"cases": power_cases()})
+    write("compare_power.json", {"cases": power_cases(), "design_cases": design_power_cases()})
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import scipy
 import statsmodels
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.power import TTestIndPower
+from statsmodels.stats.power import TTestIndPower, TTestPower
 
 OUT = Path(__file__).resolve().parent / "reference"
 ALTERNATIVES = ["two-sided", "greater", "less"]
@@ -211,7 +211,9 @@ def min_p_cases():
 
 SM_METHODS = {"holm": "holm", "bonferroni": "bonferroni", "sidak": "sidak",
               "holm-sidak": "holm-sidak", "hochberg": "simes-hochberg",
-              "hommel": "hommel", "bh": "fdr_bh", "by": "fdr_by"}
+              "hommel": "hommel", "bh": "fdr_bh", "by": "fdr_by",
+              "fdr-tsbh": "fdr_tsbh", "fdr-tsbky": "fdr_tsbky"}
+TWO_STAGE = {"fdr-tsbh": "fdr_tsbh", "fdr-tsbky": "fdr_tsbky"}
 
 
 def correction_cases():
@@ -238,6 +240,53 @@ def correction_cases():
     for alpha in [0.05, 0.1]:
         for p in vectors:
             for ours, theirs in SM_METHODS.items():
+                rej, adj, _, _ = multipletests(np.array(p, dtype=float), alpha=alpha, method=theirs)
+                cases.append({"p": floats(p), "method": ours, "alpha": alpha,
+                              "adjusted": floats(adj), "reject": [bool(v) for v in rej]})
+    return cases + two_stage_cases()
+
+
+def two_stage_cases():
+    """The two-stage FDR methods, whose adjusted p-values depend on alpha: more
+    levels, ties, p-values on and next to the BH thresholds of both stages
+    (alpha' = alpha/(1+alpha) for fdr_tsbky), and vectors where the first
+    stage rejects none, some or all."""
+    rng = np.random.default_rng(1207)
+    fixed = [
+        [0.02, 0.02, 0.02, 0.02],
+        [0.01, 0.01, 0.01, 0.01, 0.01, 0.5, 0.5, 0.5],
+        [0.001, 0.001, 0.04, 0.04, 0.04, 0.3],
+        [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
+         0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0],
+        [0.9, 0.001],
+        [0.0, 1.0, 0.5, 0.0],
+    ]
+    for n in [5, 12, 30, 60]:
+        fixed.append(floats(rng.beta(0.25, 6, n)))
+        # a mixture of strong effects and nulls: stage 1 rejects some, not all
+        fixed.append(floats(np.concatenate([rng.uniform(0, 0.005, n // 3),
+                                            rng.uniform(0, 1, n - n // 3)])))
+        fixed.append(floats(np.round(rng.beta(0.4, 3, n), 3)))
+    cases = []
+    for alpha in [0.01, 0.025, 0.05, 0.1, 0.2]:
+        near = []
+        for bky in [False, True]:
+            level = alpha / (1.0 + alpha) if bky else alpha
+            for m in [4, 10]:
+                # exactly on the stage-1 thresholds, as statsmodels computes them
+                on = np.arange(1, m + 1) / float(m) * level
+                near.append(floats(on))
+                near.append(floats(on * (1 + 1e-9)))
+                # the first half on their thresholds, the rest null: stage 2
+                # runs at alpha' * m / m0 and may reject more
+                half = np.concatenate([on[: m // 2], np.linspace(0.4, 0.95, m - m // 2)])
+                near.append(floats(half))
+                near.append(floats(np.concatenate([on[: m // 2] * (1 - 1e-9),
+                                                   np.full(m - m // 2, alpha * 1.5)])))
+        near.append([alpha] * 3)
+        near.append([alpha * (1 - 1e-9), alpha * (1 + 1e-9), alpha, 0.5 * alpha])
+        for p in fixed + near:
+            for ours, theirs in TWO_STAGE.items():
                 rej, adj, _, _ = multipletests(np.array(p, dtype=float), alpha=alpha, method=theirs)
                 cases.append({"p": floats(p), "method": ours, "alpha": alpha,
                               "adjusted": floats(adj), "reject": [bool(v) for v in rej]})
@@ -320,7 +369,148 @@ def power_cases():
                                                power=target, ratio=1.0))
                 solve.append({"effect_size": d, "target_power": target, "alpha": alpha,
                               "nobs1": n, "seeds_needed": max(2, math.ceil(n))})
-    return {"welch": welch, "ttest_ind_power": statsmodels_power, "solve_power": solve}
+    return {"welch": welch, "ttest_ind_power": statsmodels_power, "solve_power": solve,
+            **design_cases()}
+
+
+# xreport's --alternative (treatment - baseline) -> statsmodels' alternative:
+# with d = (treatment - baseline)/s, "greater" is "larger"
+SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
+
+
+def treatment_seeds(n_b, ratio):
+    """ratio * n_b rounded up to a whole seed; within 1e-9 of an integer it is
+    that integer (xreport's treatment_seeds)."""
+    exact = ratio * n_b
+    nearest = round(exact)
+    if abs(exact - nearest) <= 1e-9 * max(nearest, 1.0):
+        return int(nearest)
+    return math.ceil(exact)
+
+
+def fewest_seeds(ratio):
+    n = 2
+    while treatment_seeds(n, ratio) < 2:
+        n += 1
+    return n
+
+
+def welch_df(sd_b, sd_t, n_b, n_t):
+    vb, vt = sd_b**2 / n_b, sd_t**2 / n_t
+    return (vb + vt) ** 2 / (vb**2 / (n_b - 1) + vt**2 / (n_t - 1))
+
+
+def welch_power_alt(diff, sd_b, sd_t, n_b, n_t, alpha, alternative):
+    """Welch's power by scipy.stats.nct for any alternative."""
+    se = math.sqrt(sd_b**2 / n_b + sd_t**2 / n_t)
+    df = welch_df(sd_b, sd_t, n_b, n_t)
+    ncp = diff / se
+    if alternative == "two-sided":
+        return welch_power(diff, sd_b, sd_t, n_b, n_t, alpha)
+    crit = stats.t.isf(alpha, df)
+    if alternative == "greater":
+        return float(stats.nct.sf(crit, df, ncp))
+    lower = stats.nct.cdf(-crit, df, ncp)
+    return float(lower if math.isfinite(lower) else stats.nct.sf(crit, df, -ncp))
+
+
+def statsmodels_ratio_power(d, n_b, n_t, alpha, alternative):
+    """TTestIndPower with nobs2 = ratio * nobs1 = n_t and Welch's df of equal
+    stds (statsmodels' own default is the pooled df n_b + n_t - 2)."""
+    return float(TTestIndPower().power(effect_size=d, nobs1=n_b, alpha=alpha, ratio=n_t / n_b,
+                                       df=welch_df(1.0, 1.0, n_b, n_t),
+                                       alternative=SM_ALTERNATIVE[alternative]))
+
+
+def smallest_reaching(power, first, target, max_n=1000):
+    """The seeds needed by exhaustive search: None past max_n."""
+    for n in range(first, max_n + 1):
+        if power(n) >= target:
+            return n
+    return None
+
+
+def design_cases():
+    """`xreport power --alternative / --ratio / --paired` (DESIGN section 13)."""
+    ind, paired = TTestIndPower(), TTestPower()
+    one_sided = []
+    for d in [0.0, 0.2, 0.5, 0.8, 1.3, 2.0, -0.5, -1.3]:
+        for n in [2, 3, 5, 10, 30, 100]:
+            for alpha in [0.05, 0.01, 0.1]:
+                for alt in ["greater", "less"]:
+                    p = ind.power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0,
+                                  alternative=SM_ALTERNATIVE[alt])
+                    if math.isfinite(p):
+                        one_sided.append({"effect_size": d, "n": n, "alpha": alpha,
+                                          "alternative": alt, "power": float(p)})
+    one_sided_solve = []
+    for d in [0.3, 0.5, 0.8, 1.2, 2.0]:
+        for target in [0.8, 0.9]:
+            for alpha in [0.05, 0.01]:
+                for alt, sign in [("greater", 1.0), ("less", -1.0)]:
+                    n = float(ind.solve_power(effect_size=sign * d, nobs1=None, alpha=alpha,
+                                              power=target, ratio=1.0,
+                                              alternative=SM_ALTERNATIVE[alt]))
+                    one_sided_solve.append({"effect_size": sign * d, "target_power": target,
+                                            "alpha": alpha, "alternative": alt, "nobs1": n,
+                                            "seeds_needed": max(2, math.ceil(n))})
+    ratio = []
+    for diff, sd_b, sd_t in [(0.5, 1.0, 1.0), (1.0, 1.0, 1.0), (-0.8, 1.0, 1.0),
+                             (0.3, 0.5, 1.5), (2.0, 1.0, 0.2)]:
+        for r in [0.5, 1.5, 2.0, 3.0]:
+            for n_b in [2, 4, 7, 20]:
+                n_t = treatment_seeds(n_b, r)
+                if n_t < 2:
+                    continue
+                for alpha in [0.05, 0.01]:
+                    for alt in ALTERNATIVES:
+                        case = {"diff": diff, "sd_baseline": sd_b, "sd_treatment": sd_t,
+                                "n_baseline": n_b, "ratio": r, "n_treatment": n_t,
+                                "alpha": alpha, "alternative": alt,
+                                "power": welch_power_alt(diff, sd_b, sd_t, n_b, n_t, alpha, alt)}
+                        if sd_b == sd_t == 1.0:
+                            case["statsmodels_power"] = statsmodels_ratio_power(
+                                diff, n_b, n_t, alpha, alt)
+                        ratio.append(case)
+    ratio_seeds = []
+    for diff, sd_b, sd_t in [(0.5, 1.0, 1.0), (1.2, 1.0, 1.0), (0.4, 0.5, 1.0), (-0.9, 1.0, 1.0)]:
+        for r in [0.5, 1.5, 2.0, 3.0]:
+            for alt in ALTERNATIVES:
+                for target in [0.8, 0.9]:
+                    alpha = 0.05
+                    needed = smallest_reaching(
+                        lambda n: welch_power_alt(diff, sd_b, sd_t, n, treatment_seeds(n, r),
+                                                  alpha, alt),
+                        fewest_seeds(r), target)
+                    ratio_seeds.append({"diff": diff, "sd_baseline": sd_b, "sd_treatment": sd_t,
+                                        "ratio": r, "alpha": alpha, "alternative": alt,
+                                        "target_power": target, "seeds_needed": needed,
+                                        "seeds_needed_treatment": None if needed is None
+                                        else treatment_seeds(needed, r)})
+    paired_power = []
+    for d in [0.0, 0.2, 0.5, 0.8, 1.5, 3.0, -0.5, -1.5]:
+        for n in [2, 3, 5, 10, 30, 200]:
+            for alpha in [0.05, 0.01]:
+                for alt in ALTERNATIVES:
+                    p = paired.power(effect_size=d, nobs=n, alpha=alpha,
+                                     alternative=SM_ALTERNATIVE[alt])
+                    if math.isfinite(p):
+                        paired_power.append({"effect_size": d, "n": n, "alpha": alpha,
+                                             "alternative": alt, "power": float(p)})
+    paired_solve = []
+    for d in [0.3, 0.5, 0.8, 1.2, 2.5]:
+        for target in [0.8, 0.95]:
+            for alpha in [0.05, 0.01]:
+                for alt, sign in [("two-sided", 1.0), ("two-sided", -1.0),
+                                  ("greater", 1.0), ("less", -1.0)]:
+                    n = float(paired.solve_power(effect_size=sign * d, nobs=None, alpha=alpha,
+                                                 power=target, alternative=SM_ALTERNATIVE[alt]))
+                    paired_solve.append({"effect_size": sign * d, "target_power": target,
+                                         "alpha": alpha, "alternative": alt, "nobs": n,
+                                         "seeds_needed": max(2, math.ceil(n))})
+    return {"one_sided": one_sided, "one_sided_solve": one_sided_solve, "ratio": ratio,
+            "ratio_seeds_needed": ratio_seeds, "paired": paired_power,
+            "paired_solve": paired_solve}
 
 
 def main():

@@ -522,15 +522,24 @@ pub struct PowerArgs {
     /// Expected difference of means (treatment − baseline)
     #[arg(long, allow_hyphen_values = true)]
     pub diff: Option<f64>,
-    /// Expected std across seeds (both groups, or the baseline's with --std-treatment)
+    /// Expected std across seeds (both groups, or the baseline's with --std-treatment; with --paired the std of the per-seed differences)
     #[arg(long)]
     pub std: Option<f64>,
     /// Expected std of the treatment, when it differs from the baseline's
     #[arg(long)]
     pub std_treatment: Option<f64>,
-    /// Standardised effect size (Cohen's d), instead of --diff and --std
+    /// Standardised effect size (Cohen's d), instead of --diff and --std (with --paired: the mean over the std of the differences, d_z)
     #[arg(long, allow_hyphen_values = true)]
     pub effect_size: Option<f64>,
+    /// The planned test: two-sided (default), or one-sided at level α, greater = the treatment larger, less = smaller
+    #[arg(long, value_enum)]
+    pub alternative: Option<AlternativeArg>,
+    /// Treatment seeds per baseline seed (n_treatment / n_baseline, statsmodels' ratio): n counts the baseline's seeds, the treatment gets R·n rounded up
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub ratio: Option<f64>,
+    /// Power of the paired t-test on the same seed ids in both conditions: --std is the std of the per-seed differences (treatment − baseline), a pilot is paired by seed id
+    #[arg(long)]
+    pub paired: bool,
     /// Baseline condition among the pilot runs
     #[arg(long)]
     pub baseline: Option<String>,
@@ -658,6 +667,10 @@ pub enum CorrectionArg {
     Hommel,
     Bh,
     By,
+    /// Two-stage Benjamini–Hochberg (statsmodels fdr_tsbh); adjusted p-values depend on --alpha
+    FdrTsbh,
+    /// Two-stage Benjamini–Krieger–Yekutieli (statsmodels fdr_tsbky); adjusted p-values depend on --alpha
+    FdrTsbky,
     None,
 }
 

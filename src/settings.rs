@@ -372,6 +372,8 @@ pub fn inference(
             Some(CorrectionArg::Hommel) => Correction::Hommel,
             Some(CorrectionArg::Bh) => Correction::Bh,
             Some(CorrectionArg::By) => Correction::By,
+            Some(CorrectionArg::FdrTsbh) => Correction::FdrTsbh,
+            Some(CorrectionArg::FdrTsbky) => Correction::FdrTsbky,
             Some(CorrectionArg::None) => Correction::None,
             None => file.and_then(|f| f.correction).unwrap_or(Correction::Holm),
         },

@@ -868,7 +868,7 @@ fn adjust_families(
     }
     for members in families.values() {
         let p: Vec<f64> = members.iter().map(|&(_, p)| p).collect();
-        let adjusted = correction::adjust(&p, inference.correction);
+        let adjusted = correction::adjust(&p, inference.correction, inference.alpha);
         let reject = correction::reject(&p, inference.correction, inference.alpha);
         for ((&(i, _), adj), rej) in members.iter().zip(adjusted).zip(reject) {
             set(&mut comparisons[i], adj, rej);

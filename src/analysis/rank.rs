@@ -478,7 +478,7 @@ impl Tested<'_> {
             })
             .collect();
         let defined: Vec<f64> = results.iter().flatten().map(|r| r.p_value).collect();
-        let adjusted = correction::adjust(&defined, options.correction);
+        let adjusted = correction::adjust(&defined, options.correction, options.alpha);
         let rejected = correction::reject(&defined, options.correction, options.alpha);
         let mut significant = vec![vec![false; k]; k];
         let mut at = 0;
@@ -557,7 +557,7 @@ impl Tested<'_> {
             .map(|&i| posthoc::dunn(self.mean_ranks[c], self.mean_ranks[i], k, n))
             .collect();
         let raw: Vec<f64> = tests.iter().map(|t| t.1).collect();
-        let adjusted = correction::adjust(&raw, options.correction);
+        let adjusted = correction::adjust(&raw, options.correction, options.alpha);
         let rejected = correction::reject(&raw, options.correction, options.alpha);
         let mut significant = vec![vec![false; k]; k];
         let pairs = others

@@ -23,13 +23,19 @@ pub enum Correction {
     Bh,
     /// Benjamini–Yekutieli false discovery rate; statsmodels "fdr_by".
     By,
+    /// Two-stage Benjamini–Hochberg (adaptive, with the number of true
+    /// nulls estimated from a first BH pass); statsmodels "fdr_tsbh".
+    FdrTsbh,
+    /// Two-stage Benjamini–Krieger–Yekutieli (their Definition 6);
+    /// statsmodels "fdr_tsbky".
+    FdrTsbky,
     /// No correction: adjusted p = p.
     None,
 }
 
 impl Correction {
     /// Every correction, in the order of `--help`.
-    pub const ALL: [Correction; 9] = [
+    pub const ALL: [Correction; 11] = [
         Correction::Holm,
         Correction::Bonferroni,
         Correction::Sidak,
@@ -38,6 +44,8 @@ impl Correction {
         Correction::Hommel,
         Correction::Bh,
         Correction::By,
+        Correction::FdrTsbh,
+        Correction::FdrTsbky,
         Correction::None,
     ];
 
@@ -52,24 +60,31 @@ impl Correction {
             Correction::Hommel => "hommel",
             Correction::Bh => "bh",
             Correction::By => "by",
+            Correction::FdrTsbh => "fdr-tsbh",
+            Correction::FdrTsbky => "fdr-tsbky",
             Correction::None => "none",
         }
     }
 }
 
 /// Adjusted p-values in the input order, equal to statsmodels
-/// `multipletests(p, method=...)[1]` (methods "holm", "bonferroni", "sidak",
-/// "holm-sidak", "simes-hochberg", "hommel", "fdr_bh", "fdr_by"), with p₍ᵢ₎
-/// sorted ascending, i = 1..m:
+/// `multipletests(p, alpha, method=...)[1]` (methods "holm", "bonferroni",
+/// "sidak", "holm-sidak", "simes-hochberg", "hommel", "fdr_bh", "fdr_by",
+/// "fdr_tsbh", "fdr_tsbky"), with p₍ᵢ₎ sorted ascending, i = 1..m:
 /// - bonferroni m·p; sidak 1 − (1 − p)^m;
 /// - holm cummax((m − i + 1)·p₍ᵢ₎); holm-sidak cummax(1 − (1 − p₍ᵢ₎)^(m−i+1));
 /// - hochberg reverse cummin((m − i + 1)·p₍ᵢ₎); bh reverse cummin(m/i·p₍ᵢ₎);
 ///   by the same times Σ_{j≤m} 1/j;
 /// - hommel by statsmodels' loop over subset sizes;
+/// - fdr-tsbh and fdr-tsbky as [`two_stage`]: the bh values scaled by the
+///   estimated share of true nulls, which depends on `alpha`.
 ///
-/// all capped at 1. Ties get equal adjusted values. Expects p in [0, 1]
-/// (p-values of defined tests); an empty input gives an empty output.
-pub fn adjust(p: &[f64], method: Correction) -> Vec<f64> {
+/// `alpha` (the family level) matters only for the two-stage methods: their
+/// adjusted p-values are specific to it (statsmodels' Notes) and cannot be
+/// compared with another level. All are capped at 1. Ties get equal adjusted
+/// values. Expects p in [0, 1] (p-values of defined tests); an empty input
+/// gives an empty output.
+pub fn adjust(p: &[f64], method: Correction, alpha: f64) -> Vec<f64> {
     let order = ascending_order(p);
     let sorted: Vec<f64> = order.iter().map(|&i| p[i]).collect();
     let adjusted_sorted = match method {
@@ -95,6 +110,8 @@ pub fn adjust(p: &[f64], method: Correction) -> Vec<f64> {
             step_up(&sorted, |v, i, _| v / (i / m / harmonic))
         }
         Correction::Hommel => hommel(&sorted),
+        Correction::FdrTsbh => two_stage(&sorted, alpha, false).1,
+        Correction::FdrTsbky => two_stage(&sorted, alpha, true).1,
     };
     let mut adjusted = vec![0.0; p.len()];
     for (&i, v) in order.iter().zip(adjusted_sorted) {
@@ -110,7 +127,8 @@ pub fn adjust(p: &[f64], method: Correction) -> Vec<f64> {
 /// (α/(m − i + 1), resp. 1 − (1 − α)^(1/(m − i + 1))); hochberg, bh and by
 /// reject all sorted p-values up to the last one at or below its threshold
 /// (α/(m − i + 1), α·i/m, α·i/(m·Σ1/j)); hommel and none compare the
-/// adjusted p with α.
+/// adjusted p with α; fdr-tsbh and fdr-tsbky take the decisions of their
+/// last BH stage ([`two_stage`]).
 pub fn reject(p: &[f64], method: Correction, alpha: f64) -> Vec<bool> {
     let order = ascending_order(p);
     let sorted: Vec<f64> = order.iter().map(|&i| p[i]).collect();
@@ -131,6 +149,8 @@ pub fn reject(p: &[f64], method: Correction, alpha: f64) -> Vec<bool> {
             let harmonic = harmonic(sorted.len());
             reject_step_up(&sorted, |i, _| i / m / harmonic * alpha)
         }
+        Correction::FdrTsbh => two_stage(&sorted, alpha, false).0,
+        Correction::FdrTsbky => two_stage(&sorted, alpha, true).0,
     };
     let mut rejected = vec![false; p.len()];
     for (&i, r) in order.iter().zip(rejected_sorted) {
@@ -229,4 +249,41 @@ fn hommel(sorted: &[f64]) -> Vec<f64> {
         }
     }
     adjusted
+}
+
+/// statsmodels `fdrcorrection_twostage(sorted, alpha, method, maxiter=1)`:
+/// decisions and adjusted p-values (not yet capped at 1) of sorted p.
+///
+/// Stage 1 is BH at α′ (α′ = α for "bh"; α/(1 + α) for "bky", Benjamini,
+/// Krieger and Yekutieli 2006, Definition 6), rejecting r₁. When r₁ is 0 or
+/// m, those are the decisions and the adjusted p are the BH ones times
+/// (1 + α) for "bky". Otherwise m₀ = m − r₁ estimates the true nulls; stage 2
+/// is BH at α* = α′·m/m₀, whose decisions are returned, with the BH adjusted
+/// p-values (capped at 1) times m₀/m, and times (1 + α) for "bky", in
+/// statsmodels' order of operations.
+fn two_stage(sorted: &[f64], alpha: f64, bky: bool) -> (Vec<bool>, Vec<f64>) {
+    let m = sorted.len() as f64;
+    let alpha_prime = if bky { alpha / (1.0 + alpha) } else { alpha };
+    let bh: Vec<f64> = step_up(sorted, |v, i, _| v / (i / m))
+        .into_iter()
+        .map(|v| v.min(1.0))
+        .collect();
+    let bh_reject = |level: f64| reject_step_up(sorted, |i, _| i / m * level);
+    let first = bh_reject(alpha_prime);
+    let r1 = first.iter().filter(|&&r| r).count();
+    if r1 == 0 || r1 == sorted.len() {
+        let fact = if bky { 1.0 + alpha } else { 1.0 };
+        return (first, bh.iter().map(|v| v * fact).collect());
+    }
+    let m0 = m - r1 as f64;
+    let second = bh_reject(alpha_prime * m / m0);
+    let scale = m0 / m;
+    let adjusted = bh
+        .iter()
+        .map(|v| {
+            let a = v * scale;
+            if bky { a * (1.0 + alpha) } else { a }
+        })
+        .collect();
+    (second, adjusted)
 }

@@ -403,3 +403,213 @@ fn pilot_conditions_follow_group_by() {
     assert_eq!(report["pilot"]["n_baseline"], 2);
     assert_eq!(report["pilot"]["n_treatment"], 2);
 }
+
+/// |actual − expected| ≤ 1e-9 for a power (a probability).
+fn assert_power(actual: &Value, expected: &Value, what: &str) {
+    let (a, e) = (number(actual, what), number(expected, what));
+    assert!((a - e).abs() <= 1e-9, "{what}: {a} != {e}");
+}
+
+#[test]
+fn alternative_ratio_and_paired_match_scipy_and_statsmodels_end_to_end() {
+    let reference = reference("compare_power.json");
+    let cases = reference["design_cases"].as_array().expect("design cases");
+    let (mut points, mut statsmodels) = (0, 0);
+    for case in cases {
+        let args = args_of(case);
+        let tag = args.join(" ");
+        let report = power_json(&args);
+        assert_eq!(report["schema"], "xreport.power/1", "{tag}");
+        assert_eq!(report["alpha"], case["alpha"], "{tag}: alpha");
+        assert_eq!(report["target_power"], case["target_power"], "{tag}");
+        // the design is stated when it is not the default
+        let alternative = case["alternative"].as_str().expect("alternative");
+        match report.get("alternative") {
+            Some(a) => assert_eq!(a, alternative, "{tag}"),
+            None => assert_eq!(alternative, "two-sided", "{tag}: alternative missing"),
+        }
+        assert_eq!(
+            report.get("ratio").unwrap_or(&Value::Null),
+            &case["ratio"],
+            "{tag}: ratio"
+        );
+        assert_eq!(
+            report.get("paired").unwrap_or(&Value::Bool(false)),
+            &case["paired"],
+            "{tag}: paired"
+        );
+        for (key, want) in case["effect"].as_object().expect("effect") {
+            assert_close(
+                number(&report["effect"][key], &tag),
+                number(want, &tag),
+                1e-10,
+                &format!("{tag}: effect.{key}"),
+            );
+        }
+        if case["paired"] == true && case.get("pilot").is_none() {
+            assert!(report["effect"]["std_baseline"].is_null(), "{tag}");
+        }
+        if let Some(pilot) = case.get("pilot") {
+            for (key, want) in pilot.as_object().expect("pilot") {
+                assert_eq!(&report["pilot"][key], want, "{tag}: pilot.{key}");
+            }
+        }
+        assert_eq!(report["seeds_needed"], case["seeds_needed"], "{tag}");
+        assert_eq!(
+            report.get("seeds_needed_treatment").unwrap_or(&Value::Null),
+            &case["seeds_needed_treatment"],
+            "{tag}: seeds needed by the treatment"
+        );
+        if let Some(n) = case.get("statsmodels_seeds_needed") {
+            assert_eq!(&report["seeds_needed"], n, "{tag}: statsmodels solve_power");
+        }
+        let curve = report["curve"].as_array().expect("curve");
+        let expected = case["curve"].as_array().expect("reference curve");
+        let sizes = |c: &[Value]| {
+            c.iter()
+                .map(|p| (p["n"].clone(), p.get("n_treatment").cloned()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sizes(curve), sizes(expected), "{tag}: seeds of the curve");
+        for (i, (point, want)) in curve.iter().zip(expected).enumerate() {
+            let what = format!("{tag}: power at n = {}", point["n"]);
+            assert_power(&point["power"], &want["power"], &what);
+            points += 1;
+            if let Some(sm) = case.get("statsmodels_curve") {
+                assert_power(&point["power"], &sm[i], &format!("{what} (statsmodels)"));
+                statsmodels += 1;
+            }
+        }
+    }
+    assert!(cases.len() >= 13 && points >= 500 && statsmodels >= 400);
+}
+
+#[test]
+fn a_one_sided_power_against_the_difference_never_reaches_the_target_and_says_so() {
+    let report = power_json(&[
+        "--diff".into(),
+        "0.3".into(),
+        "--std".into(),
+        "0.5".into(),
+        "--alternative".into(),
+        "less".into(),
+    ]);
+    assert!(report["seeds_needed"].is_null());
+    // Δ > 0 against "less": the power falls below α as seeds are added
+    let curve = report["curve"].as_array().expect("curve");
+    let last = number(&curve[curve.len() - 1]["power"], "last");
+    assert!(last < 1e-4, "{last}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("one-sided, treatment less"), "{notes}");
+    assert!(
+        notes.contains("points against the one-sided alternative"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn ratio_tables_show_the_seeds_of_each_group() {
+    let text = String::from_utf8(power(&[
+        "--diff", "0.3", "--std", "0.5", "--ratio", "2", "--format", "md",
+    ]))
+    .expect("utf-8");
+    assert!(text.contains("Baseline seeds"), "{text}");
+    assert!(text.contains("Treatment seeds"), "{text}");
+    // statsmodels-checked in compare_power.json: 34 baseline and 68 treatment seeds
+    assert!(
+        text.contains("Seeds needed for 80% power: 34 for the baseline and 68 for the treatment."),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("| 34 ") || l.starts_with("| 34"))
+        .unwrap_or_else(|| panic!("no row for 34 seeds: {text}"));
+    assert!(row.contains("68"), "{row}");
+}
+
+#[test]
+fn paired_power_states_the_std_of_the_differences_and_the_pairs() {
+    let text = String::from_utf8(power(&[
+        "--pilot", BASELINE, TREATMENT, "--metric", "test.wer", "--paired",
+    ]))
+    .expect("utf-8");
+    assert!(text.contains("5 paired by seed id"), "{text}");
+    assert!(
+        text.contains("Power of the paired t-test (two-sided"),
+        "{text}"
+    );
+    assert!(text.contains("of the per-seed differences"), "{text}");
+    assert!(
+        text.contains("Seeds needed for 80% power: 145 per group."),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_ratio_that_is_not_a_positive_number_exits_2() {
+    for ratio in ["0", "-1.5", "nan", "inf", "-inf"] {
+        let err = usage_error(&["--diff", "0.3", "--std", "0.5", "--ratio", ratio]);
+        assert!(
+            err.contains("--ratio must be a positive number (treatment seeds per baseline seed)"),
+            "{ratio}: {err}"
+        );
+    }
+    let err = usage_error(&["--effect-size", "0.5", "--ratio", "1e9"]);
+    assert!(
+        err.contains("--ratio must be between 1e-5 and 1e5"),
+        "{err}"
+    );
+    let err = usage_error(&["--effect-size", "0.5", "--ratio", "0.001"]);
+    assert!(
+        err.contains(
+            "leaves the treatment fewer than 2 seeds for every baseline up to --max-seeds 1000"
+        ),
+        "{err}"
+    );
+    let err = usage_error(&["--effect-size", "0.5", "--ratio", "abc"]);
+    assert!(
+        err.contains("invalid value 'abc' for '--ratio <R>'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn paired_with_a_ratio_or_a_treatment_std_exits_2() {
+    let err = usage_error(&["--effect-size", "0.5", "--paired", "--ratio", "2"]);
+    assert!(
+        err.contains("--paired runs the same seeds in both conditions: it takes no --ratio"),
+        "{err}"
+    );
+    let err = usage_error(&[
+        "--diff",
+        "0.3",
+        "--std",
+        "0.5",
+        "--std-treatment",
+        "1",
+        "--paired",
+    ]);
+    assert!(err.contains("without --std-treatment"), "{err}");
+    let err = usage_error(&[
+        "--pilot", BASELINE, TREATMENT, "--metric", "test.wer", "--paired", "--ratio", "3",
+    ]);
+    assert!(err.contains("it takes no --ratio"), "{err}");
+}
+
+#[test]
+fn power_help_names_the_new_flags_and_what_std_means_when_paired() {
+    let out = xreport().args(["power", "--help"]).assert().success();
+    // clap wraps the text: compare with the whitespace collapsed
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let help = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "--alternative <ALTERNATIVE>",
+        "[possible values: two-sided, greater, less]",
+        "--ratio <R>",
+        "n_treatment / n_baseline",
+        "--paired",
+        "--std is the std of the per-seed differences",
+    ] {
+        assert!(help.contains(needle), "`{needle}` missing from:\n{help}");
+    }
+}

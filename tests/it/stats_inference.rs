@@ -385,7 +385,7 @@ fn corrections_match_statsmodels_multipletests() {
         let method = correction(case["method"].as_str().expect("method"));
         let alpha = num(&case["alpha"]);
         let want = floats(&case["adjusted"]);
-        for (got, want) in adjust(&p, method).iter().zip(&want) {
+        for (got, want) in adjust(&p, method, alpha).iter().zip(&want) {
             assert!(
                 close(*got, *want, 1e-12, 1e-300),
                 "{method:?} {p:?}: {got} vs {want}"
@@ -407,11 +407,49 @@ fn corrections_match_statsmodels_multipletests() {
 }
 
 #[test]
+fn two_stage_corrections_are_checked_at_many_levels_and_depend_on_alpha() {
+    let data = reference("correction.json");
+    let cases = data["cases"].as_array().expect("cases");
+    let two_stage: Vec<_> = cases
+        .iter()
+        .filter(|c| {
+            c["method"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("fdr-ts"))
+        })
+        .collect();
+    assert!(
+        two_stage.len() >= 100,
+        "{} two-stage cases",
+        two_stage.len()
+    );
+    let mut levels: Vec<f64> = two_stage.iter().map(|c| num(&c["alpha"])).collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    assert!(levels.len() >= 4, "levels {levels:?}");
+    // Stage 1 at α = 0.05 rejects 0.001 (≤ 0.05/2), so m₀ = 1 of 2 true
+    // nulls and the BH values [0.002, 0.9] are halved; at α = 1e-4 stage 1
+    // rejects nothing and they stay BH's.
+    let p = [0.9, 0.001];
+    assert_eq!(adjust(&p, Correction::FdrTsbh, 0.05), vec![0.45, 0.001]);
+    assert_eq!(reject(&p, Correction::FdrTsbh, 0.05), vec![false, true]);
+    assert_eq!(adjust(&p, Correction::FdrTsbh, 1e-4), vec![0.9, 0.002]);
+    assert_eq!(reject(&p, Correction::FdrTsbh, 1e-4), vec![false, false]);
+    // BKY: the same, times 1 + α
+    assert_eq!(
+        adjust(&p, Correction::FdrTsbky, 0.05),
+        vec![0.45 * 1.05, 0.001 * 1.05]
+    );
+}
+
+#[test]
 fn no_correction_leaves_p_values_alone() {
     let p = [0.04, 0.01, 0.5];
-    assert_eq!(adjust(&p, Correction::None), p.to_vec());
+    assert_eq!(adjust(&p, Correction::None, 0.05), p.to_vec());
     assert_eq!(reject(&p, Correction::None, 0.05), vec![true, true, false]);
-    assert!(adjust(&[], Correction::Hommel).is_empty());
+    assert!(adjust(&[], Correction::Hommel, 0.05).is_empty());
+    assert!(adjust(&[], Correction::FdrTsbky, 0.05).is_empty());
+    assert!(reject(&[], Correction::FdrTsbh, 0.05).is_empty());
 }
 
 #[test]
@@ -485,9 +523,13 @@ proptest! {
         p in prop::collection::vec(0.0..=1.0f64, 1..30),
     ) {
         for method in Correction::ALL {
-            let adjusted = adjust(&p, method);
+            let adjusted = adjust(&p, method, 0.05);
+            // the two-stage methods scale by the estimated share of true
+            // nulls (< 1), so their adjusted p may fall below the raw one
+            let two_stage = matches!(method, Correction::FdrTsbh | Correction::FdrTsbky);
             for (a, raw) in adjusted.iter().zip(&p) {
-                prop_assert!(*a >= *raw - 1e-15 && *a <= 1.0, "{method:?}: {a} from {raw}");
+                prop_assert!(*a >= 0.0 && *a <= 1.0, "{method:?}: {a} from {raw}");
+                prop_assert!(two_stage || *a >= *raw - 1e-15, "{method:?}: {a} from {raw}");
             }
             for i in 0..p.len() {
                 for j in 0..p.len() {

@@ -4,10 +4,12 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
+use xreport::stats::inference::Alternative;
 use xreport::stats::nct::{nct_cdf, nct_sf, t_cdf, t_sf};
 use xreport::stats::power::{
-    SeedsNeeded, power_curve, power_curve_from_effect_size, power_from_effect_size, seeds_needed,
-    seeds_needed_from_effect_size, welch_power,
+    SeedsNeeded, Spread, design_power, fewest_seeds, paired_power, power_curve, power_curve_for,
+    power_curve_from_effect_size, power_from_effect_size, seeds_needed, seeds_needed_for,
+    seeds_needed_from_effect_size, treatment_seeds, welch_power, welch_power_with,
 };
 
 fn reference(name: &str) -> Value {
@@ -160,6 +162,193 @@ fn power_curve_runs_from_two_seeds_to_the_maximum() {
     let at_26 = power_from_effect_size(0.8, 26, 26, 0.05).expect("defined");
     assert_eq!(curve[24], (26, at_26));
     assert!(power_curve(1.0, 0.0, 0.0, 0.05, 40).is_empty());
+}
+
+fn alternative(v: &Value) -> Alternative {
+    match v.as_str().expect("alternative") {
+        "two-sided" => Alternative::TwoSided,
+        "greater" => Alternative::Greater,
+        "less" => Alternative::Less,
+        other => panic!("unknown alternative {other}"),
+    }
+}
+
+fn groups(sd_baseline: f64, sd_treatment: f64, ratio: f64) -> Spread {
+    Spread::Groups {
+        sd_baseline,
+        sd_treatment,
+        ratio,
+    }
+}
+
+/// `None` in the reference (past 1000 seeds) is `MoreThan(1000)`.
+fn needed(v: &Value) -> SeedsNeeded {
+    v.as_u64().map_or(SeedsNeeded::MoreThan(1000), |n| {
+        SeedsNeeded::Exactly(n as usize)
+    })
+}
+
+#[test]
+fn one_sided_power_matches_statsmodels_larger_and_smaller() {
+    let data = reference("power.json");
+    let cases = data["one_sided"].as_array().expect("one_sided");
+    for case in cases {
+        let (d, n) = (num(&case["effect_size"]), count(&case["n"]));
+        let alt = alternative(&case["alternative"]);
+        let got = welch_power_with(d, 1.0, 1.0, n, n, num(&case["alpha"]), alt).expect("defined");
+        let want = num(&case["power"]);
+        assert!((got - want).abs() <= 1e-9, "{case}: {got}");
+    }
+    assert!(cases.len() >= 150, "{}", cases.len());
+}
+
+#[test]
+fn one_sided_seeds_needed_is_statsmodels_solve_power_rounded_up() {
+    let data = reference("power.json");
+    for case in data["one_sided_solve"].as_array().expect("cases") {
+        let got = seeds_needed_for(
+            num(&case["effect_size"]),
+            groups(1.0, 1.0, 1.0),
+            num(&case["alpha"]),
+            alternative(&case["alternative"]),
+            num(&case["target_power"]),
+            1000,
+        );
+        assert_eq!(got, Some(needed(&case["seeds_needed"])), "{case}");
+    }
+}
+
+#[test]
+fn unequal_group_sizes_match_scipy_and_statsmodels_with_welch_df() {
+    let data = reference("power.json");
+    let cases = data["ratio"].as_array().expect("ratio");
+    let mut statsmodels = 0;
+    for case in cases {
+        let (n_b, ratio) = (count(&case["n_baseline"]), num(&case["ratio"]));
+        let n_t = treatment_seeds(n_b, ratio);
+        assert_eq!(n_t, count(&case["n_treatment"]), "{case}");
+        let spread = groups(num(&case["sd_baseline"]), num(&case["sd_treatment"]), ratio);
+        let (diff, alpha, alt) = (
+            num(&case["diff"]),
+            num(&case["alpha"]),
+            alternative(&case["alternative"]),
+        );
+        let got = design_power(diff, spread, n_b, alpha, alt).expect("defined");
+        assert!((got - num(&case["power"])).abs() <= 1e-9, "{case}: {got}");
+        if let Some(want) = case.get("statsmodels_power") {
+            assert!((got - num(want)).abs() <= 1e-9, "{case}: {got}");
+            statsmodels += 1;
+        }
+    }
+    assert!(cases.len() >= 150 && statsmodels >= 150, "{}", cases.len());
+}
+
+#[test]
+fn seeds_needed_with_a_ratio_is_the_exhaustive_search() {
+    let data = reference("power.json");
+    for case in data["ratio_seeds_needed"].as_array().expect("cases") {
+        let ratio = num(&case["ratio"]);
+        let got = seeds_needed_for(
+            num(&case["diff"]),
+            groups(num(&case["sd_baseline"]), num(&case["sd_treatment"]), ratio),
+            num(&case["alpha"]),
+            alternative(&case["alternative"]),
+            num(&case["target_power"]),
+            1000,
+        );
+        assert_eq!(got, Some(needed(&case["seeds_needed"])), "{case}");
+        if let Some(n) = case["seeds_needed"].as_u64() {
+            assert_eq!(
+                treatment_seeds(n as usize, ratio),
+                count(&case["seeds_needed_treatment"]),
+                "{case}"
+            );
+        }
+    }
+}
+
+#[test]
+fn paired_power_matches_statsmodels_ttest_power() {
+    let data = reference("power.json");
+    let cases = data["paired"].as_array().expect("paired");
+    for case in cases {
+        let (d, n, alpha) = (
+            num(&case["effect_size"]),
+            count(&case["n"]),
+            num(&case["alpha"]),
+        );
+        let alt = alternative(&case["alternative"]);
+        let got = paired_power(d, 1.0, n, alpha, alt).expect("defined");
+        assert!((got - num(&case["power"])).abs() <= 1e-9, "{case}: {got}");
+        // the std of the differences only scales Δ: d = Δ/s_d
+        let scaled = paired_power(d * 0.25, 0.25, n, alpha, alt).expect("defined");
+        assert!((scaled - got).abs() <= 1e-12, "{case}: scale");
+    }
+    assert!(cases.len() >= 150, "{}", cases.len());
+}
+
+#[test]
+fn paired_seeds_needed_is_statsmodels_solve_power_rounded_up() {
+    let data = reference("power.json");
+    for case in data["paired_solve"].as_array().expect("cases") {
+        let got = seeds_needed_for(
+            num(&case["effect_size"]),
+            Spread::Paired { sd_diff: 1.0 },
+            num(&case["alpha"]),
+            alternative(&case["alternative"]),
+            num(&case["target_power"]),
+            1000,
+        );
+        assert_eq!(got, Some(needed(&case["seeds_needed"])), "{case}");
+    }
+}
+
+#[test]
+fn treatment_seeds_round_up_to_whole_seeds_but_not_past_an_integer() {
+    assert_eq!(treatment_seeds(10, 1.1), 11);
+    assert_eq!(treatment_seeds(3, 1.5), 5);
+    assert_eq!(treatment_seeds(4, 0.5), 2);
+    assert_eq!(treatment_seeds(3, 0.5), 2);
+    assert_eq!(treatment_seeds(7, 1.0), 7);
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, 0.5)), Some(3));
+    // 0.1 × 10 is one seed, 0.1 × 11 rounds up to two
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, 0.1)), Some(11));
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, 0.25)), Some(5));
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, 2.0)), Some(2));
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, 0.0)), None);
+    assert_eq!(fewest_seeds(groups(1.0, 1.0, f64::NAN)), None);
+    assert_eq!(fewest_seeds(Spread::Paired { sd_diff: 1.0 }), Some(2));
+    // the curve starts where the treatment has two seeds
+    let curve = power_curve_for(1.0, groups(1.0, 1.0, 0.1), 0.05, Alternative::TwoSided, 25);
+    assert_eq!(curve.first().map(|p| p.0), Some(11));
+    assert_eq!(curve.len(), 15);
+}
+
+#[test]
+fn one_sided_power_at_zero_difference_is_alpha_and_against_it_never_reaches_the_target() {
+    for alt in [Alternative::Greater, Alternative::Less] {
+        let power = welch_power_with(0.0, 1.0, 2.0, 5, 9, 0.05, alt).expect("defined");
+        assert!((power - 0.05).abs() < 1e-10, "{power}");
+        let paired = paired_power(0.0, 1.0, 9, 0.05, alt).expect("defined");
+        assert!((paired - 0.05).abs() < 1e-10, "{paired}");
+    }
+    assert_eq!(
+        seeds_needed_for(
+            -1.0,
+            groups(1.0, 1.0, 1.0),
+            0.05,
+            Alternative::Greater,
+            0.8,
+            200
+        ),
+        Some(SeedsNeeded::MoreThan(200))
+    );
+    assert_eq!(paired_power(1.0, 0.0, 5, 0.05, Alternative::TwoSided), None);
+    assert_eq!(paired_power(1.0, 1.0, 1, 0.05, Alternative::TwoSided), None);
+    assert_eq!(
+        design_power(1.0, groups(1.0, 1.0, -2.0), 5, 0.05, Alternative::TwoSided),
+        None
+    );
 }
 
 proptest! {

@@ -193,7 +193,7 @@ fn random_studies_match_scipy_and_scikit_posthocs() {
             (Correction::Holm, "p_holm"),
             (Correction::Bonferroni, "p_bonferroni"),
         ] {
-            for (got, row) in adjust(&raw, method).iter().zip(rows) {
+            for (got, row) in adjust(&raw, method, 0.05).iter().zip(rows) {
                 assert_abs(*got, num(&row[key]), 1e-8, &format!("{label}: Dunn {key}"));
             }
         }
@@ -218,7 +218,7 @@ fn random_studies_match_scipy_and_scikit_posthocs() {
                 }
             }
             let raw: Vec<f64> = defined.iter().map(|d| d.0).collect();
-            for (got, (_, want)) in adjust(&raw, Correction::Holm).iter().zip(&defined) {
+            for (got, (_, want)) in adjust(&raw, Correction::Holm, 0.05).iter().zip(&defined) {
                 assert_abs(*got, *want, 1e-8, &format!("{label}: Wilcoxon Holm"));
             }
         }
