@@ -4,6 +4,7 @@
 //! its edge cases. Undefined results are `None`, never NaN.
 
 pub mod aggregate;
+pub mod aso;
 pub mod bootstrap;
 pub mod cluster;
 pub mod correction;
