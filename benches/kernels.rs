@@ -3,6 +3,7 @@
 //! Inputs are deterministic; sizes follow DESIGN section 9.
 
 use divan::{Bencher, black_box};
+use xreport::stats::aso::{self, AsoConfig};
 use xreport::stats::bootstrap::{self, BootstrapConfig, CiMethod};
 use xreport::stats::inference::{self, Alternative, TestConfig, TestKind};
 use xreport::stats::{pca, power, rng};
@@ -90,4 +91,54 @@ fn pca_20k_by_256(b: Bencher) {
         .map(|_| stream.next_u32() as f32 / u32::MAX as f32)
         .collect();
     b.bench(|| pca::fit(&pca::moments(black_box(&data), rows, dims), 2));
+}
+
+/// `shift + frac((i + 1)·φ)³` for i < n: the inputs of benches/python/aso_deepsig.py
+/// (its `values`), computed to the same doubles so both sides time the same numbers.
+fn golden_values(n: usize, shift: f64) -> Vec<f64> {
+    (1..=n)
+        .map(|i| {
+            let x = i as f64 * 0.618_033_988_749_894_9;
+            let f = x - x.floor();
+            shift + f * f * f
+        })
+        .collect()
+}
+
+fn aso_config(confidence: f64) -> AsoConfig {
+    AsoConfig {
+        resamples: 1000,
+        confidence,
+        seed: 0,
+        key: 0,
+    }
+}
+
+/// deepsig's `multi_aso` of 6 models × 5 seeds: ε_min of every pair i < j (model i
+/// against model j, one bootstrap of 1000 per pair), Bonferroni over the 15 pairs.
+#[divan::bench]
+fn aso_6_models_5_seeds(b: Bencher) {
+    let models: Vec<Vec<f64>> = golden_values(30, 0.0)
+        .chunks(5)
+        .enumerate()
+        .map(|(k, seeds)| seeds.iter().map(|v| v + 0.05 * k as f64).collect())
+        .collect();
+    // deepsig: confidence_level += (1 - confidence_level) / num_comparisons
+    let cfg = aso_config(0.95 + (1.0 - 0.95) / 15.0);
+    b.bench(|| {
+        let mut eps = Vec::with_capacity(15);
+        for i in 0..models.len() {
+            for j in i + 1..models.len() {
+                eps.push(aso::eps_min(black_box(&models[j]), &models[i], &cfg));
+            }
+        }
+        eps
+    });
+}
+
+/// One ε_min of 1000 vs 1000 scores, 1000 bootstrap iterations (deepsig's `aso`).
+#[divan::bench(sample_count = 20)]
+fn aso_1000_vs_1000(b: Bencher) {
+    let (base, treat) = (golden_values(1000, 0.0), golden_values(1000, 0.02));
+    b.bench(|| aso::eps_min(black_box(&base), &treat, &aso_config(0.95)));
 }

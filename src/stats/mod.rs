@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod alternative;
+pub mod aso;
 pub mod bootstrap;
 pub mod cluster;
 pub mod correction;

@@ -28,6 +28,7 @@ mod rank;
 mod real_runs;
 mod report;
 mod roles;
+mod stats_aso;
 mod stats_bootstrap;
 mod stats_describe;
 mod stats_inference;
