@@ -105,14 +105,11 @@ fn golden_values(n: usize, shift: f64) -> Vec<f64> {
         .collect()
 }
 
-fn aso_config(confidence: f64) -> AsoConfig {
-    AsoConfig {
-        resamples: 1000,
-        confidence,
-        seed: 0,
-        key: 0,
-    }
-}
+const ASO_CONFIG: AsoConfig = AsoConfig {
+    resamples: 1000,
+    seed: 0,
+    key: 0,
+};
 
 /// deepsig's `multi_aso` of 6 models × 5 seeds: ε_min of every pair i < j (model i
 /// against model j, one bootstrap of 1000 per pair), Bonferroni over the 15 pairs.
@@ -124,12 +121,17 @@ fn aso_6_models_5_seeds(b: Bencher) {
         .map(|(k, seeds)| seeds.iter().map(|v| v + 0.05 * k as f64).collect())
         .collect();
     // deepsig: confidence_level += (1 - confidence_level) / num_comparisons
-    let cfg = aso_config(0.95 + (1.0 - 0.95) / 15.0);
+    let confidence = 0.95 + (1.0 - 0.95) / 15.0;
     b.bench(|| {
         let mut eps = Vec::with_capacity(15);
         for i in 0..models.len() {
             for j in i + 1..models.len() {
-                eps.push(aso::eps_min(black_box(&models[j]), &models[i], &cfg));
+                eps.push(aso::eps_min(
+                    black_box(&models[j]),
+                    &models[i],
+                    confidence,
+                    &ASO_CONFIG,
+                ));
             }
         }
         eps
@@ -140,5 +142,5 @@ fn aso_6_models_5_seeds(b: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn aso_1000_vs_1000(b: Bencher) {
     let (base, treat) = (golden_values(1000, 0.0), golden_values(1000, 0.02));
-    b.bench(|| aso::eps_min(black_box(&base), &treat, &aso_config(0.95)));
+    b.bench(|| aso::eps_min(black_box(&base), &treat, 0.95, &ASO_CONFIG));
 }

@@ -94,14 +94,14 @@ def grid_ratio(sorted_t, sorted_b):
         return np.where(whole == 0, 0.5, viol / np.where(whole == 0, 1.0, whole))
 
 
-def eps_from(ratio, samples, n, m):
+def eps_from(ratio, samples, n, m, confidence=CONFIDENCE):
     """deepsig's eps_min from the ratio and its bootstrap samples."""
     const = np.sqrt(n * m / (n + m))
     sigma_hat = np.std(const * (samples - ratio))
-    return float(np.clip(ratio - (1 / const) * sigma_hat * norm.ppf(1 - CONFIDENCE), 0, 1))
+    return float(np.clip(ratio - (1 / const) * sigma_hat * norm.ppf(1 - confidence), 0, 1))
 
 
-def deepsig_replica(t, b, seed):
+def deepsig_replica(t, b, seed, confidence=CONFIDENCE):
     """(deepsig's eps_min, eps_min with exact ratios) for one seed, same draws."""
     st, sb = np.sort(t), np.sort(b)
     n, m = len(t), len(b)
@@ -114,8 +114,10 @@ def deepsig_replica(t, b, seed):
     rt.sort(axis=1)
     rb.sort(axis=1)
     mids, lengths = exact_pieces(n, m)
-    grid = eps_from(grid_ratio(st, sb), grid_ratio(rt, rb), n, m)
-    exact = eps_from(exact_ratio(st, sb, mids, lengths), exact_ratio(rt, rb, mids, lengths), n, m)
+    grid = eps_from(grid_ratio(st, sb), grid_ratio(rt, rb), n, m, confidence)
+    exact = eps_from(
+        exact_ratio(st, sb, mids, lengths), exact_ratio(rt, rb, mids, lengths), n, m, confidence
+    )
     return grid, exact
 
 

@@ -240,7 +240,7 @@ pub struct BootstrapArgs {
     /// Confidence level of intervals
     #[arg(long, value_name = "LEVEL")]
     pub confidence: Option<f64>,
-    /// Bootstrap resamples
+    /// Bootstrap resamples (default 10000; 1000 for the ε_min of --test aso)
     #[arg(long, value_name = "N", value_parser = ranged(bounds::RESAMPLES))]
     pub resamples: Option<usize>,
     /// Bootstrap interval method
@@ -301,6 +301,9 @@ pub struct TestArgs {
     /// With --test mannwhitney: no continuity correction in the normal approximation
     #[arg(long)]
     pub no_continuity: bool,
+    /// With --test aso: ε_min below which one system almost stochastically dominates the other, in (0, 0.5] (default 0.2)
+    #[arg(long, value_name = "TAU", allow_hyphen_values = true)]
+    pub aso_threshold: Option<f64>,
     /// Alternative hypothesis about treatment − baseline
     #[arg(long, value_enum)]
     pub alternative: Option<AlternativeArg>,
@@ -614,6 +617,8 @@ pub enum TestArg {
     Wilcoxon,
     /// Nadeau–Bengio corrected t-test of paired fold scores (needs --test-train-ratio)
     CorrectedT,
+    /// Almost Stochastic Order: deepsig's ε_min, Bonferroni-corrected; dominance when ε_min < --aso-threshold
+    Aso,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

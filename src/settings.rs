@@ -227,9 +227,14 @@ fn statistics(
             "0, 1",
         ));
     }
+    let aso_resamples = args
+        .resamples
+        .or(file.and_then(|f| f.resamples))
+        .unwrap_or(1000);
     Ok(Describe {
         confidence,
         resamples,
+        aso_resamples,
         ci_method,
         seed: args.seed.or(file.and_then(|f| f.seed)).unwrap_or(0),
         ddof,
@@ -389,6 +394,7 @@ pub fn inference(
         continuity: !test.is_some_and(|t| t.no_continuity),
         test_train_ratio: test_train_ratio(test, kind)?,
         rope: None,
+        aso_threshold: aso_threshold(test, kind)?,
     })
 }
 
@@ -405,6 +411,7 @@ fn test_kind(test: Option<&TestArgs>, file: Option<TestKind>) -> Result<TestKind
         Some(TestArg::Mcnemar) => TestKind::Mcnemar,
         Some(TestArg::Wilcoxon) => TestKind::Wilcoxon,
         Some(TestArg::CorrectedT) => TestKind::CorrectedT,
+        Some(TestArg::Aso) => TestKind::Aso,
         None if paired => TestKind::Paired,
         None => file.unwrap_or(TestKind::Welch),
     };
@@ -459,6 +466,37 @@ fn test_train_ratio(test: Option<&TestArgs>, kind: TestKind) -> Result<Option<f6
             other.name()
         ))),
         (None, _) => Ok(None),
+    }
+}
+
+/// `--aso-threshold τ` with `--test aso` (default 0.2), in (0, 0.5]: ε_min
+/// of one direction plus the other's is at least 1 (both are upper bounds
+/// of complementary ratios), so with τ ≤ ½ at most one system dominates.
+/// ASO is two-sided by construction (both directions are reported), so it
+/// takes no `--alternative`.
+fn aso_threshold(test: Option<&TestArgs>, kind: TestKind) -> Result<Option<f64>> {
+    let threshold = test.and_then(|t| t.aso_threshold);
+    if kind != TestKind::Aso {
+        return match threshold {
+            Some(_) => Err(Error::usage(format!(
+                "--aso-threshold applies to --test aso, not --test {}",
+                kind.name()
+            ))),
+            None => Ok(None),
+        };
+    }
+    if let Some(alternative) = test.and_then(|t| t.alternative)
+        && alternative != AlternativeArg::TwoSided
+    {
+        return Err(Error::usage(
+            "--test aso reports ε_min in both directions and takes no --alternative: the verdict names the dominant system",
+        ));
+    }
+    match threshold.unwrap_or(0.2) {
+        t if t > 0.0 && t <= 0.5 => Ok(Some(t)),
+        t => Err(Error::usage(format!(
+            "--aso-threshold must be in (0, 0.5], got {t} (deepsig recommends 0.2; above 0.5 both systems could dominate)"
+        ))),
     }
 }
 
@@ -1000,6 +1038,7 @@ pub fn rank(args: &crate::cli::RankArgs) -> Result<RankSetup> {
         test_train_ratio: None,
         mwu_method: None,
         no_continuity: false,
+        aso_threshold: None,
         alternative: None,
         correction: args.correction,
         family: None,

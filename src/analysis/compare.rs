@@ -20,6 +20,7 @@ use super::roles::Roles;
 use super::summary::{self, DescribeSettings, GroupStats};
 use crate::load::{Skipped, Study};
 use crate::render::format;
+use crate::stats::aso::{self, AsoConfig, AsoEstimate};
 use crate::stats::bootstrap::{self, CiMethod};
 use crate::stats::correction::Correction;
 use crate::stats::inference::{self, Alternative, MwuMethod, TestConfig, TestKind};
@@ -80,6 +81,11 @@ pub struct Settings {
     pub rope: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rho: Option<f64>,
+    /// `--test aso`: τ and the bootstrap resamples of σ̂.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aso_threshold: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aso_resamples: Option<usize>,
     /// How per-example scores were read (`--example-reduce`, `--missing`,
     /// `--proportion-ci`, `--mid-p`), when the inputs have them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +116,8 @@ impl Settings {
             equivalence: inference.equivalence.map(Margin::text),
             rope: inference.rope.map(|r| r.margin.text()),
             rho: inference.rope.map(|r| r.rho),
+            aso_threshold: inference.aso_threshold,
+            aso_resamples: inference.aso_threshold.map(|_| describe.aso_resamples),
             examples: None,
         }
     }
@@ -197,7 +205,33 @@ pub struct Comparison {
     /// The Bayesian correlated t-test of `--rope`, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rope: Option<RopeResult>,
+    /// Almost Stochastic Order, with `--test aso`: its fields sit beside the others.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub aso: Option<Aso>,
     pub notes: Vec<String>,
+}
+
+/// ε_min of `--test aso` in both directions (DESIGN section 13), oriented
+/// by the metric's direction (a lower-is-better metric is negated first):
+/// null when ASO is undefined, and `aso_undefined` says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Aso {
+    /// ε_min of the treatment against the baseline: near 0 when the
+    /// treatment is almost stochastically better.
+    pub eps_min: Option<f64>,
+    /// ε_min of the baseline against the treatment (same bootstrap).
+    pub eps_min_reverse: Option<f64>,
+    /// The violation ratio ε_W₂ of the treatment against the baseline.
+    pub violation_ratio: Option<f64>,
+    /// The confidence level of both ε_min: 1 − α, over the family
+    /// Bonferroni's 1 − α/m unless `--correction none`.
+    pub aso_confidence: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aso_undefined: Option<String>,
+    /// The ratio and σ̂/c, from which [`conclude`] gives ε_min once the
+    /// family's size is known.
+    #[serde(skip)]
+    estimate: Option<AsoEstimate>,
 }
 
 /// The posterior probabilities of `--rope` (DESIGN section 13): null when
@@ -609,10 +643,24 @@ fn compare_pair(
         TestKind::Mcnemar => TestKind::Welch,
         other => other,
     };
-    let test = inference::run_test(seed_test, &b, &t, inference.alternative, &test_config);
+    let aso = (seed_test == TestKind::Aso).then(|| aso_estimate(&b, &t, direction, describe, key));
+    let test = match &aso {
+        Some(_) => None,
+        None => Some(inference::run_test(
+            seed_test,
+            &b,
+            &t,
+            inference.alternative,
+            &test_config,
+        )),
+    };
+    let defined = match (&test, &aso) {
+        (Some(test), _) => test.is_ok(),
+        (None, aso) => aso.as_ref().is_some_and(|a| a.estimate.is_some()),
+    };
     let (sd_b, sd_t) = (describe::std(&b, 1), describe::std(&t, 1));
     let (power, seeds_needed) = match (diff, sd_b, sd_t) {
-        (Some(d), Some(sb), Some(st)) if test.is_ok() => {
+        (Some(d), Some(sb), Some(st)) if defined => {
             let power = power::welch_power(d, sb, st, b.len(), t.len(), inference.alpha);
             let needed = power::seeds_needed(
                 d,
@@ -675,6 +723,7 @@ fn compare_pair(
             .equivalence
             .map(|m| equivalence(&b, &t, m, seed_test, inference.alpha)),
         rope: inference.rope.map(|r| rope_result(&b, &t, r)),
+        aso,
         notes,
     };
     if let Some(r) = &comparison.rope {
@@ -687,7 +736,8 @@ fn compare_pair(
         ));
     }
     match test {
-        Ok(result) => {
+        None => {}
+        Some(Ok(result)) => {
             if !result.can_reach(inference.alpha) {
                 comparison.notes.push(format!(
                     "with {} vs {} seeds the smallest p this test can give is {}, above α = {}: significance is unreachable",
@@ -702,11 +752,37 @@ fn compare_pair(
             comparison.p_value = Some(result.p_value);
             comparison.notes.extend(result.notes);
         }
-        Err(undefined) => comparison
+        Some(Err(undefined)) => comparison
             .notes
             .push(format!("test undefined: {undefined}")),
     }
     comparison
+}
+
+/// ASO's violation ratio and σ̂/c of treatment over baseline, in the
+/// metric's direction, from the pair's own stream.
+fn aso_estimate(b: &[f64], t: &[f64], direction: Direction, describe: &Describe, key: u64) -> Aso {
+    let oriented = |x: &[f64]| match direction {
+        Direction::Higher => x.to_vec(),
+        Direction::Lower => x.iter().map(|v| -v).collect(),
+    };
+    let config = AsoConfig {
+        resamples: describe.aso_resamples,
+        seed: describe.seed,
+        key: rng::stream_key(&["aso", &key.to_string()]),
+    };
+    let (estimate, undefined) = match aso::estimate(&oriented(b), &oriented(t), &config) {
+        Ok(e) => (Some(e), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Aso {
+        eps_min: None,
+        eps_min_reverse: None,
+        violation_ratio: estimate.map(|e| e.ratio),
+        aso_confidence: None,
+        aso_undefined: undefined,
+        estimate,
+    }
 }
 
 /// TOST of treatment − baseline within ±margin, with the test's standard
@@ -792,8 +868,73 @@ fn rope_note(r: &RopeResult) -> String {
 pub fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
     correct(comparisons, inference);
     correct_equivalence(comparisons, inference);
+    conclude_aso(comparisons, inference);
     for c in comparisons {
-        c.verdict = verdict(c, metrics.direction(&c.metric));
+        c.verdict = verdict(c, metrics.direction(&c.metric), inference.aso_threshold);
+    }
+}
+
+/// ε_min in both directions at 1 − α, Bonferroni-corrected over each
+/// family's defined comparisons unless `--correction none` (ASO has no
+/// p-value for a step-down correction; deepsig's `multi_aso` raises the
+/// confidence to c + (1 − c)/m instead, which is 1 for a single comparison),
+/// `significant` when either is below τ, and the note saying so.
+fn conclude_aso(comparisons: &mut [Comparison], inference: &Inference) {
+    let Some(threshold) = inference.aso_threshold else {
+        return;
+    };
+    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+    for c in comparisons.iter() {
+        if c.aso.as_ref().is_some_and(|a| a.estimate.is_some()) {
+            *sizes.entry(family_of(c, inference)).or_default() += 1;
+        }
+    }
+    for c in comparisons.iter_mut() {
+        let family = family_of(c, inference);
+        let Some(aso) = c.aso.as_mut() else { continue };
+        // conclude runs again once per-example scores are attached
+        c.notes.retain(|n| !n.starts_with("ASO"));
+        let Some(estimate) = aso.estimate else {
+            let reason = aso.aso_undefined.as_deref().unwrap_or("no estimate");
+            c.notes.push(format!("ASO undefined: {reason}"));
+            continue;
+        };
+        let m = sizes.get(&family).copied().unwrap_or(1);
+        let confidence = match inference.correction {
+            Correction::None => 1.0 - inference.alpha,
+            _ => 1.0 - inference.alpha / m as f64,
+        };
+        aso.aso_confidence = Some(confidence);
+        aso.eps_min = estimate.eps_min(confidence).ok();
+        aso.eps_min_reverse = estimate.eps_min_reverse(confidence).ok();
+        let below = |e: Option<f64>| e.is_some_and(|e| e < threshold);
+        c.significant = below(aso.eps_min) || below(aso.eps_min_reverse);
+        let outcome = if below(aso.eps_min) {
+            "the treatment almost stochastically dominates the baseline"
+        } else if below(aso.eps_min_reverse) {
+            "the baseline almost stochastically dominates the treatment"
+        } else {
+            "neither dominates"
+        };
+        c.notes.push(format!(
+            "ASO at confidence {}{}: ε_min = {} (treatment over baseline), {} reverse, violation ratio {}: {outcome} (τ = {threshold})",
+            (confidence * 1e4).round() / 1e4,
+            match inference.correction {
+                Correction::None => String::new(),
+                _ => format!(" (Bonferroni over {m})"),
+            },
+            format::opt(aso.eps_min, 3),
+            format::opt(aso.eps_min_reverse, 3),
+            format::fixed(estimate.ratio, 3),
+        ));
+    }
+}
+
+/// The name of a comparison's correction family (`--family`).
+fn family_of(c: &Comparison, inference: &Inference) -> String {
+    match inference.family {
+        Family::Metric => c.metric.clone(),
+        Family::All => String::new(),
     }
 }
 
@@ -859,11 +1000,10 @@ fn adjust_families(
     let mut families: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
     for (i, c) in comparisons.iter().enumerate() {
         if let Some(p) = p_of(c) {
-            let family = match inference.family {
-                Family::Metric => c.metric.clone(),
-                Family::All => String::new(),
-            };
-            families.entry(family).or_default().push((i, p));
+            families
+                .entry(family_of(c, inference))
+                .or_default()
+                .push((i, p));
         }
     }
     for members in families.values() {
@@ -877,10 +1017,13 @@ fn adjust_families(
 }
 
 /// The first verdict that applies (DESIGN section 4); with `--rope` the
-/// posterior decides (section 13).
-fn verdict(c: &Comparison, direction: Direction) -> Verdict {
+/// posterior decides, with `--test aso` ε_min against τ (section 13).
+fn verdict(c: &Comparison, direction: Direction, aso_threshold: Option<f64>) -> Verdict {
     if let Some(r) = &c.rope {
         return rope_verdict(c, r, direction);
+    }
+    if let (Some(aso), Some(threshold)) = (&c.aso, aso_threshold) {
+        return aso_verdict(c, aso, threshold);
     }
     let Some(diff) = c.diff.filter(|_| c.p_value.is_some()) else {
         return Verdict::Undefined;
@@ -915,6 +1058,23 @@ fn rope_verdict(c: &Comparison, r: &RopeResult, direction: Direction) -> Verdict
     } else if worse >= ROPE_DECIDES {
         Verdict::Regression
     } else if inside >= ROPE_DECIDES {
+        Verdict::Equivalent
+    } else {
+        noise_verdict(c, diff)
+    }
+}
+
+/// ASO's verdict: the dominant system (ε_min < τ; ε_min is already in the
+/// metric's direction), else TOST's equivalence, else the noise rule.
+fn aso_verdict(c: &Comparison, aso: &Aso, threshold: f64) -> Verdict {
+    let (Some(better), Some(worse), Some(diff)) = (aso.eps_min, aso.eps_min_reverse, c.diff) else {
+        return Verdict::Undefined;
+    };
+    if better < threshold {
+        Verdict::Improvement
+    } else if worse < threshold {
+        Verdict::Regression
+    } else if c.equivalence.as_ref().is_some_and(|e| e.equivalent) {
         Verdict::Equivalent
     } else {
         noise_verdict(c, diff)

@@ -22,6 +22,8 @@ pub struct Describe {
     pub ci_method: CiMethod,
     pub seed: u64,
     pub ddof: usize,
+    /// Bootstrap resamples of ASO's σ̂: `--resamples`, else 1000 (deepsig's default).
+    pub aso_resamples: usize,
     /// How training histories become one value per seed.
     pub reduce: Reduce,
 }
@@ -45,6 +47,8 @@ pub struct Inference {
     pub test_train_ratio: Option<f64>,
     /// `--rope`: the Bayesian correlated t-test of compare.
     pub rope: Option<Rope>,
+    /// `--aso-threshold` τ, with `--test aso` (default 0.2).
+    pub aso_threshold: Option<f64>,
 }
 
 /// A region of practical equivalence ±margin around Δ = 0 and the

@@ -81,13 +81,26 @@ pub fn significant(ctx: &Context) -> Finding {
         .filter(|c| c.verdict != Verdict::Improvement)
         .map(|c| {
             let mut line = describe(c);
-            if let Some(note) = c.notes.iter().find(|n| n.starts_with("test undefined")) {
+            let undefined =
+                |n: &&String| n.starts_with("test undefined") || n.starts_with("ASO undefined");
+            if let Some(note) = c.notes.iter().find(undefined) {
                 line.push_str(&format!(" — {note}"));
             }
             line
         })
         .collect();
-    let settings = format!("α = {}, {} correction", ctx.alpha(), ctx.correction());
+    let settings = match ctx.aso_threshold() {
+        Some(tau) => format!(
+            "ASO ε_min < {tau} at confidence 1 − α{}, α = {}",
+            if ctx.correction() == "none" {
+                ""
+            } else {
+                "/m (Bonferroni)"
+            },
+            ctx.alpha()
+        ),
+        None => format!("α = {}, {} correction", ctx.alpha(), ctx.correction()),
+    };
     if bad.is_empty() {
         return SIGNIFICANT.pass(
             format!(

@@ -176,6 +176,11 @@ impl Context<'_> {
         self.inference.correction.name()
     }
 
+    /// `--aso-threshold` τ when the test is ASO.
+    pub fn aso_threshold(&self) -> Option<f64> {
+        self.inference.aso_threshold
+    }
+
     pub fn target_power(&self) -> f64 {
         self.inference.target_power
     }

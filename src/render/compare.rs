@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 use super::format::{self, Style};
 use super::table::{self, Table};
 use super::{Output, Report, examples, notes, summary};
-use crate::analysis::compare::{CompareReport, Comparison, Equivalence, Unit, Verdict};
+use crate::analysis::compare::{Aso, CompareReport, Comparison, Equivalence, Unit, Verdict};
 use crate::analysis::direction::Direction;
 use crate::analysis::summary::GroupStats;
+use crate::stats::inference::TestKind;
 
 impl Report for CompareReport {
     fn kind(&self) -> &'static str {
@@ -17,6 +18,20 @@ impl Report for CompareReport {
     }
 
     fn table(&self, style: Style, output: &Output) -> Table {
+        // ASO has ε_min in both directions where the other tests have p
+        let aso = self.settings.test == TestKind::Aso;
+        let (p_header, p_adjusted_header) = if aso {
+            let eps = match style {
+                Style::Latex => "$\\varepsilon_{\\min}$",
+                _ => "ε_min",
+            };
+            (eps.to_string(), format!("{eps} reverse"))
+        } else {
+            (
+                "p".to_string(),
+                format!("p ({})", self.settings.correction.name()),
+            )
+        };
         let mut table = Table::new(vec![
             table::left("Metric"),
             table::left("Condition"),
@@ -27,8 +42,8 @@ impl Report for CompareReport {
                 "{}% CI of Δ",
                 format::percent(self.settings.confidence)
             ))),
-            table::right("p"),
-            table::right(format!("p ({})", self.settings.correction.name())),
+            table::right(p_header),
+            table::right(p_adjusted_header),
             table::right("Hedges' g"),
             table::right("P(better)"),
             table::right("Power"),
@@ -101,8 +116,8 @@ impl Report for CompareReport {
                     mean_cell(ti, treat),
                     diff,
                     format::interval(c.diff_ci, d),
-                    style.escape(&format::p_value(c.p_value)),
-                    style.escape(&format::p_value(c.p_adjusted)),
+                    p_cell(style, c, aso, |a| a.eps_min, c.p_value),
+                    p_cell(style, c, aso, |a| a.eps_min_reverse, c.p_adjusted),
                     format::opt(c.hedges_g, 2),
                     format::opt(c.prob_improvement, 2),
                     format::opt(c.power, 2),
@@ -201,9 +216,35 @@ impl Report for CompareReport {
                     "examples_p_value": c.examples.as_ref().and_then(|e| e.p_value),
                 });
                 add_equivalence_columns(&mut record, c.equivalence.as_ref());
+                add_aso_columns(&mut record, c.aso.as_ref());
                 record
             })
             .collect()
+    }
+}
+
+/// A p column's cell: p, or with `--test aso` ε_min (3 decimals).
+fn p_cell(
+    style: Style,
+    c: &Comparison,
+    aso: bool,
+    eps: impl Fn(&Aso) -> Option<f64>,
+    p: Option<f64>,
+) -> String {
+    if aso {
+        format::opt(c.aso.as_ref().and_then(eps), 3)
+    } else {
+        style.escape(&format::p_value(p))
+    }
+}
+
+/// The ASO columns of a record, only under --test aso.
+fn add_aso_columns(record: &mut Value, aso: Option<&Aso>) {
+    if let (Some(a), Some(fields)) = (aso, record.as_object_mut()) {
+        fields.insert("eps_min".into(), json!(a.eps_min));
+        fields.insert("eps_min_reverse".into(), json!(a.eps_min_reverse));
+        fields.insert("violation_ratio".into(), json!(a.violation_ratio));
+        fields.insert("aso_confidence".into(), json!(a.aso_confidence));
     }
 }
 

@@ -6,9 +6,11 @@ use super::Output;
 use super::format::{self, Style};
 use super::table::Table;
 use crate::analysis::compare::Settings;
+use crate::analysis::options::Family;
 use crate::analysis::report::Repeat;
 use crate::analysis::summary::{DescribeSettings, GroupStats};
 use crate::load::Skipped;
+use crate::stats::correction::Correction;
 use crate::stats::inference::TestKind;
 
 /// Caption, label and fragment as the user gave them.
@@ -112,8 +114,13 @@ pub fn method_with_ci(
     ci: &str,
 ) -> String {
     let seeds: Vec<String> = seeds.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let dagger = if settings.test == TestKind::Aso {
+        "† one system almost stochastically dominates (ε_min < τ)."
+    } else {
+        "† significant after correction."
+    };
     format!(
-        "† significant after correction. {} Δ = treatment − baseline with its {}% {ci} CI. Seeds per condition: {}.",
+        "{dagger} {} Δ = treatment − baseline with its {}% {ci} CI. Seeds per condition: {}.",
         test(settings, compared, over_examples),
         format::percent(settings.confidence),
         seeds.join(", ")
@@ -122,6 +129,9 @@ pub fn method_with_ci(
 
 /// The test, α, correction and family of [`method`], as one sentence.
 pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String {
+    if settings.test == TestKind::Aso {
+        return aso_test(settings, compared);
+    }
     let mid_p = settings.examples.as_ref().is_some_and(|e| e.mid_p);
     let clustered = settings.examples.as_ref().is_some_and(|e| e.clusters);
     let test = match settings.test {
@@ -138,17 +148,40 @@ pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String 
         TestKind::Permutation => "permutation test",
         TestKind::Wilcoxon => "Wilcoxon signed-rank test",
         TestKind::CorrectedT => "Nadeau–Bengio corrected t-test",
-    };
-    let family = match settings.family {
-        crate::analysis::options::Family::Metric => format!("the {compared} of each metric"),
-        crate::analysis::options::Family::All => "every comparison in the table".to_string(),
+        TestKind::Aso => "Almost Stochastic Order",
     };
     format!(
-        "Test: {test} ({}), α = {}, {} correction across {family} (family: {}).",
+        "Test: {test} ({}), α = {}, {} correction across {} (family: {}).",
         settings.alternative.name(),
         settings.alpha,
         settings.correction.name(),
+        family_phrase(settings, compared),
         settings.family.name(),
+    )
+}
+
+/// What a correction family holds, as a phrase.
+fn family_phrase(settings: &Settings, compared: &str) -> String {
+    match settings.family {
+        Family::Metric => format!("the {compared} of each metric"),
+        Family::All => "every comparison in the table".to_string(),
+    }
+}
+
+/// [`test`] for `--test aso`: ε_min's confidence, τ and the correction.
+fn aso_test(settings: &Settings, compared: &str) -> String {
+    let corrected = match settings.correction {
+        Correction::None => "1 − α, no correction".to_string(),
+        _ => format!(
+            "Bonferroni's 1 − α/m across {}",
+            family_phrase(settings, compared)
+        ),
+    };
+    format!(
+        "Test: Almost Stochastic Order (deepsig's ε_min, violation ratio integrated exactly, {} bootstrap resamples), τ = {}, confidence {corrected} (α = {}); ε_min is treatment over baseline, ε_min reverse baseline over treatment, each in the metric's direction.",
+        settings.aso_resamples.unwrap_or_default(),
+        settings.aso_threshold.unwrap_or_default(),
+        settings.alpha,
     )
 }
 

@@ -35,19 +35,48 @@ use crate::stats::rng::{self, Stream};
 /// (each chunk has its own stream), never on the thread count.
 const CHUNK: usize = 64;
 
-/// How ε_min is estimated.
+/// How the bootstrap of ε_min is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AsoConfig {
     /// Bootstrap iterations for σ̂ (deepsig's `num_bootstrap_iterations`,
     /// 1000 there); at least 1.
     pub resamples: usize,
-    /// Confidence level in (0, 1) (deepsig's `confidence_level`, 0.95 there;
-    /// a Bonferroni-adjusted level is the caller's to pass).
-    pub confidence: f64,
     /// The user's `--seed`.
     pub seed: u64,
     /// The stream key of this comparison ([`rng::stream_key`]).
     pub key: u64,
+}
+
+/// The violation ratio of the treatment against the baseline and the
+/// bootstrap scale of its error, σ̂/c (module doc): ε_min at any confidence
+/// level, in both directions, without resampling again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AsoEstimate {
+    pub ratio: f64,
+    pub spread: f64,
+}
+
+impl AsoEstimate {
+    /// ε_min of the treatment against the baseline at `confidence`.
+    pub fn eps_min(&self, confidence: f64) -> Result<f64, AsoError> {
+        upper_bound(self.ratio, self.spread, confidence)
+    }
+
+    /// ε_min of the baseline against the treatment, from the same bootstrap:
+    /// swapping the groups turns every ratio r into 1 − r (a gap of one sign
+    /// becomes the other; equal quantile functions stay at ½), so σ̂ is
+    /// unchanged.
+    pub fn eps_min_reverse(&self, confidence: f64) -> Result<f64, AsoError> {
+        upper_bound(1.0 - self.ratio, self.spread, confidence)
+    }
+}
+
+/// clip(ratio − spread·Φ⁻¹(1 − confidence), 0, 1).
+fn upper_bound(ratio: f64, spread: f64, confidence: f64) -> Result<f64, AsoError> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(AsoError::Confidence(confidence));
+    }
+    Ok((ratio - spread * normal_quantile(1.0 - confidence)).clamp(0.0, 1.0))
 }
 
 /// Why ε_min is not given.
@@ -75,9 +104,24 @@ pub fn violation_ratio(baseline: &[f64], treatment: &[f64]) -> Result<f64, AsoEr
     Ok(groups.ratio(&groups.ones_t, &groups.ones_b))
 }
 
-/// ε_min of the treatment against the baseline (module doc): small when the
-/// treatment almost stochastically dominates the baseline, higher being
-/// better (negate both groups for a lower-is-better metric).
+/// ε_min of the treatment against the baseline (module doc) at
+/// `confidence`: small when the treatment almost stochastically dominates
+/// the baseline, higher being better (negate both groups for a
+/// lower-is-better metric). Undefined as [`estimate`]; also refused for a
+/// confidence outside (0, 1).
+pub fn eps_min(
+    baseline: &[f64],
+    treatment: &[f64],
+    confidence: f64,
+    config: &AsoConfig,
+) -> Result<f64, AsoError> {
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(AsoError::Confidence(confidence));
+    }
+    estimate(baseline, treatment, config)?.eps_min(confidence)
+}
+
+/// The violation ratio and σ̂/c of the treatment against the baseline.
 ///
 /// Replicate r of the bootstrap lies in chunk r / 64 and draws, from that
 /// chunk's stream ([`rng::fill_in_chunks`]), n treatment indices then m
@@ -87,14 +131,15 @@ pub fn violation_ratio(baseline: &[f64], treatment: &[f64]) -> Result<f64, AsoEr
 ///
 /// Undefined when a group has under 2 values, a value is not finite or beyond
 /// ±1e150, or both groups are constant (DESIGN §4: no variance across seeds;
-/// deepsig would answer 0, 0.5 or 1); also refused for 0 resamples, a
-/// confidence outside (0, 1), or a group over 2³² − 1 values.
-pub fn eps_min(baseline: &[f64], treatment: &[f64], config: &AsoConfig) -> Result<f64, AsoError> {
+/// deepsig would answer 0, 0.5 or 1); also refused for 0 resamples or a
+/// group over 2³² − 1 values.
+pub fn estimate(
+    baseline: &[f64],
+    treatment: &[f64],
+    config: &AsoConfig,
+) -> Result<AsoEstimate, AsoError> {
     if config.resamples == 0 {
         return Err(AsoError::NoResamples);
-    }
-    if !(config.confidence > 0.0 && config.confidence < 1.0) {
-        return Err(AsoError::Confidence(config.confidence));
     }
     let groups = Groups::new(baseline, treatment)?;
     let ratio = groups.ratio(&groups.ones_t, &groups.ones_b);
@@ -113,7 +158,10 @@ pub fn eps_min(baseline: &[f64], treatment: &[f64], config: &AsoConfig) -> Resul
     let sigma_hat = (deviations.iter().map(|d| (d - mean).powi(2)).sum::<f64>()
         / deviations.len() as f64)
         .sqrt();
-    Ok((ratio - sigma_hat / scale * normal_quantile(1.0 - config.confidence)).clamp(0.0, 1.0))
+    Ok(AsoEstimate {
+        ratio,
+        spread: sigma_hat / scale,
+    })
 }
 
 /// Both groups sorted, with their sizes as resampling bounds.
@@ -219,7 +267,6 @@ mod tests {
     fn config(seed: u64) -> AsoConfig {
         AsoConfig {
             resamples: 200,
-            confidence: 0.95,
             seed,
             key: 3,
         }
@@ -245,20 +292,38 @@ mod tests {
         let (b, t) = ([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]);
         let mut c = config(0);
         c.resamples = 0;
-        assert_eq!(eps_min(&b, &t, &c), Err(AsoError::NoResamples));
+        assert_eq!(eps_min(&b, &t, 0.95, &c), Err(AsoError::NoResamples));
         for confidence in [0.0, 1.0, f64::NAN] {
-            c = AsoConfig {
-                confidence,
-                ..config(0)
-            };
-            assert!(matches!(eps_min(&b, &t, &c), Err(AsoError::Confidence(_))));
+            assert!(matches!(
+                eps_min(&b, &t, confidence, &config(0)),
+                Err(AsoError::Confidence(_))
+            ));
         }
+    }
+
+    #[test]
+    fn the_reverse_direction_is_the_swapped_groups_from_the_same_draws() {
+        let (b, t) = ([0.3, 0.9, 0.1, 0.5, 0.5], [0.4, 0.2, 0.8, 0.6]);
+        let forward = estimate(&b, &t, &config(4)).unwrap();
+        let swapped = estimate(&t, &b, &config(4)).unwrap();
+        assert!((forward.ratio + swapped.ratio - 1.0).abs() <= 1e-15);
+        // the draws differ (n and m trade places), so σ̂ agrees in distribution only
+        assert!((forward.spread / swapped.spread - 1.0).abs() < 0.3);
+        let (e, r) = (
+            forward.eps_min(0.95).unwrap(),
+            forward.eps_min_reverse(0.95).unwrap(),
+        );
+        assert!(
+            e + r >= 1.0,
+            "upper bounds of complementary ratios: {e} + {r}"
+        );
+        assert!(forward.eps_min(0.99).unwrap() >= e);
     }
 
     #[test]
     fn constant_groups_are_undefined() {
         assert_eq!(
-            eps_min(&[1.0, 1.0], &[2.0, 2.0], &config(0)),
+            eps_min(&[1.0, 1.0], &[2.0, 2.0], 0.95, &config(0)),
             Err(AsoError::Undefined(Undefined::NoVariance))
         );
     }

@@ -39,6 +39,8 @@ pub enum TestKind {
     /// Nadeau–Bengio corrected resampled t-test of paired fold scores.
     #[serde(rename = "corrected-t")]
     CorrectedT,
+    /// Almost Stochastic Order: ε_min (`stats::aso`), not a p-value.
+    Aso,
 }
 
 impl TestKind {
@@ -53,6 +55,7 @@ impl TestKind {
             TestKind::Mcnemar => "mcnemar",
             TestKind::Wilcoxon => "wilcoxon",
             TestKind::CorrectedT => "corrected-t",
+            TestKind::Aso => "aso",
         }
     }
 
@@ -225,8 +228,9 @@ pub fn run_test(
                 .ok_or(Undefined::NoTestTrainRatio)?;
             corrected_t(baseline, treatment, ratio, alternative)
         }
-        // per-seed values have no McNemar test: it is run over examples (`stats::mcnemar`)
-        TestKind::Mcnemar => None,
+        // per-seed values have no McNemar test: it is run over examples (`stats::mcnemar`);
+        // ASO gives ε_min, not a p-value (`stats::aso`)
+        TestKind::Mcnemar | TestKind::Aso => None,
     };
     // a constant set of paired differences, or variances so small that the
     // standard error underflows, leave the statistic undefined
@@ -256,7 +260,8 @@ pub fn min_p_value(
         | TestKind::Paired
         | TestKind::Mcnemar
         | TestKind::Wilcoxon
-        | TestKind::CorrectedT => false,
+        | TestKind::CorrectedT
+        | TestKind::Aso => false,
         TestKind::MannWhitney => n_baseline <= 8 || n_treatment <= 8,
         TestKind::Permutation => true,
     };
@@ -296,9 +301,11 @@ pub fn diff_interval(
             let ratio = config.test_train_ratio.filter(|r| *r > 0.0 && *r < 1.0)?;
             corrected_parts(baseline, treatment, ratio)?
         }
-        TestKind::Welch | TestKind::MannWhitney | TestKind::Permutation | TestKind::Mcnemar => {
-            welch_parts(baseline, treatment)?
-        }
+        TestKind::Welch
+        | TestKind::MannWhitney
+        | TestKind::Permutation
+        | TestKind::Mcnemar
+        | TestKind::Aso => welch_parts(baseline, treatment)?,
     };
     let level = match alternative {
         Alternative::TwoSided => 1.0 - (1.0 - confidence) / 2.0,

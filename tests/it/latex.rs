@@ -95,6 +95,21 @@ fn every_latex_table_compiles_with_pdflatex_even_with_hostile_names() {
         &root,
     ));
     body.push_str(&latex(
+        &[
+            "compare",
+            "examples/tianshou-mujoco/Hopper-v3",
+            "--test",
+            "aso",
+            "--baseline",
+            "td3",
+            "--max-step",
+            "1000000",
+            "--format",
+            "latex",
+        ],
+        &root,
+    ));
+    body.push_str(&latex(
         &["ablation", "--latex", "--metric", "test.*"],
         &root.join("examples/speech-ssl"),
     ));

@@ -4,6 +4,7 @@
 mod ablation_equivalence;
 mod aggregate;
 mod architecture;
+mod aso_cli;
 mod check;
 mod cli_ablation;
 mod cli_compare;

@@ -55,7 +55,6 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
 fn config(seed: u64, key: u64) -> AsoConfig {
     AsoConfig {
         resamples: 1000,
-        confidence: 0.95,
         seed,
         key,
     }
@@ -86,8 +85,13 @@ fn eps_min_matches_deepsig_within_its_measured_monte_carlo_error() {
     for (i, c) in cases.iter().enumerate() {
         let name = c["name"].as_str().unwrap();
         let (b, t) = (floats(&c["baseline"]), floats(&c["treatment"]));
-        let got = eps_min(&b, &t, &config(0, stream_key(&["aso", &i.to_string()])))
-            .unwrap_or_else(|e| panic!("case {i}: {e}"));
+        let got = eps_min(
+            &b,
+            &t,
+            0.95,
+            &config(0, stream_key(&["aso", &i.to_string()])),
+        )
+        .unwrap_or_else(|e| panic!("case {i}: {e}"));
         let (grid, exact) = (floats(&c["eps_min_grid"]), floats(&c["eps_min_exact"]));
         let deepsig = c["deepsig_eps_min"].as_f64().unwrap();
         // the replica's seed 0 is deepsig's own call
@@ -126,7 +130,7 @@ fn eps_min_is_reproducible_bit_for_bit_at_any_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| eps_min(&b, &t, &config(seed, 9)).unwrap())
+            .install(|| eps_min(&b, &t, 0.95, &config(seed, 9)).unwrap())
     };
     let one = run(1, 5);
     assert!(one > 0.0 && one < 1.0, "{one}");
@@ -140,8 +144,8 @@ fn treatment_far_above_the_baseline_gives_0_and_far_below_gives_1() {
     let b = [0.70, 0.71, 0.69, 0.72, 0.70];
     let above = [0.90, 0.91, 0.89, 0.92];
     let below = [0.50, 0.51, 0.49, 0.52];
-    assert_eq!(eps_min(&b, &above, &config(0, 1)), Ok(0.0));
-    assert_eq!(eps_min(&b, &below, &config(0, 1)), Ok(1.0));
+    assert_eq!(eps_min(&b, &above, 0.95, &config(0, 1)), Ok(0.0));
+    assert_eq!(eps_min(&b, &below, 0.95, &config(0, 1)), Ok(1.0));
     assert_eq!(violation_ratio(&b, &above), Ok(0.0));
     assert_eq!(violation_ratio(&b, &below), Ok(1.0));
 }
@@ -162,19 +166,19 @@ fn swapping_the_groups_complements_the_violation_ratio() {
 fn too_few_or_non_finite_values_are_errors_not_nan() {
     let ok = [0.1, 0.2, 0.3];
     assert_eq!(
-        eps_min(&[0.5], &ok, &config(0, 0)),
+        eps_min(&[0.5], &ok, 0.95, &config(0, 0)),
         Err(AsoError::Undefined(Undefined::TooFewSeeds {
             n_baseline: 1,
             n_treatment: 3
         }))
     );
     assert!(matches!(
-        eps_min(&ok, &[], &config(0, 0)),
+        eps_min(&ok, &[], 0.95, &config(0, 0)),
         Err(AsoError::Undefined(Undefined::TooFewSeeds { .. }))
     ));
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         assert_eq!(
-            eps_min(&ok, &[0.2, bad], &config(0, 0)),
+            eps_min(&ok, &[0.2, bad], 0.95, &config(0, 0)),
             Err(AsoError::Undefined(Undefined::NonFinite))
         );
         assert_eq!(
