@@ -6,7 +6,8 @@ use divan::{Bencher, black_box};
 use xreport::stats::aso::{self, AsoConfig};
 use xreport::stats::bootstrap::{self, BootstrapConfig, CiMethod};
 use xreport::stats::inference::{self, Alternative, TestConfig, TestKind};
-use xreport::stats::{pca, power, rng};
+use xreport::stats::twoway::{self, System};
+use xreport::stats::{friedman, pca, posthoc, power, ranks, rng};
 
 fn main() {
     divan::main();
@@ -58,6 +59,63 @@ fn mean_diff_ci_of_replicates(b: Bencher) {
 fn paired_bootstrap_200k_examples(b: Bencher) {
     let (base, treat) = (sample(200_000, 0.0), sample(200_000, 0.01));
     b.bench(|| bootstrap::paired_mean_diff_ci(&base, &treat, &config(1_000), 3));
+}
+
+/// W3's real shape: paired 0/1 per-example scores of 200,000 examples, 10,000
+/// resamples. The differences take 3 values, so each replicate is one
+/// multinomial draw over them (a few binomials), not 200,000 index draws.
+#[divan::bench(sample_count = 20)]
+fn paired_bootstrap_200k_binary_examples(b: Bencher) {
+    let correct = |p: f64, key: &str| -> Vec<f64> {
+        let mut stream = rng::stream(2, rng::stream_key(&["bench.binary", key]), 0);
+        (0..200_000)
+            .map(|_| {
+                f64::from(u8::from(
+                    f64::from(stream.next_u32()) < p * f64::from(u32::MAX),
+                ))
+            })
+            .collect()
+    };
+    let (base, treat) = (correct(0.71, "a"), correct(0.72, "b"));
+    b.bench(|| bootstrap::paired_mean_diff_ci(black_box(&base), &treat, &config(10_000), 3));
+}
+
+/// W3b's two-way interval: 2 systems × 3 seeds on 200,000 shared examples
+/// (per-example sums, one example per unit).
+#[divan::bench(sample_count = 20)]
+fn two_way_interval_3_seeds_200k_examples(b: Bencher) {
+    let (units, seeds) = (200_000, 3);
+    let (base, treat) = (sample(units * seeds, 0.0), sample(units * seeds, 0.01));
+    let sizes = vec![1.0; units];
+    b.bench(|| {
+        twoway::diff_ci(
+            System {
+                sums: black_box(&base),
+                seeds,
+            },
+            System {
+                sums: &treat,
+                seeds,
+            },
+            &sizes,
+            0.95,
+        )
+    });
+}
+
+/// `xreport rank`'s statistics: average ranks of 8 methods on 26 tasks (Atari
+/// 100k's shape), the Friedman test and Nemenyi's critical difference.
+#[divan::bench]
+fn friedman_nemenyi_26_tasks_8_methods(b: Bencher) {
+    let scores = sample(26 * 8, 0.0);
+    b.bench(|| {
+        let table: Vec<Vec<f64>> = black_box(&scores)
+            .chunks(8)
+            .map(|task| ranks::average_ranks(task, false))
+            .collect();
+        let test = friedman::friedman(&table);
+        (test, posthoc::nemenyi_cd(0.05, 8, 26))
+    });
 }
 
 /// Welch's t-test of 10 vs 10 seeds.

@@ -242,6 +242,22 @@ pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, NotAN
     }
 }
 
+/// Cross-validation results name their repeat column `fold`: without a
+/// `seed` column (the default name) a `fold` column is the seed column, so
+/// `--test corrected-t` reads a folds table as written.
+fn with_fold_as_seed(frame: &DataFrame, names: &ColumnNames) -> ColumnNames {
+    let has = |name: &str| frame.column(name).is_ok();
+    let default = ColumnNames::default().seed;
+    if names.seed == default && !has(&default) && has("fold") {
+        ColumnNames {
+            seed: "fold".into(),
+            ..names.clone()
+        }
+    } else {
+        names.clone()
+    }
+}
+
 /// Seeds as text: `3.0` becomes `3`, so float seed columns match integer ones.
 fn seed_text(raw: &str) -> String {
     match raw.trim().parse::<f64>() {
@@ -257,6 +273,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
     if frame.height() == 0 {
         return Err(Error::input(path, "the table has no rows"));
     }
+    let names = &with_fold_as_seed(&frame, names);
     let has = |name: &str| frame.column(name).is_ok();
     let conditions = text_column(path, &frame, &names.condition)?;
     let seeds = text_column(path, &frame, &names.seed)?;

@@ -304,3 +304,22 @@ fn bad_test_options_are_usage_errors() {
         "give one",
     );
 }
+
+#[test]
+fn a_fold_column_is_the_seed_column_when_there_is_no_seed_column() {
+    let args = [
+        "--baseline",
+        "svm",
+        "--test",
+        "corrected-t",
+        "--test-train-ratio",
+        "0.25",
+    ];
+    let implicit = command_json("compare", std::iter::once(FOLDS).chain(args));
+    let explicit = command_json(
+        "compare",
+        [FOLDS, "--seed-col", "fold"].into_iter().chain(args),
+    );
+    assert_eq!(implicit["comparisons"], explicit["comparisons"]);
+    assert_eq!(implicit["comparisons"][0]["n_baseline"], 10);
+}
