@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::options::{Describe, ExampleOptions, ExampleReduce, Inference, MissingScores};
@@ -122,17 +123,17 @@ pub fn sources(study: &Study, paths: &[PathBuf]) -> BTreeMap<String, PathBuf> {
 struct Cells<'a> {
     groups: BTreeMap<(&'a str, &'a str), CellGroup<'a>>,
     /// Example → its cluster (`--cluster-col`).
-    clusters: HashMap<&'a str, &'a str>,
+    clusters: FxHashMap<&'a str, &'a str>,
 }
 
 struct CellGroup<'a> {
     task: Option<&'a str>,
     /// Seed → example → score (`None`: null/NaN/inf).
-    scores: BTreeMap<&'a str, HashMap<&'a str, Option<f64>>>,
+    scores: BTreeMap<&'a str, FxHashMap<&'a str, Option<f64>>>,
 }
 
 /// The examples of each (task, metric): every example any system scored.
-type Universe<'a> = HashMap<(Option<&'a str>, &'a str), BTreeSet<&'a str>>;
+type Universe<'a> = FxHashMap<(Option<&'a str>, &'a str), FxHashSet<&'a str>>;
 
 /// One missing (condition, seed, example) of a metric.
 struct Missing {
@@ -149,7 +150,7 @@ impl<'a> Cells<'a> {
     /// Borrowed from the tidy table: a per-example table has hundreds of thousands of rows.
     fn of(study: &'a Study) -> Cells<'a> {
         let mut groups: BTreeMap<(&str, &str), CellGroup> = BTreeMap::new();
-        let mut clusters = HashMap::new();
+        let mut clusters = FxHashMap::default();
         for (row, cluster) in tidy::rows_with_cluster(&study.results) {
             let Some(example) = row.example else { continue };
             let group = groups
@@ -172,7 +173,7 @@ impl<'a> Cells<'a> {
 
     /// The examples of each (task, metric): every example any system scored.
     fn universe(&self) -> Universe<'a> {
-        let mut out: Universe = HashMap::new();
+        let mut out: Universe = FxHashMap::default();
         for ((_, metric), g) in &self.groups {
             let set = out.entry((g.task, metric)).or_default();
             for scores in g.scores.values() {
@@ -208,6 +209,14 @@ impl<'a> Cells<'a> {
                 .then_with(|| natural_cmp(&a.condition, &b.condition))
                 .then_with(|| natural_cmp(&a.seed, &b.seed))
                 .then_with(|| natural_cmp(&a.example, &b.example))
+                .then_with(|| {
+                    (&a.metric, &a.condition, &a.seed, &a.example).cmp(&(
+                        &b.metric,
+                        &b.condition,
+                        &b.seed,
+                        &b.example,
+                    ))
+                })
         });
         out
     }
@@ -374,9 +383,9 @@ struct Group<'a> {
 
 /// Per-example scores of every condition × metric that has them.
 pub struct ExampleScores<'a> {
-    groups: HashMap<(&'a str, &'a str), Group<'a>>,
+    groups: FxHashMap<(&'a str, &'a str), Group<'a>>,
     /// Example → cluster (`--cluster-col`); empty without clusters.
-    clusters: HashMap<&'a str, &'a str>,
+    clusters: FxHashMap<&'a str, &'a str>,
     options: ExampleOptions,
 }
 
@@ -438,8 +447,8 @@ pub struct ExampleComparison {
 impl<'a> ExampleScores<'a> {
     /// The per-example scores of `study`; `None` when no row has an example.
     pub fn of(study: &'a Study, options: &ExampleOptions) -> Option<ExampleScores<'a>> {
-        let mut raw: HashMap<(&str, &str), BySeed> = HashMap::new();
-        let mut clusters = HashMap::new();
+        let mut raw: FxHashMap<(&str, &str), BySeed> = FxHashMap::default();
+        let mut clusters = FxHashMap::default();
         for (row, cluster) in tidy::rows_with_cluster(&study.results) {
             let Some(example) = row.example else { continue };
             raw.entry((row.condition, row.metric))
@@ -516,7 +525,7 @@ impl<'a> ExampleScores<'a> {
         if self.clusters.is_empty() {
             return None;
         }
-        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
         let of = examples
             .iter()
             .map(|e| {
@@ -609,7 +618,7 @@ impl<'a> ExampleScores<'a> {
     /// number of examples only one of them has.
     fn paired(&self, metric: &str, baseline: &str, treatment: &str) -> Option<Paired<'a>> {
         let b = self.scores(baseline, metric)?;
-        let t: HashMap<&str, f64> = self.scores(treatment, metric)?.into_iter().collect();
+        let t: FxHashMap<&str, f64> = self.scores(treatment, metric)?.into_iter().collect();
         let (mut examples, mut bs, mut ts) = (Vec::new(), Vec::new(), Vec::new());
         for (example, score) in &b {
             if let Some(t_score) = t.get(example) {

@@ -354,7 +354,14 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         Option<&'a str>,
         Option<i64>,
     );
-    let mut seen_keys: std::collections::HashSet<Key> = std::collections::HashSet::new();
+    let mut seen_keys: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::with_capacity_and_hasher(
+        if long {
+            frame.height()
+        } else {
+            frame.height() * metric_columns.len()
+        },
+        Default::default(),
+    );
     for row in 0..frame.height() {
         let at = || format.location(row);
         let condition = conditions[row]
