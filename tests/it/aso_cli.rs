@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::common::{assert_golden, command_json, reference, xreport};
+use crate::stats_aso::floats;
 
 const HOPPER: &str = "examples/tianshou-mujoco/Hopper-v3";
 const READ: [&str; 6] = [
@@ -20,41 +21,11 @@ const READ: [&str; 6] = [
     "last",
 ];
 
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-/// (mean, sd with ddof 1).
-fn mean_sd(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let ss = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>();
-    (mean, (ss / (n - 1.0)).sqrt())
-}
-
-/// `got` against one direction's reference: the exact-ratio bootstrap mean
-/// within 5 sd, deepsig's own call within its grid bias plus 5 sd.
+/// `got` against one direction's reference (tests/it/stats_aso.rs's tolerance).
 fn assert_within_monte_carlo(got: f64, want: &Value, what: &str) {
-    let (grid, exact) = (floats(&want["grid"]), floats(&want["exact"]));
     let deepsig = want["deepsig"].as_f64().unwrap();
-    let (mean_exact, sd_exact) = mean_sd(&exact);
-    let (_, sd_grid) = mean_sd(&grid);
-    let bias = grid.iter().zip(&exact).map(|(g, e)| g - e).sum::<f64>() / grid.len() as f64;
-    let seeds = exact.len() as f64;
-    let tol_exact = 5.0 * sd_exact * (1.0 + 1.0 / seeds).sqrt() + 1e-12;
-    let tol_deepsig = bias.abs() + 5.0 * sd_exact.hypot(sd_grid) + 1e-12;
-    assert!(
-        (got - mean_exact).abs() <= tol_exact,
-        "{what}: {got} vs exact-ratio mean {mean_exact} ± {tol_exact}"
-    );
-    assert!(
-        (got - deepsig).abs() <= tol_deepsig,
-        "{what}: {got} vs deepsig {deepsig} ± {tol_deepsig}"
-    );
+    let (grid, exact) = (floats(&want["grid"]), floats(&want["exact"]));
+    crate::stats_aso::assert_within_monte_carlo(got, &grid, &exact, deepsig, what);
 }
 
 fn aso_report(extra: &[&str]) -> Value {

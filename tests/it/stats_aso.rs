@@ -36,7 +36,7 @@ fn reference() -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn floats(v: &Value) -> Vec<f64> {
+pub(crate) fn floats(v: &Value) -> Vec<f64> {
     v.as_array()
         .expect("array")
         .iter()
@@ -50,6 +50,39 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
     let mean = x.iter().sum::<f64>() / n;
     let ss = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>();
     (mean, (ss / (n - 1.0)).sqrt())
+}
+
+/// Asserts `got` is within the Monte Carlo tolerance of the module doc of a
+/// reference direction (`grid`, `exact`: deepsig's ε_min over the seeds with
+/// its dt grid and with the exact ratio; `deepsig`: its own call), and
+/// returns |z| against both when the reference is not clipped (sd > 0).
+pub(crate) fn assert_within_monte_carlo(
+    got: f64,
+    grid: &[f64],
+    exact: &[f64],
+    deepsig: f64,
+    what: &str,
+) -> Option<(f64, f64)> {
+    let (mean_exact, sd_exact) = mean_sd(exact);
+    let (_, sd_grid) = mean_sd(grid);
+    let bias = grid.iter().zip(exact).map(|(g, e)| g - e).sum::<f64>() / grid.len() as f64;
+    let seeds = exact.len() as f64;
+    let tol_exact = 5.0 * sd_exact * (1.0 + 1.0 / seeds).sqrt() + 1e-12;
+    let tol_deepsig = bias.abs() + 5.0 * sd_exact.hypot(sd_grid) + 1e-12;
+    assert!(
+        (got - mean_exact).abs() <= tol_exact,
+        "{what}: {got} vs exact-ratio mean {mean_exact} ± {tol_exact}"
+    );
+    assert!(
+        (got - deepsig).abs() <= tol_deepsig,
+        "{what}: {got} vs deepsig {deepsig} ± {tol_deepsig}"
+    );
+    (sd_exact > 0.0).then(|| {
+        (
+            (got - mean_exact).abs() / sd_exact,
+            (got - deepsig).abs() / sd_exact.hypot(sd_grid),
+        )
+    })
 }
 
 fn config(seed: u64, key: u64) -> AsoConfig {
@@ -96,24 +129,13 @@ fn eps_min_matches_deepsig_within_its_measured_monte_carlo_error() {
         let deepsig = c["deepsig_eps_min"].as_f64().unwrap();
         // the replica's seed 0 is deepsig's own call
         assert!((grid[0] - deepsig).abs() <= 1e-12, "case {i}: replica");
-        let (mean_exact, sd_exact) = mean_sd(&exact);
-        let (_, sd_grid) = mean_sd(&grid);
-        let bias = grid.iter().zip(&exact).map(|(g, e)| g - e).sum::<f64>() / grid.len() as f64;
-        let seeds = exact.len() as f64;
-        let tol_exact = 5.0 * sd_exact * (1.0 + 1.0 / seeds).sqrt() + 1e-12;
-        let tol_deepsig = bias.abs() + 5.0 * sd_exact.hypot(sd_grid) + 1e-12;
-        assert!(
-            (got - mean_exact).abs() <= tol_exact,
-            "case {i} ({name}): {got} vs exact-ratio mean {mean_exact} ± {tol_exact}"
-        );
-        assert!(
-            (got - deepsig).abs() <= tol_deepsig,
-            "case {i} ({name}): {got} vs deepsig {deepsig} ± {tol_deepsig}"
-        );
-        if sd_exact > 0.0 {
+        let what = format!("case {i} ({name})");
+        if let Some((z_exact, z_deepsig)) =
+            assert_within_monte_carlo(got, &grid, &exact, deepsig, &what)
+        {
             interior += 1;
-            worst_exact = worst_exact.max((got - mean_exact).abs() / sd_exact);
-            worst_deepsig = worst_deepsig.max((got - deepsig).abs() / sd_exact.hypot(sd_grid));
+            worst_exact = worst_exact.max(z_exact);
+            worst_deepsig = worst_deepsig.max(z_deepsig);
         }
     }
     // enough cases where ε_min is not clipped for the tolerance to bite
