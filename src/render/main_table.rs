@@ -12,6 +12,7 @@ use super::{Output, Report, notes};
 use crate::analysis::direction::Direction;
 use crate::analysis::main_table::{CellKind, MainTableReport, TableCell, TableColumn};
 use crate::analysis::options::Family;
+use crate::stats::inference::TestKind;
 use crate::stats::proportion::ProportionMethod;
 
 /// The options of every siunitx column: text-mode numbers (`mode = match`),
@@ -340,9 +341,18 @@ impl MainTableReport {
                 Family::Metric => "within each column",
                 Family::All => "across every comparison with a column's best",
             };
+            let worse = if s.test == TestKind::Aso {
+                "not almost stochastically dominated by".to_string()
+            } else {
+                "not significantly worse than".to_string()
+            };
+            let correction = if s.test == TestKind::Aso {
+                "ASO ε_min < τ, Bonferroni".to_string()
+            } else {
+                format!("{} correction", s.correction.name())
+            };
             text.push(format!(
-                "Also bold: not significantly worse than the column's best ({} correction {scope}).",
-                s.correction.name()
+                "Also bold: {worse} the column's best ({correction} {scope})."
             ));
         }
         let seeds: Vec<(String, usize)> = self
@@ -364,9 +374,11 @@ impl MainTableReport {
                 .find(|r| &r.condition == baseline)
                 .map_or(baseline.as_str(), |r| r.label.as_str());
             if self.marks.baseline {
-                text.push(format!(
-                    "† significantly better than {label} after correction."
-                ));
+                text.push(if s.test == TestKind::Aso {
+                    format!("† almost stochastically dominates {label} (ASO ε_min < τ).")
+                } else {
+                    format!("† significantly better than {label} after correction.")
+                });
             }
             if self.marks.baseline || self.marks.not_worse_than_best {
                 text.push(notes::test(s, "methods on each task", false));
