@@ -195,3 +195,26 @@ fn bad_aso_options_are_usage_errors() {
         "--paired matches seeds by id",
     );
 }
+
+#[test]
+fn the_main_table_marks_dominance_under_aso() {
+    let out = xreport()
+        .args(["table", "examples/tianshou-mujoco", "--task-key", "path:0"])
+        .args([
+            "--reduce",
+            "last",
+            "--max-step",
+            "1000000",
+            "--baseline",
+            "ddpg",
+        ])
+        .args(["--test", "aso", "--format", "md"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("† almost stochastically dominates ddpg (ASO ε_min"));
+    assert!(!text.contains("significantly better than"));
+    // td3 and sac dominate ddpg on Hopper at τ = 0.2 (see the JSON tests' reverse ε_min)
+    assert!(text.matches('†').count() >= 3, "{text}");
+}
