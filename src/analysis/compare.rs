@@ -864,8 +864,17 @@ fn rope_note(r: &RopeResult) -> String {
     }
 }
 
+/// How the notes that [`conclude`] writes begin: it runs again whenever the
+/// families change (per-example scores attached, the main table's family
+/// across tasks), so it replaces its own notes rather than adding to them.
+const CONCLUSION_NOTES: [&str; 2] = ["equivalence (TOST", "ASO "];
+
 /// Correct the p-values by family, then give each comparison its verdict.
 pub fn conclude(comparisons: &mut [Comparison], metrics: &Metrics, inference: &Inference) {
+    for c in comparisons.iter_mut() {
+        c.notes
+            .retain(|n| !CONCLUSION_NOTES.iter().any(|start| n.starts_with(start)));
+    }
     correct(comparisons, inference);
     correct_equivalence(comparisons, inference);
     conclude_aso(comparisons, inference);
@@ -893,8 +902,6 @@ fn conclude_aso(comparisons: &mut [Comparison], inference: &Inference) {
     for c in comparisons.iter_mut() {
         let family = family_of(c, inference);
         let Some(aso) = c.aso.as_mut() else { continue };
-        // conclude runs again once per-example scores are attached
-        c.notes.retain(|n| !n.starts_with("ASO"));
         let Some(estimate) = aso.estimate else {
             let reason = aso.aso_undefined.as_deref().unwrap_or("no estimate");
             c.notes.push(format!("ASO undefined: {reason}"));

@@ -223,3 +223,35 @@ fn equivalence_with_alpha_of_one_half_or_more_exits_2() {
         "{err}"
     );
 }
+
+/// With per-example scores `compare` concludes twice (over seeds, then with
+/// the examples attached): the TOST and ASO notes are written once each.
+#[test]
+fn concluding_again_replaces_its_notes() {
+    let scores = "examples/per-example/scores.csv";
+    for (test, start) in [("welch", "equivalence (TOST"), ("aso", "ASO ")] {
+        let report = crate::common::command_json(
+            "compare",
+            [
+                scores,
+                "--baseline",
+                "gpt-small",
+                "--equivalence",
+                "0.01",
+                "--test",
+                test,
+            ],
+        );
+        for c in report["comparisons"].as_array().unwrap() {
+            let notes = c["notes"].as_array().unwrap();
+            let count = |s: &str| {
+                notes
+                    .iter()
+                    .filter(|n| n.as_str().unwrap().starts_with(s))
+                    .count()
+            };
+            assert_eq!(count("equivalence (TOST"), 1, "{test}: {notes:?}");
+            assert_eq!(count(start), 1, "{test}: {notes:?}");
+        }
+    }
+}
