@@ -206,10 +206,8 @@ fn statistics(
             "--confidence must be between 0 and 1, got {confidence}"
         )));
     }
-    let resamples = args
-        .resamples
-        .or(file.and_then(|f| f.resamples))
-        .unwrap_or(10_000);
+    let given_resamples = args.resamples.or(file.and_then(|f| f.resamples));
+    let resamples = given_resamples.unwrap_or(10_000);
     if resamples < 100 {
         return Err(Error::usage(format!(
             "--resamples must be at least 100, got {resamples}"
@@ -227,10 +225,7 @@ fn statistics(
             "0, 1",
         ));
     }
-    let aso_resamples = args
-        .resamples
-        .or(file.and_then(|f| f.resamples))
-        .unwrap_or(1000);
+    let aso_resamples = given_resamples.unwrap_or(1000);
     Ok(Describe {
         confidence,
         resamples,

@@ -92,10 +92,10 @@ pub fn significant(ctx: &Context) -> Finding {
     let settings = match ctx.aso_threshold() {
         Some(tau) => format!(
             "ASO ε_min < {tau} at confidence 1 − α{}, α = {}",
-            if ctx.correction() == "none" {
-                ""
-            } else {
+            if ctx.corrected() {
                 "/m (Bonferroni)"
+            } else {
+                ""
             },
             ctx.alpha()
         ),

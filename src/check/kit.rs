@@ -15,6 +15,7 @@ use crate::analysis::options::{Inference, Metrics};
 use crate::analysis::report::SeedStyle;
 use crate::load::{Run, Study};
 use crate::render::format;
+use crate::stats::correction::Correction;
 
 /// What a rule concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -174,6 +175,11 @@ impl Context<'_> {
 
     pub fn correction(&self) -> &'static str {
         self.inference.correction.name()
+    }
+
+    /// Whether p-values (or ASO's confidence) are corrected over the family.
+    pub fn corrected(&self) -> bool {
+        self.inference.correction != Correction::None
     }
 
     /// `--aso-threshold` τ when the test is ASO.

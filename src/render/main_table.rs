@@ -341,15 +341,16 @@ impl MainTableReport {
                 Family::Metric => "within each column",
                 Family::All => "across every comparison with a column's best",
             };
-            let worse = if s.test == TestKind::Aso {
-                "not almost stochastically dominated by".to_string()
+            let (worse, correction) = if s.test == TestKind::Aso {
+                (
+                    "not almost stochastically dominated by",
+                    "ASO ε_min < τ, Bonferroni".to_string(),
+                )
             } else {
-                "not significantly worse than".to_string()
-            };
-            let correction = if s.test == TestKind::Aso {
-                "ASO ε_min < τ, Bonferroni".to_string()
-            } else {
-                format!("{} correction", s.correction.name())
+                (
+                    "not significantly worse than",
+                    format!("{} correction", s.correction.name()),
+                )
             };
             text.push(format!(
                 "Also bold: {worse} the column's best ({correction} {scope})."

@@ -129,12 +129,11 @@ pub fn method_with_ci(
 
 /// The test, α, correction and family of [`method`], as one sentence.
 pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String {
-    if settings.test == TestKind::Aso {
-        return aso_test(settings, compared);
-    }
     let mid_p = settings.examples.as_ref().is_some_and(|e| e.mid_p);
     let clustered = settings.examples.as_ref().is_some_and(|e| e.clusters);
     let test = match settings.test {
+        // ε_min has a confidence, not a p-value's α and correction
+        TestKind::Aso => return aso_test(settings, compared),
         TestKind::Mcnemar if mid_p => "mid-p McNemar test over test examples",
         TestKind::Mcnemar => "exact McNemar test over test examples",
         _ if over_examples && clustered => {
@@ -148,7 +147,6 @@ pub fn test(settings: &Settings, compared: &str, over_examples: bool) -> String 
         TestKind::Permutation => "permutation test",
         TestKind::Wilcoxon => "Wilcoxon signed-rank test",
         TestKind::CorrectedT => "Nadeau–Bengio corrected t-test",
-        TestKind::Aso => "Almost Stochastic Order",
     };
     format!(
         "Test: {test} ({}), α = {}, {} correction across {} (family: {}).",

@@ -158,16 +158,8 @@ fn one_seed_leaves_aso_undefined_with_the_reason() {
 }
 
 fn refused(args: &[&str], message: &str) {
-    let out = xreport()
-        .args(["compare", HOPPER])
-        .args(READ)
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(stderr.contains(message), "{args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    let base = [&["compare", HOPPER][..], &READ].concat();
+    crate::common::assert_usage_error(&base, args, message);
 }
 
 #[test]

@@ -14,6 +14,16 @@ pub fn xreport() -> assert_cmd::Command {
     cmd
 }
 
+/// `xreport BASE... ARGS...` must exit 2 (a usage or input error), say
+/// `message` on stderr, and not panic.
+pub fn assert_usage_error(base: &[&str], args: &[&str], message: &str) {
+    let out = xreport().args(base).args(args).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(message), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+}
+
 /// Compare `actual` with the golden file `golden/<name>` byte for byte.
 /// `XREPORT_BLESS=1 cargo test` rewrites the golden files instead; review
 /// the change with `git diff golden/` before committing it.

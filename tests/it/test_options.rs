@@ -242,15 +242,11 @@ fn mann_whitney_method_and_continuity_reach_the_test() {
 /// Runs `compare` on the equivalence fixture with `args`; it must exit 2 and
 /// say `message` on stderr.
 fn refused(args: &[&str], message: &str) {
-    let out = xreport()
-        .args(["compare", EQUIVALENCE, "--baseline", "base"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(stderr.contains(message), "{args:?}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    crate::common::assert_usage_error(
+        &["compare", EQUIVALENCE, "--baseline", "base"],
+        args,
+        message,
+    );
 }
 
 #[test]
