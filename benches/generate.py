@@ -6,6 +6,7 @@
     python3 benches/generate.py w3c OUT.csv  # the same in 20,000 passages of 10 examples (cluster column)
     python3 benches/generate.py w3b OUT.csv  # two systems x 3 seeds on the same 200,000 examples
     python3 benches/generate.py w4 OUT.npy   # 100,000 x 768 float32 embeddings; labels in OUT_labels.txt
+    python3 benches/generate.py w5 OUT.parquet  # 10 systems x 10 seeds x 100,000 examples (10^7 rows)
 
 Smaller workloads for checking the scripts (never for timings):
 
@@ -13,9 +14,11 @@ Smaller workloads for checking the scripts (never for timings):
     python3 benches/generate.py w2 OUT.csv --metrics 5 --conditions 3
     python3 benches/generate.py w3 OUT.csv --examples 1000
     python3 benches/generate.py w4 OUT.npy --rows 2000 --dims 32
+    python3 benches/generate.py w5 OUT.parquet --examples 1000
 
 W1 and W2 use Python's `random` (Mersenne Twister, stable across versions); W3 and W4
-use numpy's PCG64 `Generator` (stable in practice across numpy releases).
+use numpy's PCG64 `Generator` (stable in practice across numpy releases); W5 is
+written with pyarrow.
 """
 
 import argparse
@@ -137,16 +140,47 @@ def w4(out: Path, rows: int = 100_000, dims: int = 768, classes: int = 10):
     labels_path.write_text("".join(names[k] + "\n" for k in labels.tolist()))
 
 
+def w5(out: Path, examples: int = 100_000, systems: int = 10, seeds: int = 10):
+    """DESIGN 16: per-example 0/1 scores of `systems` systems (s0 the baseline) x `seeds`
+    seeds on the same `examples` test examples, 10^7 rows of Parquet as a researcher's
+    pandas writes it: columns condition (string), seed (int64), example (string),
+    correct (int64), one row group per system. System k is about 0.5 k points better
+    than s0; its seeds re-draw a seed-specific share of its answers."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(7)
+    difficulty = rng.uniform(0.0, 1.0, examples)
+    ids = pa.array([f"ex{i:06d}" for i in range(examples)], pa.string())
+    schema = pa.schema([("condition", pa.string()), ("seed", pa.int64()),
+                        ("example", pa.string()), ("correct", pa.int64())])
+    with pq.ParquetWriter(out, schema) as writer:
+        for k in range(systems):
+            p = np.clip(1.4 * (1.0 - difficulty) + 0.005 * k, 0.0, 1.0)
+            base = rng.uniform(0.0, 1.0, examples) < p
+            columns = {"condition": [], "seed": [], "example": [], "correct": []}
+            for s in range(seeds):
+                redraw = rng.uniform(0.0, 1.0, examples) < rng.uniform(0.05, 0.25)
+                scores = np.where(redraw, rng.uniform(0.0, 1.0, examples) < p, base)
+                columns["condition"].append(pa.array(np.full(examples, f"s{k}", dtype=object), pa.string()))
+                columns["seed"].append(pa.array(np.full(examples, s, dtype=np.int64)))
+                columns["example"].append(ids)
+                columns["correct"].append(pa.array(scores.astype(np.int64)))
+            writer.write_table(pa.table({c: pa.chunked_array(v) for c, v in columns.items()}, schema=schema),
+                               row_group_size=examples * seeds)
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4"])
+    p.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4", "w5"])
     p.add_argument("out", type=Path)
     p.add_argument("--conditions", type=int, help="w1: conditions (500); w2: conditions incl. baseline (21)")
     p.add_argument("--seeds", type=int, help="w1, w2: seeds per condition (10)")
     p.add_argument("--metrics", type=int, help="w1: metrics (50); w2: metrics (200)")
-    p.add_argument("--examples", type=int, help="w3, w3c, w3b: test examples (200,000)")
+    p.add_argument("--examples", type=int, help="w3, w3c, w3b: test examples (200,000); w5 (100,000)")
     p.add_argument("--rows", type=int, help="w4: rows (100,000)")
     p.add_argument("--dims", type=int, help="w4: dimensions (768)")
     a = p.parse_args()
     kw = {k: v for k, v in vars(a).items() if k not in ("workload", "out") and v is not None}
-    {"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4}[a.workload](a.out, **kw)
+    {"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4, "w5": w5}[a.workload](a.out, **kw)
