@@ -5,7 +5,7 @@
 //! before it here (the test below holds them to it):
 //! - what an input may claim: `guard`;
 //! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
-//!   `natural`, `tidy`, `point`;
+//!   `natural`, `tidy`, `point`, `duplicates`;
 //! - one file or one question each: `config`, `placement`, `tensorboard`,
 //!   `wandb_log`, `index`, `lm_eval`, `inspect_ai`, `run`, `condition`, `lm_eval_run`,
 //!   `study`, `table`, `history`, `options`, `fingerprint`;
@@ -18,6 +18,7 @@
 pub mod condition;
 pub mod config;
 pub mod diagnose;
+mod duplicates;
 mod embedding_table;
 pub mod embeddings;
 pub mod fingerprint;

@@ -753,22 +753,18 @@ fn read_table_scores(path: &Path, task_col: &str, want: Want) -> Result<Scores> 
     let column_values = |name: &str| -> Result<BTreeMap<String, f64>> {
         let cells = table::text_column(path, &frame, name)?;
         let mut out = BTreeMap::new();
-        for (row, (task, cell)) in tasks.iter().zip(&cells).enumerate() {
+        for (row, (task, cell)) in tasks.iter().zip(cells.iter()).enumerate() {
             let at = format!("line {}", row + 2);
             let task = task
-                .as_deref()
                 .filter(|t| !t.trim().is_empty())
                 .ok_or_else(|| Error::input_at(path, at.clone(), "empty task"))?;
-            let value = table::parse_value(cell.as_deref())
-                .ok()
-                .flatten()
-                .ok_or_else(|| {
-                    Error::input_at(
-                        path,
-                        at.clone(),
-                        format!("`{name}` is not a reference score: {cell:?}"),
-                    )
-                })?;
+            let value = table::parse_value(cell).ok().flatten().ok_or_else(|| {
+                Error::input_at(
+                    path,
+                    at.clone(),
+                    format!("`{name}` is not a reference score: {cell:?}"),
+                )
+            })?;
             if out.insert(task.to_string(), value).is_some() {
                 return Err(Error::input_at(
                     path,

@@ -6,7 +6,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::study::Study;
-use super::tidy::{Row, TidyBuilder};
+use super::tidy::{CLUSTER, CONDITION, EXAMPLE, METRIC, SEED, STEP, TASK, VALUE};
 use crate::error::{Error, Result};
 
 /// The names of the table's columns (`--condition-col`, `--seed-col`, ...).
@@ -123,8 +123,9 @@ fn read_with(path: &Path, format: TableFormat) -> Result<DataFrame> {
     }
 }
 
-/// A column's values as text (numbers formatted shortest round-trip), `None` for nulls.
-pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+/// A column's values as text (numbers formatted shortest round-trip), nulls
+/// as nulls: the column itself when it holds text already (no copy).
+pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<StringChunked> {
     let column = frame
         .column(name)
         .map_err(|_| missing_column(path, frame, name))?;
@@ -134,7 +135,15 @@ pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<Opt
     let strings = cast
         .str()
         .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-    Ok(strings.iter().map(|v| v.map(str::to_string)).collect())
+    Ok(strings.clone())
+}
+
+/// A column's cells in row order (nulls forever without the column).
+fn cells(column: Option<&StringChunked>) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    match column {
+        Some(c) => Box::new(c.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    }
 }
 
 fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
@@ -161,15 +170,15 @@ fn column_list(frame: &DataFrame) -> String {
     }
 }
 
-/// The `--cluster-col` column: every row needs an example and a cluster, and
-/// an example keeps one cluster wherever it appears.
+/// The `--cluster-col` column, trimmed: every row needs an example and a
+/// cluster, and an example keeps one cluster wherever it appears.
 fn cluster_column(
     path: &Path,
     frame: &DataFrame,
     name: &str,
     example_col: &str,
-    examples: &[Option<String>],
-) -> Result<Vec<Option<String>>> {
+    examples: Option<&StringChunked>,
+) -> Result<StringChunked> {
     let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
     let clusters = text_column(path, frame, name).map_err(|_| {
         Error::input(
@@ -180,9 +189,10 @@ fn cluster_column(
             ),
         )
     })?;
-    let mut first: std::collections::HashMap<&str, (&str, usize)> = Default::default();
-    for (row, (cluster, example)) in clusters.iter().zip(examples).enumerate() {
-        let Some(example) = example.as_deref() else {
+    let mut first: rustc_hash::FxHashMap<&str, (&str, usize)> = Default::default();
+    let mut trimmed = StringChunkedBuilder::new(CLUSTER.into(), clusters.len());
+    for (row, (cluster, example)) in clusters.iter().zip(cells(examples)).enumerate() {
+        let Some(example) = example else {
             return Err(Error::input_at(
                 path,
                 format.location(row),
@@ -191,7 +201,7 @@ fn cluster_column(
                 ),
             ));
         };
-        let cluster = cluster.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let cluster = cluster.map(str::trim).filter(|c| !c.is_empty());
         let Some(cluster) = cluster else {
             return Err(Error::input_at(
                 path,
@@ -215,11 +225,9 @@ fn cluster_column(
                 first.insert(example, (cluster, row));
             }
         }
+        trimmed.append_value(cluster);
     }
-    Ok(clusters
-        .into_iter()
-        .map(|c| c.map(|c| c.trim().to_string()))
-        .collect())
+    Ok(trimmed.finish())
 }
 
 /// A cell that is neither a number nor a missing-value marker.
@@ -266,23 +274,148 @@ fn seed_text(raw: &str) -> String {
     }
 }
 
+/// Whether `raw` is a seed as [`seed_text`] writes it: the common case, checked
+/// without allocating.
+fn is_seed_text(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    let integer = !digits.is_empty()
+        && digits.len() < 16
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && raw != "-0";
+    integer || (raw == raw.trim() && raw.parse::<f64>().is_err())
+}
+
+/// The seed column as text, each seed as [`seed_text`] writes it.
+fn seed_column(path: &Path, frame: &DataFrame, name: &str) -> Result<StringChunked> {
+    let seeds = text_column(path, frame, name)?;
+    if seeds.iter().flatten().all(is_seed_text) {
+        return Ok(seeds);
+    }
+    let mut out = StringChunkedBuilder::new(SEED.into(), seeds.len());
+    for seed in seeds.iter() {
+        out.append_option(seed.map(seed_text));
+    }
+    Ok(out.finish())
+}
+
+/// A metric column's values: numbers as read, or text to parse (CSV cells).
+enum Values {
+    Numbers(Float64Chunked),
+    Text(StringChunked),
+}
+
+impl Values {
+    fn of(path: &Path, frame: &DataFrame, name: &str) -> Result<Values> {
+        let column = frame
+            .column(name)
+            .map_err(|_| missing_column(path, frame, name))?;
+        // float32 goes through its shortest text, as a CSV of it reads
+        let typed = matches!(column.dtype(), DataType::Float64) || column.dtype().is_integer();
+        if typed {
+            let cast = column
+                .cast(&DataType::Float64)
+                .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+            let numbers = cast
+                .f64()
+                .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+            return Ok(Values::Numbers(numbers.clone()));
+        }
+        text_column(path, frame, name).map(Values::Text)
+    }
+
+    /// Each row's cell: a number, or the text to parse.
+    fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+        match self {
+            Values::Numbers(c) => Box::new(c.iter().map(Cell::Number)),
+            Values::Text(c) => Box::new(c.iter().map(Cell::Text)),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Number(Option<f64>),
+    Text(Option<&'a str>),
+}
+
+impl Cell<'_> {
+    /// The value: null, NaN and ±inf are missing (as [`parse_value`]).
+    fn value(self) -> std::result::Result<Option<f64>, NotANumber> {
+        match self {
+            Cell::Number(v) => Ok(v.filter(|v| v.is_finite())),
+            Cell::Text(text) => parse_value(text),
+        }
+    }
+
+    fn text(self) -> String {
+        match self {
+            Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Cell::Text(text) => text.unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// The frame of a table file, with only the columns a long table needs when
+/// the file is Parquet (a per-example file may carry prompts and outputs).
+fn read_table(path: &Path, names: &ColumnNames) -> Result<DataFrame> {
+    if TableFormat::of(path) != Some(TableFormat::Parquet) {
+        return read_frame(path).map(|(frame, _)| frame);
+    }
+    let file = super::guard::open(path)?;
+    let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
+    let mut reader = ParquetReader::new(file);
+    let schema = reader.schema().map_err(polars_error)?;
+    let has = |name: &str| schema.contains(name);
+    let long = has(&names.metric) || has(&names.value);
+    // a missing key column is reported with every column of the file
+    let keys_present = has(&names.condition) && (has(&names.seed) || has("fold"));
+    if !long || !keys_present {
+        return read_frame(path).map(|(frame, _)| frame);
+    }
+    let wanted: Vec<String> = [
+        Some(&names.condition),
+        Some(&names.seed),
+        Some(&"fold".to_string()),
+        Some(&names.metric),
+        Some(&names.value),
+        Some(&names.task),
+        Some(&names.example),
+        Some(&names.step),
+        names.cluster.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|name| has(name))
+    .cloned()
+    .collect();
+    reader
+        .with_columns(Some(wanted))
+        .finish()
+        .map_err(polars_error)
+}
+
 /// Load a long or wide table into a study.
+///
+/// The tidy table is built column by column from the file's own columns
+/// (shared, not copied, where they hold text already), so a table of 10⁷
+/// per-example rows costs little more than its decoded columns; the rows
+/// are checked in order, so an error names the first bad line.
 pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
-    let (frame, _) = read_frame(path)?;
+    let frame = read_table(path, names)?;
     let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
-    if frame.height() == 0 {
+    let height = frame.height();
+    if height == 0 {
         return Err(Error::input(path, "the table has no rows"));
     }
     let names = &with_fold_as_seed(&frame, names);
     let has = |name: &str| frame.column(name).is_ok();
     let conditions = text_column(path, &frame, &names.condition)?;
-    let seeds = text_column(path, &frame, &names.seed)?;
-    let optional = |name: &str| -> Result<Vec<Option<String>>> {
-        if has(name) {
-            text_column(path, &frame, name)
-        } else {
-            Ok(vec![None; frame.height()])
-        }
+    let seeds = seed_column(path, &frame, &names.seed)?;
+    let optional = |name: &str| -> Result<Option<StringChunked>> {
+        has(name)
+            .then(|| text_column(path, &frame, name))
+            .transpose()
     };
     let tasks = optional(&names.task)?;
     let examples = optional(&names.example)?;
@@ -293,7 +426,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             &frame,
             name,
             &names.example,
-            &examples,
+            examples.as_ref(),
         )?),
         None => None,
     };
@@ -307,24 +440,20 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         &names.step,
     ];
     let long = has(&names.metric) || has(&names.value);
-    let metric_columns: Vec<(String, Vec<Option<String>>)> = if long {
-        vec![
-            (
-                names.metric.clone(),
-                text_column(path, &frame, &names.metric)?,
-            ),
-            (
-                names.value.clone(),
-                text_column(path, &frame, &names.value)?,
-            ),
-        ]
+    // (metric name, its values, the column they come from)
+    let metrics = if long {
+        MetricColumns::Long {
+            metric: text_column(path, &frame, &names.metric)?,
+            values: Values::of(path, &frame, &names.value)?,
+            column: names.value.clone(),
+        }
     } else {
         let mut columns = Vec::new();
         for name in frame.get_column_names() {
             if key_columns.iter().any(|k| k.as_str() == name.as_str()) {
                 continue;
             }
-            columns.push((name.to_string(), text_column(path, &frame, name)?));
+            columns.push((name.to_string(), Values::of(path, &frame, name)?));
         }
         if columns.is_empty() {
             return Err(Error::input(
@@ -335,47 +464,39 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 ),
             ));
         }
-        columns
+        MetricColumns::Wide(columns)
     };
 
-    // Seeds as written in the tidy table ("3.0" → "3"), so that keys can borrow them.
-    let seed_texts: Vec<Option<String>> = seeds
-        .iter()
-        .map(|s| s.as_deref().filter(|s| !s.trim().is_empty()).map(seed_text))
+    let mut condition_set: rustc_hash::FxHashSet<&str> = Default::default();
+    let mut keys = super::duplicates::Keys::with_capacity(height);
+    let mut step_values = steps
+        .as_ref()
+        .map(|_| PrimitiveChunkedBuilder::<Int64Type>::new(STEP.into(), height));
+    let mut value_columns: Vec<PrimitiveChunkedBuilder<Float64Type>> = (0..metrics.count())
+        .map(|_| PrimitiveChunkedBuilder::new(VALUE.into(), height))
         .collect();
-    let mut builder = TidyBuilder::default();
-    let mut seen_conditions: Vec<String> = Vec::new();
-    // Borrowed keys: a per-example table has hundreds of thousands of rows.
-    type Key<'a> = (
-        &'a str,
-        &'a str,
-        &'a str,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<i64>,
-    );
-    let mut seen_keys: rustc_hash::FxHashSet<Key> = rustc_hash::FxHashSet::with_capacity_and_hasher(
-        if long {
-            frame.height()
-        } else {
-            frame.height() * metric_columns.len()
-        },
-        Default::default(),
-    );
-    for row in 0..frame.height() {
+    let mut metric_cells = metrics.row_cells();
+    let mut row_cells = conditions
+        .iter()
+        .zip(seeds.iter())
+        .zip(cells(tasks.as_ref()).zip(cells(examples.as_ref())))
+        .zip(cells(steps.as_ref()));
+    for row in 0..height {
         let at = || format.location(row);
-        let condition = conditions[row]
-            .as_deref()
+        let Some((((condition, seed), (task, example)), step)) = row_cells.next() else {
+            break;
+        };
+        let condition = condition
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.condition)))?;
-        let seed = seed_texts[row].as_deref().ok_or_else(|| {
+        let seed = seed.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
             Error::input_at(
                 path,
                 at(),
                 format!("empty `{}`: every row needs its seed", names.seed),
             )
         })?;
-        let step = match steps[row].as_deref() {
+        let step = match step {
             None => None,
             Some(text) => Some(seed_text(text).parse::<i64>().map_err(|_| {
                 Error::input_at(
@@ -385,69 +506,207 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 )
             })?),
         };
-        if !seen_conditions.iter().any(|c| c == condition) {
-            seen_conditions.push(condition.to_string());
+        if let Some(steps) = &mut step_values {
+            steps.append_option(step);
         }
-        let cells: Vec<(&str, Option<&str>, &str)> = if long {
-            let metric = metric_columns[0].1[row]
-                .as_deref()
-                .filter(|m| !m.trim().is_empty())
-                .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
-            vec![(
-                metric,
-                metric_columns[1].1[row].as_deref(),
-                names.value.as_str(),
-            )]
-        } else {
-            metric_columns
-                .iter()
-                .map(|(name, cells)| (name.as_str(), cells[row].as_deref(), name.as_str()))
-                .collect()
-        };
-        for (metric, cell, column) in cells {
-            let key = (
-                condition,
-                seed,
-                metric,
-                tasks[row].as_deref(),
-                examples[row].as_deref(),
-                step,
-            );
-            if !seen_keys.insert(key) {
-                return Err(Error::input_at(
-                    path,
-                    at(),
-                    format!(
-                        "duplicate seed {seed} for `{metric}` of condition `{condition}`: each seed must appear once"
-                    ),
-                ));
-            }
-            let value = parse_value(cell).map_err(|NotANumber| {
+        condition_set.insert(condition);
+        let (metric, row_values) = metric_cells.next(&metrics);
+        let metric = metric
+            .map(|m| m.filter(|m| !m.trim().is_empty()))
+            .unwrap_or(Some(metrics.first_name()))
+            .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
+        if !keys.insert((condition, seed, metric, task, step), example) {
+            return Err(Error::input_at(
+                path,
+                at(),
+                format!(
+                    "duplicate seed {seed} for `{metric}` of condition `{condition}`: each seed must appear once"
+                ),
+            ));
+        }
+        for ((cell, column), out) in row_values.into_iter().zip(&mut value_columns) {
+            let value = cell.value().map_err(|NotANumber| {
                 Error::input_at(
                     path,
                     at(),
-                    format!(
-                        "non-numeric value {:?} in column `{column}`",
-                        cell.unwrap_or_default()
-                    ),
+                    format!("non-numeric value {:?} in column `{column}`", cell.text()),
                 )
             })?;
-            let cluster = clusters.as_ref().and_then(|c| c[row].as_deref());
-            let row = Row {
-                condition,
-                seed,
-                metric,
-                value,
-                task: tasks[row].as_deref(),
-                example: examples[row].as_deref(),
-                step,
-            };
-            builder.push_clustered(row, cluster);
+            out.append_option(value);
         }
     }
-    Ok(Study::of_table(
-        builder.finish(),
-        seen_conditions,
-        Vec::new(),
-    ))
+    // the checks above borrow the columns the tidy table is made of
+    drop((keys, row_cells, metric_cells));
+    let mut conditions_seen: Vec<String> = condition_set.into_iter().map(str::to_string).collect();
+    conditions_seen.sort();
+
+    let tidy = TidyColumns {
+        condition: conditions,
+        seed: seeds,
+        task: tasks,
+        example: examples,
+        step: step_values.map(|s| s.finish()),
+        cluster: clusters,
+    }
+    .frame(
+        &metrics,
+        value_columns.into_iter().map(|v| v.finish()).collect(),
+    );
+    Ok(Study::of_table(tidy, conditions_seen, Vec::new()))
+}
+
+/// The metric cells of a long table (a name and a value a row) or a wide one
+/// (a value a metric column).
+enum MetricColumns {
+    Long {
+        metric: StringChunked,
+        values: Values,
+        /// The value column's name, for messages.
+        column: String,
+    },
+    Wide(Vec<(String, Values)>),
+}
+
+impl MetricColumns {
+    /// Value columns: one for a long table, one a metric for a wide one.
+    fn count(&self) -> usize {
+        match self {
+            MetricColumns::Long { .. } => 1,
+            MetricColumns::Wide(columns) => columns.len(),
+        }
+    }
+
+    /// The metric a duplicate row of a wide table is reported under.
+    fn first_name(&self) -> &str {
+        match self {
+            MetricColumns::Long { column, .. } => column,
+            MetricColumns::Wide(columns) => &columns[0].0,
+        }
+    }
+
+    fn row_cells(&self) -> RowCells<'_> {
+        match self {
+            MetricColumns::Long { metric, values, .. } => RowCells {
+                metric: Some(Box::new(metric.iter())),
+                values: vec![values.cells()],
+            },
+            MetricColumns::Wide(columns) => RowCells {
+                metric: None,
+                values: columns.iter().map(|(_, v)| v.cells()).collect(),
+            },
+        }
+    }
+}
+
+/// The next row's metric cells.
+struct RowCells<'a> {
+    metric: Option<Box<dyn Iterator<Item = Option<&'a str>> + 'a>>,
+    values: Vec<Box<dyn Iterator<Item = Cell<'a>> + 'a>>,
+}
+
+impl<'a> RowCells<'a> {
+    /// The row's metric name (`None` in a wide table, `Some(None)` when
+    /// empty) and each value with the name of its column.
+    #[allow(clippy::type_complexity)]
+    fn next(
+        &mut self,
+        metrics: &'a MetricColumns,
+    ) -> (Option<Option<&'a str>>, Vec<(Cell<'a>, &'a str)>) {
+        let metric = self.metric.as_mut().map(|m| m.next().flatten());
+        let names: Box<dyn Iterator<Item = &str>> = match metrics {
+            MetricColumns::Long { column, .. } => Box::new(std::iter::once(column.as_str())),
+            MetricColumns::Wide(columns) => Box::new(columns.iter().map(|(n, _)| n.as_str())),
+        };
+        let values = self
+            .values
+            .iter_mut()
+            .zip(names)
+            .map(|(v, name)| (v.next().unwrap_or(Cell::Text(None)), name))
+            .collect();
+        (metric, values)
+    }
+}
+
+/// The tidy table's key columns, before the metric cells are added.
+struct TidyColumns {
+    condition: StringChunked,
+    seed: StringChunked,
+    task: Option<StringChunked>,
+    example: Option<StringChunked>,
+    step: Option<Int64Chunked>,
+    cluster: Option<StringChunked>,
+}
+
+impl TidyColumns {
+    /// The tidy frame: a wide table's metric columns one after another, each
+    /// with the key columns again (their chunks shared, not copied).
+    fn frame(self, metrics: &MetricColumns, values: Vec<Float64Chunked>) -> DataFrame {
+        let repeats = values.len();
+        let height = self.condition.len() * repeats;
+        let repeat_text = |c: &StringChunked, name: &str| -> Column {
+            let mut out = c.clone();
+            for _ in 1..repeats {
+                out.append(c).expect("the same column appended to itself");
+            }
+            out.with_name(name.into()).into_column()
+        };
+        let text = |c: &Option<StringChunked>, name: &str| match c {
+            Some(c) => repeat_text(c, name),
+            None => Column::full_null(name.into(), height, &DataType::String),
+        };
+        let metric = match metrics {
+            MetricColumns::Long { metric, .. } => {
+                metric.clone().with_name(METRIC.into()).into_column()
+            }
+            MetricColumns::Wide(columns) if columns.len() == 1 => Column::new_scalar(
+                METRIC.into(),
+                Scalar::new(
+                    DataType::String,
+                    AnyValue::StringOwned(columns[0].0.as_str().into()),
+                ),
+                height,
+            ),
+            MetricColumns::Wide(columns) => {
+                let mut out =
+                    StringChunked::full(METRIC.into(), &columns[0].0, self.condition.len());
+                for (name, _) in &columns[1..] {
+                    out.append(&StringChunked::full(
+                        METRIC.into(),
+                        name,
+                        self.condition.len(),
+                    ))
+                    .expect("string columns append");
+                }
+                out.into_column()
+            }
+        };
+        let mut value = values[0].clone();
+        for v in &values[1..] {
+            value.append(v).expect("float columns append");
+        }
+        let step = match &self.step {
+            Some(steps) => {
+                let mut out = steps.clone();
+                for _ in 1..repeats {
+                    out.append(steps)
+                        .expect("the same column appended to itself");
+                }
+                out.into_column()
+            }
+            None => Column::full_null(STEP.into(), height, &DataType::Int64),
+        };
+        let columns = vec![
+            repeat_text(&self.condition, CONDITION),
+            repeat_text(&self.seed, SEED),
+            metric,
+            value.with_name(VALUE.into()).into_column(),
+            text(&self.task, TASK),
+            text(&self.example, EXAMPLE),
+            step.with_name(STEP.into()),
+            text(&self.cluster, CLUSTER),
+        ];
+        // equal lengths and distinct names by construction, the only two
+        // ways DataFrame::new can fail
+        DataFrame::new(height, columns).expect("tidy columns have equal lengths")
+    }
 }

@@ -95,12 +95,12 @@ impl TidyBuilder {
     }
 }
 
-/// Iterate over the rows of a tidy frame built by [`TidyBuilder`].
+/// Iterate over the rows of a tidy frame (built by [`TidyBuilder`] or a
+/// table reader).
 pub fn rows(frame: &DataFrame) -> impl Iterator<Item = Row<'_>> {
-    let column = |name: &str| frame.column(name).ok();
-    let text = |name: &str| or_nulls(column(name).and_then(|c| c.str().ok()).map(|c| c.iter()));
-    let value = or_nulls(column(VALUE).and_then(|c| c.f64().ok()).map(|c| c.iter()));
-    let step = or_nulls(column(STEP).and_then(|c| c.i64().ok()).map(|c| c.iter()));
+    let text = |name: &str| text_cells(frame, name);
+    let value = number_cells(frame, VALUE, |c| c.f64().ok().map(|c| c.iter()));
+    let step = number_cells(frame, STEP, |c| c.i64().ok().map(|c| c.iter()));
     let mut text_columns = (
         text(CONDITION),
         text(SEED),
@@ -124,16 +124,39 @@ pub fn rows(frame: &DataFrame) -> impl Iterator<Item = Row<'_>> {
     })
 }
 
+/// A text column's cells in row order. A constant column (a wide table's one
+/// metric, an absent task) repeats its value without being materialized:
+/// that would cost 16 bytes a row.
+fn text_cells<'a>(
+    frame: &'a DataFrame,
+    name: &str,
+) -> Box<dyn Iterator<Item = Option<&'a str>> + 'a> {
+    match frame.column(name) {
+        Ok(Column::Scalar(constant)) => {
+            Box::new(std::iter::repeat(constant.scalar().value().get_str()))
+        }
+        Ok(column) => or_nulls(column.str().ok().map(|c| c.iter())),
+        Err(_) => or_nulls(None::<std::iter::Empty<_>>),
+    }
+}
+
+/// A number column's cells in row order (an all-null constant one, an
+/// absent step, not materialized).
+fn number_cells<'a, T: 'a, I: Iterator<Item = Option<T>> + 'a>(
+    frame: &'a DataFrame,
+    name: &str,
+    iter: impl FnOnce(&'a Column) -> Option<I>,
+) -> Box<dyn Iterator<Item = Option<T>> + 'a> {
+    match frame.column(name) {
+        Ok(Column::Scalar(constant)) if constant.scalar().is_null() => or_nulls(None::<I>),
+        Ok(column) => or_nulls(iter(column)),
+        Err(_) => or_nulls(None::<I>),
+    }
+}
+
 /// The rows of a tidy frame with each row's cluster (`None` without one).
 pub fn rows_with_cluster(frame: &DataFrame) -> impl Iterator<Item = (Row<'_>, Option<&str>)> {
-    let clusters = or_nulls(
-        frame
-            .column(CLUSTER)
-            .ok()
-            .and_then(|c| c.str().ok())
-            .map(|c| c.iter()),
-    );
-    rows(frame).zip(clusters)
+    rows(frame).zip(text_cells(frame, CLUSTER))
 }
 
 /// A column's values in row order, or nulls forever when it is absent.

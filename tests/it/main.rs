@@ -23,6 +23,7 @@ mod inspect_ai;
 mod latex;
 mod loaders;
 mod main_table;
+mod parquet_tables;
 mod pca;
 mod per_example;
 mod rank;
