@@ -1,6 +1,6 @@
 """Check that xreport and the Python reference pipeline give the same numbers.
 
-    python3 benches/compare_outputs.py {w1,w2,w3,w3c,w3b,w4} XREPORT.json PYTHON.json [--resamples N]
+    python3 benches/compare_outputs.py {w1,w2,w3,w3c,w3b,w4,w5} XREPORT.json PYTHON.json [--resamples N]
 
 Exits 0 when they agree, 1 (with the worst disagreements) when they do not: a fast
 wrong answer is not a result, so benches/run.sh reports a ratio only after this passes.
@@ -23,7 +23,9 @@ Tolerances:
   re-checked against its empirical Monte Carlo sd (40 scipy runs on the group's own
   values; W1): with n = 10 skewed values BCa can move the quantile level far into
   the tail, where the delta-method sd underestimates the noise;
-- the two-way interval (W3b) is deterministic on both sides: relative 1e-9;
+- the two-way interval (W3b, W5) is deterministic on both sides: relative 1e-9;
+- W5 checks each of its 9 comparisons (matched by treatment) as W3b, plus the
+  Holm-adjusted p-value as a p-value;
 - the cluster bootstrap (W3c) is a percentile interval: its z uses the quantile term of
   c only (no BCa bias correction);
 - PCA explained-variance ratios: 1e-5 absolute (sklearn keeps a float32 covariance).
@@ -227,9 +229,39 @@ def w4(x, p, resamples):
     return c.finish("W4")
 
 
+def w5(x, p, resamples, comparisons=9):
+    c = Check()
+    xc = {r["treatment"]: r for r in x["comparisons"]}
+    pc = {r["treatment"]: r for r in p["comparisons"]}
+    c.equal("comparisons (xreport)", len(x["comparisons"]), comparisons)
+    c.equal("comparisons (python)", len(p["comparisons"]), comparisons)
+    if set(xc) != set(pc):
+        c.failures.append(f"treatments differ: xreport {sorted(xc)} vs python {sorted(pc)}")
+    for k in sorted(set(xc) & set(pc)):
+        cmp, r = xc[k], pc[k]
+        ex = cmp["examples"]
+        c.equal(f"{k} baseline", cmp["baseline"], p["baseline"])
+        c.equal(f"{k} examples", ex["n"], r["examples"])
+        c.equal(f"{k} seeds", [cmp["n_baseline"], cmp["n_treatment"]], r["seeds"])
+        c.equal(f"{k} unit", cmp["unit"], "both")
+        c.close(f"{k} diff", cmp["diff"], r["diff"], 1e-9, 1e-15)
+        for i in (0, 1):
+            c.close(f"{k} two_way_ci[{i}]", cmp["diff_ci"][i], r["two_way_ci"][i], 1e-9, 1e-15)
+        for f in ("statistic", "df"):
+            c.close(f"{k} {f}", cmp[f], r[f], 1e-9)
+        for f in ("p_value", "p_adjusted"):
+            c.close(f"{k} {f}", cmp[f], r[f], 1e-6, 1e-300)
+        c.close(f"{k} examples statistic", ex["statistic"], r["examples_statistic"], 1e-9)
+        c.close(f"{k} examples p_value", ex["p_value"], r["examples_p_value"], 1e-6, 1e-300)
+        for i in (0, 1):
+            c.mc(f"{k} examples diff_ci[{i}]", ex["diff_ci"][i], r["examples_diff_ci"][i], r["bootstrap_se"],
+                 resamples)
+    return c.finish("W5")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4"])
+    ap.add_argument("workload", choices=["w1", "w2", "w3", "w3c", "w3b", "w4", "w5"])
     ap.add_argument("xreport_json")
     ap.add_argument("python_json")
     ap.add_argument("--resamples", type=int, default=10_000)
@@ -238,4 +270,4 @@ if __name__ == "__main__":
         xr = json.load(f)
     with open(a.python_json) as f:
         py = json.load(f)
-    sys.exit({"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4}[a.workload](xr, py, a.resamples))
+    sys.exit({"w1": w1, "w2": w2, "w3": w3, "w3c": w3c, "w3b": w3b, "w4": w4, "w5": w5}[a.workload](xr, py, a.resamples))

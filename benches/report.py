@@ -22,6 +22,7 @@ WORKLOADS = {
     "w3c": "W3 clustered (--cluster-col): 200,000 examples in 20,000 passages, 10,000 resamples",
     "w3b": "W3 two-way (--unit both): 2 systems × 3 seeds × 200,000 examples, 10,000 resamples",
     "w4": "W4 PCA: 100,000 × 768 float32 to PNG",
+    "w5": "W5 compare (Parquet): 10 systems × 10 seeds × 100,000 examples, 9 comparisons, 10,000 resamples",
 }
 
 
@@ -130,7 +131,7 @@ def main():
     rs = rows(d)
     tiny = read_text(d / "scale") == "tiny"
     if tiny:
-        print("TINY CHECK of the scripts (small workloads, 100 resamples): not timings of W1-W4")
+        print("TINY CHECK of the scripts (small workloads, 100 resamples): not timings of W1-W5")
     print(text_table(rs))
     if a.write and tiny:
         raise SystemExit("report.py: not rewriting the docs from a --tiny run")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks of DESIGN section 9 (issue 10): xreport against the reference Python
-# pipeline (benches/python/) on the workloads W1-W4, with the ratio reported only when
+# pipeline (benches/python/) on the workloads W1-W5, with the ratio reported only when
 # both give the same numbers (benches/compare_outputs.py).
 #
 #   benches/run.sh                 # build release, generate, time 3 runs a side, rewrite docs/PERFORMANCE.md
@@ -11,11 +11,12 @@
 #                                  #   (e.g. benches/run.sh --tiny --bin target/debug/xreport)
 #   benches/run.sh --keep          # keep the generated data and logs (the folder is printed)
 #   benches/run.sh --no-docs       # print the table only
-#   benches/run.sh --only w3,w3c   # these workloads only (w1 w2 w3 w3c w3b w4); docs untouched
+#   benches/run.sh --only w3,w3c   # these workloads only (w1 w2 w3 w3c w3b w4 w5); docs untouched
 #
 # Needs: cargo (unless --bin/--no-build), python3 with benches/python/requirements.txt,
-# /usr/bin/time (GNU time, for peak RSS). About 6 minutes on 2 cores with the
-# release build already up to date; data in a temporary folder (about 400 MB; set
+# /usr/bin/time (GNU time, for peak RSS). About 6 minutes on 2 cores for W1-W4 with the
+# release build already up to date, and about 10 more for W5 (3 runs a side: one Python
+# run takes about 2.5 minutes); data in a temporary folder (about 450 MB; set
 # TMPDIR to move it). Exit status: 0 when every measured workload agrees, 1 otherwise.
 set -uo pipefail
 
@@ -39,9 +40,9 @@ done
 if [ "$TINY" = 1 ]; then
   REPS="${REPS:-1}" DOCS=0 RESAMPLES=100
   GEN_W1=(--conditions 4 --metrics 5) GEN_W2=(--metrics 5 --conditions 4)
-  GEN_W3=(--examples 2000) GEN_W4=(--rows 2000 --dims 32)
+  GEN_W3=(--examples 2000) GEN_W4=(--rows 2000 --dims 32) GEN_W5=(--examples 2000)
 else
-  REPS="${REPS:-3}" RESAMPLES=10000 GEN_W1=() GEN_W2=() GEN_W3=() GEN_W4=()
+  REPS="${REPS:-3}" RESAMPLES=10000 GEN_W1=() GEN_W2=() GEN_W3=() GEN_W4=() GEN_W5=()
 fi
 
 if [ "$BUILD" = 1 ]; then
@@ -109,7 +110,8 @@ gen w2 "$DATA/W2.csv" "${GEN_W2[@]}" &&
 gen w3 "$DATA/W3.csv" "${GEN_W3[@]}" &&
 gen w3c "$DATA/W3c.csv" "${GEN_W3[@]}" &&
 gen w3b "$DATA/W3b.csv" "${GEN_W3[@]}" &&
-gen w4 "$DATA/W4.npy" "${GEN_W4[@]}" || { echo "run.sh: generation failed" >&2; exit 2; }
+gen w4 "$DATA/W4.npy" "${GEN_W4[@]}" &&
+gen w5 "$DATA/W5.parquet" "${GEN_W5[@]}" || { echo "run.sh: generation failed" >&2; exit 2; }
 
 # ---- one workload: time 1 run a side, check agreement, then the remaining runs
 ALL_OK=1
@@ -175,6 +177,9 @@ bench w3c compare "$DATA/W3c.csv" --baseline system_a --cluster-col passage --fo
 # W3b: 3 seeds a system, so xreport's default unit is both (the two-way interval)
 bench w3b compare "$DATA/W3b.csv" --baseline system_a --format json --resamples "$RESAMPLES" \
   -- "$B/python/w3_two_way.py" "$DATA/W3b.csv" "$RES/w3b_pyout.json" --resamples "$RESAMPLES"
+# W5 (DESIGN 16): 10 systems x 10 seeds, 10^7 per-example rows of Parquet; 9 comparisons, Holm
+bench w5 compare "$DATA/W5.parquet" --baseline s0 --format json --resamples "$RESAMPLES" \
+  -- "$B/python/w5_compare.py" "$DATA/W5.parquet" "$RES/w5_pyout.json" --resamples "$RESAMPLES"
 
 echo >&2
 if [ "$DOCS" = 1 ]; then
