@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use super::example_cells::{Cell, CellGroup, ExampleCells};
 use super::options::{Describe, ExampleOptions, ExampleReduce, Inference, MissingScores};
 use crate::error::{Error, Result};
 use crate::load::{Study, natural_cmp, tidy};
@@ -126,14 +127,9 @@ struct Cells<'a> {
     clusters: FxHashMap<&'a str, &'a str>,
 }
 
-struct CellGroup<'a> {
-    task: Option<&'a str>,
-    /// Seed → example → score (`None`: null/NaN/inf).
-    scores: BTreeMap<&'a str, FxHashMap<&'a str, Option<f64>>>,
-}
-
-/// The examples of each (task, metric): every example any system scored.
-type Universe<'a> = FxHashMap<(Option<&'a str>, &'a str), FxHashSet<&'a str>>;
+/// The examples of each (task, metric), in byte order: every example any
+/// system scored.
+type Universe<'a> = FxHashMap<(Option<&'a str>, &'a str), Vec<&'a str>>;
 
 /// One missing (condition, seed, example) of a metric.
 struct Missing {
@@ -147,40 +143,30 @@ struct Missing {
 }
 
 impl<'a> Cells<'a> {
-    /// Borrowed from the tidy table: a per-example table has hundreds of thousands of rows.
+    /// Borrowed from the tidy table: a per-example table has millions of rows.
     fn of(study: &'a Study) -> Cells<'a> {
-        let mut groups: BTreeMap<(&str, &str), CellGroup> = BTreeMap::new();
-        let mut clusters = FxHashMap::default();
-        for (row, cluster) in tidy::rows_with_cluster(&study.results) {
-            let Some(example) = row.example else { continue };
-            let group = groups
-                .entry((row.condition, row.metric))
-                .or_insert_with(|| CellGroup {
-                    task: row.task,
-                    scores: BTreeMap::new(),
-                });
-            group
-                .scores
-                .entry(row.seed)
-                .or_default()
-                .insert(example, row.value);
-            if let Some(c) = cluster {
-                clusters.entry(example).or_insert(c);
-            }
+        let cells = ExampleCells::of(study);
+        Cells {
+            groups: cells.groups.into_iter().collect(),
+            clusters: cells.clusters,
         }
-        Cells { groups, clusters }
     }
 
     /// The examples of each (task, metric): every example any system scored.
     fn universe(&self) -> Universe<'a> {
-        let mut out: Universe = FxHashMap::default();
+        let mut sets: FxHashMap<(Option<&str>, &str), FxHashSet<&str>> = FxHashMap::default();
         for ((_, metric), g) in &self.groups {
-            let set = out.entry((g.task, metric)).or_default();
-            for scores in g.scores.values() {
-                set.extend(scores.keys().copied());
-            }
+            sets.entry((g.task, metric))
+                .or_default()
+                .extend(g.examples.iter().copied());
         }
-        out
+        sets.into_iter()
+            .map(|(key, set)| {
+                let mut examples: Vec<&str> = set.into_iter().collect();
+                examples.sort_unstable();
+                (key, examples)
+            })
+            .collect()
     }
 
     /// Every missing cell, in (metric, condition, seed, example) natural order.
@@ -188,19 +174,25 @@ impl<'a> Cells<'a> {
         let mut out = Vec::new();
         for ((condition, metric), g) in &self.groups {
             let all = &universe[&(g.task, *metric)];
-            for (seed, scores) in &g.scores {
+            for (s, seed) in g.seeds.iter().enumerate() {
+                // both in byte order: the group's examples are a subset of all
+                let mut own = g.examples.iter().enumerate().peekable();
                 for example in all {
-                    let cell = scores.get(*example);
-                    if cell.is_none_or(Option::is_none) {
-                        out.push(Missing {
-                            task: g.task.map(str::to_string),
-                            metric: metric.to_string(),
-                            condition: condition.to_string(),
-                            seed: seed.to_string(),
-                            example: example.to_string(),
-                            null: cell.is_some(),
-                        });
+                    let cell = match own.next_if(|(_, e)| *e == example) {
+                        Some((i, _)) => g.cell(i, s),
+                        None => Cell::NoRow,
+                    };
+                    if cell != Cell::NoRow && cell != Cell::Null {
+                        continue;
                     }
+                    out.push(Missing {
+                        task: g.task.map(str::to_string),
+                        metric: metric.to_string(),
+                        condition: condition.to_string(),
+                        seed: seed.to_string(),
+                        example: example.to_string(),
+                        null: cell == Cell::Null,
+                    });
                 }
             }
         }
@@ -320,12 +312,11 @@ fn check_binary(
     sources: &BTreeMap<String, PathBuf>,
 ) -> Result<()> {
     for ((condition, metric), g) in &cells.groups {
-        let mut per_example: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-        for scores in g.scores.values() {
-            for (example, value) in scores {
-                per_example.entry(example).or_default().extend(value);
-            }
-        }
+        let per_example = g
+            .examples
+            .iter()
+            .enumerate()
+            .map(|(i, example)| (*example, g.row(i).flatten().collect::<Vec<f64>>()));
         for (example, values) in per_example {
             let Some(score) = example_score(&values, reduce) else {
                 continue;
@@ -367,23 +358,12 @@ fn example_score(values: &[f64], reduce: ExampleReduce) -> Option<f64> {
     })
 }
 
-/// Example → every (seed, score) of it, of one condition × metric.
-type BySeed<'a> = BTreeMap<&'a str, Vec<(&'a str, Option<f64>)>>;
-
 /// The paired examples, baseline and treatment scores, and the unmatched count.
 type Paired<'a> = (Vec<&'a str>, Vec<f64>, Vec<f64>, usize);
 
-/// One condition × metric's per-example scores.
-struct Group<'a> {
-    /// Seeds in natural order.
-    seeds: Vec<&'a str>,
-    /// Example → the score of each seed (in `seeds` order), `None` when missing.
-    cells: BTreeMap<&'a str, Vec<Option<f64>>>,
-}
-
 /// Per-example scores of every condition × metric that has them.
 pub struct ExampleScores<'a> {
-    groups: FxHashMap<(&'a str, &'a str), Group<'a>>,
+    groups: FxHashMap<(&'a str, &'a str), CellGroup<'a>>,
     /// Example → cluster (`--cluster-col`); empty without clusters.
     clusters: FxHashMap<&'a str, &'a str>,
     options: ExampleOptions,
@@ -447,49 +427,13 @@ pub struct ExampleComparison {
 impl<'a> ExampleScores<'a> {
     /// The per-example scores of `study`; `None` when no row has an example.
     pub fn of(study: &'a Study, options: &ExampleOptions) -> Option<ExampleScores<'a>> {
-        let mut raw: FxHashMap<(&str, &str), BySeed> = FxHashMap::default();
-        let mut clusters = FxHashMap::default();
-        for (row, cluster) in tidy::rows_with_cluster(&study.results) {
-            let Some(example) = row.example else { continue };
-            raw.entry((row.condition, row.metric))
-                .or_default()
-                .entry(example)
-                .or_default()
-                .push((row.seed, row.value));
-            if let Some(c) = cluster {
-                clusters.entry(example).or_insert(c);
-            }
-        }
-        if raw.is_empty() {
+        let cells = ExampleCells::of(study);
+        if cells.groups.is_empty() {
             return None;
         }
-        let groups = raw
-            .into_iter()
-            .map(|(key, by_example)| {
-                let mut seeds: Vec<&str> = by_example
-                    .values()
-                    .flat_map(|v| v.iter().map(|(s, _)| *s))
-                    .collect();
-                seeds.sort_by(|a, b| natural_cmp(a, b));
-                seeds.dedup();
-                let cells = by_example
-                    .into_iter()
-                    .map(|(example, scored)| {
-                        let mut row = vec![None; seeds.len()];
-                        for (seed, value) in scored {
-                            if let Ok(i) = seeds.binary_search_by(|s| natural_cmp(s, seed)) {
-                                row[i] = value;
-                            }
-                        }
-                        (example, row)
-                    })
-                    .collect();
-                (key, Group { seeds, cells })
-            })
-            .collect();
         Some(ExampleScores {
-            groups,
-            clusters,
+            groups: cells.groups.into_iter().collect(),
+            clusters: cells.clusters,
             options: options.clone(),
         })
     }
@@ -508,11 +452,14 @@ impl<'a> ExampleScores<'a> {
     fn scores(&self, condition: &str, metric: &str) -> Option<Vec<(&'a str, f64)>> {
         let g = self.groups.get(&(condition, metric))?;
         let reduce = self.options.reduce;
+        let mut values = Vec::with_capacity(g.seeds.len());
         Some(
-            g.cells
+            g.examples
                 .iter()
-                .filter_map(|(example, row)| {
-                    let values: Vec<f64> = row.iter().flatten().copied().collect();
+                .enumerate()
+                .filter_map(|(i, example)| {
+                    values.clear();
+                    values.extend(g.row(i).flatten());
                     example_score(&values, reduce).map(|s| (*example, s))
                 })
                 .collect(),
@@ -618,10 +565,13 @@ impl<'a> ExampleScores<'a> {
     /// number of examples only one of them has.
     fn paired(&self, metric: &str, baseline: &str, treatment: &str) -> Option<Paired<'a>> {
         let b = self.scores(baseline, metric)?;
-        let t: FxHashMap<&str, f64> = self.scores(treatment, metric)?.into_iter().collect();
+        let t = self.scores(treatment, metric)?;
         let (mut examples, mut bs, mut ts) = (Vec::new(), Vec::new(), Vec::new());
+        // both in example-id byte order: a merge
+        let mut rest = t.iter().peekable();
         for (example, score) in &b {
-            if let Some(t_score) = t.get(example) {
+            while rest.next_if(|(e, _)| e < example).is_some() {}
+            if let Some((_, t_score)) = rest.next_if(|(e, _)| e == example) {
                 examples.push(*example);
                 bs.push(*score);
                 ts.push(*t_score);
@@ -653,8 +603,8 @@ impl<'a> ExampleScores<'a> {
             let seeds = g.seeds.len();
             let mut sums = vec![0.0; count * seeds];
             for (example, &u) in examples.iter().zip(of) {
-                for (s, v) in g.cells.get(example)?.iter().enumerate() {
-                    sums[u as usize * seeds + s] += (*v)?;
+                for (s, v) in g.row(g.find(example)?).enumerate() {
+                    sums[u as usize * seeds + s] += v?;
                 }
             }
             Some((sums, seeds))
@@ -714,9 +664,10 @@ impl<'a> ExampleScores<'a> {
             ));
         }
         for condition in [baseline, treatment] {
-            let missing = self.groups.get(&(condition, metric)).map_or(0, |g| {
-                g.cells.values().flatten().filter(|v| v.is_none()).count()
-            });
+            let missing = self
+                .groups
+                .get(&(condition, metric))
+                .map_or(0, CellGroup::missing);
             if missing > 0 {
                 notes.push(format!(
                     "{condition}: {missing} missing example score(s) (null/NaN/inf) left out"

@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod compare;
 pub mod curves;
 pub mod direction;
+mod example_cells;
 pub mod examples;
 pub mod groups;
 pub mod main_table;

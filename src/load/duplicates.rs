@@ -2,9 +2,10 @@
 //! example, step) may appear once.
 //!
 //! A per-example table has millions of rows but few (condition, seed, metric,
-//! task, step) groups and one set of example ids, so each key is stored as two
-//! interned ids in one `u64` (8 bytes a row, where the borrowed key tuple
-//! took 96).
+//! task, step) groups and one set of example ids: examples are interned to
+//! ids, and each group keeps the ids it has seen as a bitset (an eighth of a
+//! byte a row, where the borrowed key tuple took 96), or as a hash set when
+//! its ids are too sparse for one.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -13,48 +14,126 @@ pub type Group<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<i64>);
 
 /// The keys seen so far.
 pub struct Keys<'a> {
-    groups: FxHashMap<Group<'a>, u32>,
-    /// The last group and its id: rows of one group usually come together.
-    last: Option<(Group<'a>, u32)>,
+    groups: FxHashMap<Group<'a>, usize>,
+    /// The last group and its index: rows of one group usually come together.
+    last: Option<(Group<'a>, usize)>,
     examples: FxHashMap<&'a str, u32>,
-    seen: FxHashSet<u64>,
+    /// Per group, the example ids it has (`None`: a row without an example).
+    seen: Vec<Seen>,
 }
 
-/// The id of a row without an example (no example id reaches it: there are
-/// fewer distinct examples than rows, and rows fit in memory).
-const NO_EXAMPLE: u32 = u32::MAX;
+/// The example ids of one group.
+enum Seen {
+    /// Bit `id - 64 * first_word` of the words.
+    Bits {
+        first_word: usize,
+        words: Vec<u64>,
+        count: usize,
+        without_example: bool,
+    },
+    Sparse(FxHashSet<Option<u32>>),
+}
+
+impl Seen {
+    fn insert(&mut self, id: Option<u32>) -> bool {
+        let (new, too_sparse) = match self {
+            Seen::Sparse(set) => return set.insert(id),
+            Seen::Bits {
+                without_example, ..
+            } if id.is_none() => return !std::mem::replace(without_example, true),
+            Seen::Bits {
+                first_word,
+                words,
+                count,
+                ..
+            } => {
+                let id = id.unwrap_or_default() as usize;
+                let word = id / 64;
+                if words.is_empty() {
+                    *first_word = word;
+                }
+                if word < *first_word {
+                    let mut grown = vec![0; *first_word - word];
+                    grown.extend_from_slice(words);
+                    *words = grown;
+                    *first_word = word;
+                }
+                let at = word - *first_word;
+                if at >= words.len() {
+                    words.resize(at + 1, 0);
+                }
+                let bit = 1u64 << (id % 64);
+                let new = words[at] & bit == 0;
+                words[at] |= bit;
+                *count += usize::from(new);
+                // larger than a hash set of its ids (about two words an id)
+                (new, words.len() > 4 * *count + 64)
+            }
+        };
+        if too_sparse {
+            *self = Seen::Sparse(self.ids().collect());
+        }
+        new
+    }
+
+    /// Every id (of a bitset).
+    fn ids(&self) -> Box<dyn Iterator<Item = Option<u32>> + '_> {
+        match self {
+            Seen::Sparse(set) => Box::new(set.iter().copied()),
+            Seen::Bits {
+                first_word,
+                words,
+                without_example,
+                ..
+            } => Box::new(
+                words
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(w, bits)| {
+                        (0..64)
+                            .filter(move |b| bits >> b & 1 == 1)
+                            .map(move |b| Some(((first_word + w) * 64 + b) as u32))
+                    })
+                    .chain(without_example.then_some(None)),
+            ),
+        }
+    }
+}
 
 impl<'a> Keys<'a> {
-    /// Room for `rows` keys.
-    pub fn with_capacity(rows: usize) -> Keys<'a> {
+    pub fn new() -> Keys<'a> {
         Keys {
             groups: FxHashMap::default(),
             last: None,
             examples: FxHashMap::default(),
-            seen: FxHashSet::with_capacity_and_hasher(rows, Default::default()),
+            seen: Vec::new(),
         }
     }
 
     /// Record a key; false when it was seen before.
     pub fn insert(&mut self, group: Group<'a>, example: Option<&'a str>) -> bool {
         let group = match self.last {
-            Some((last, id)) if last == group => id,
+            Some((last, i)) if last == group => i,
             _ => {
-                let next = self.groups.len() as u32;
-                let id = *self.groups.entry(group).or_insert(next);
-                self.last = Some((group, id));
-                id
+                let next = self.seen.len();
+                let i = *self.groups.entry(group).or_insert(next);
+                if i == next {
+                    self.seen.push(Seen::Bits {
+                        first_word: 0,
+                        words: Vec::new(),
+                        count: 0,
+                        without_example: false,
+                    });
+                }
+                self.last = Some((group, i));
+                i
             }
         };
-        let example = match example {
-            None => NO_EXAMPLE,
-            Some(name) => {
-                let next = self.examples.len() as u32;
-                *self.examples.entry(name).or_insert(next)
-            }
-        };
-        self.seen
-            .insert(u64::from(group) << 32 | u64::from(example))
+        let example = example.map(|name| {
+            let next = self.examples.len() as u32;
+            *self.examples.entry(name).or_insert(next)
+        });
+        self.seen[group].insert(example)
     }
 }
 
@@ -64,7 +143,7 @@ mod tests {
 
     #[test]
     fn a_key_is_new_once_whatever_comes_between() {
-        let mut keys = Keys::with_capacity(8);
+        let mut keys = Keys::new();
         let a = ("a", "0", "acc", None, None);
         let b = ("b", "0", "acc", None, None);
         assert!(keys.insert(a, Some("x")));
@@ -82,5 +161,33 @@ mod tests {
             keys.insert(("a", "0", "acc", Some("t"), None), Some("x")),
             "another task"
         );
+    }
+
+    #[test]
+    fn a_sparse_group_keeps_its_ids_in_a_hash_set() {
+        let mut keys = Keys::new();
+        let names: Vec<String> = (0..100_000).map(|i| format!("e{i}")).collect();
+        let dense = ("a", "0", "acc", None, None);
+        let sparse = ("b", "0", "acc", None, None);
+        // ids in reverse order (growth to the left), every 5,000th in `sparse`
+        for name in names.iter().rev() {
+            assert!(keys.insert(dense, Some(name)));
+        }
+        for name in names.iter().step_by(5_000) {
+            assert!(keys.insert(sparse, Some(name)));
+        }
+        assert!(keys.insert(sparse, None));
+        assert!(matches!(keys.seen[0], Seen::Bits { count: 100_000, .. }));
+        assert!(
+            matches!(keys.seen[1], Seen::Sparse(_)),
+            "20 ids over 100,000"
+        );
+        for name in &names {
+            assert!(!keys.insert(dense, Some(name)), "{name}");
+        }
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(keys.insert(sparse, Some(name)), i % 5_000 != 0, "{name}");
+        }
+        assert!(!keys.insert(sparse, None));
     }
 }

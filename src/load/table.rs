@@ -466,14 +466,23 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         }
         MetricColumns::Wide(columns)
     };
+    // every column needed is taken (shared or cast): the rest, and the
+    // columns casts replaced, go
+    drop(frame);
 
     let mut condition_set: rustc_hash::FxHashSet<&str> = Default::default();
-    let mut keys = super::duplicates::Keys::with_capacity(height);
+    let mut keys = super::duplicates::Keys::new();
     let mut step_values = steps
         .as_ref()
         .map(|_| PrimitiveChunkedBuilder::<Int64Type>::new(STEP.into(), height));
-    let mut value_columns: Vec<PrimitiveChunkedBuilder<Float64Type>> = (0..metrics.count())
-        .map(|_| PrimitiveChunkedBuilder::new(VALUE.into(), height))
+    let mut values: Vec<ValueColumn> = metrics
+        .values()
+        .map(|v| match v {
+            Values::Text(_) => {
+                ValueColumn::Parsed(PrimitiveChunkedBuilder::new(VALUE.into(), height))
+            }
+            Values::Numbers(numbers) => ValueColumn::Read(numbers),
+        })
         .collect();
     let mut metric_cells = metrics.row_cells();
     let mut row_cells = conditions
@@ -524,7 +533,10 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 ),
             ));
         }
-        for ((cell, column), out) in row_values.into_iter().zip(&mut value_columns) {
+        for ((cell, column), out) in row_values.into_iter().zip(&mut values) {
+            let ValueColumn::Parsed(out) = out else {
+                continue;
+            };
             let value = cell.value().map_err(|NotANumber| {
                 Error::input_at(
                     path,
@@ -540,6 +552,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
     let mut conditions_seen: Vec<String> = condition_set.into_iter().map(str::to_string).collect();
     conditions_seen.sort();
 
+    let values = values.into_iter().map(ValueColumn::finish).collect();
     let tidy = TidyColumns {
         condition: conditions,
         seed: seeds,
@@ -548,10 +561,7 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         step: step_values.map(|s| s.finish()),
         cluster: clusters,
     }
-    .frame(
-        &metrics,
-        value_columns.into_iter().map(|v| v.finish()).collect(),
-    );
+    .frame(&metrics, values);
     Ok(Study::of_table(tidy, conditions_seen, Vec::new()))
 }
 
@@ -567,12 +577,36 @@ enum MetricColumns {
     Wide(Vec<(String, Values)>),
 }
 
+/// A metric's values in the tidy table: text cells parsed, or a number
+/// column used as read.
+enum ValueColumn<'a> {
+    Parsed(PrimitiveChunkedBuilder<Float64Type>),
+    Read(&'a Float64Chunked),
+}
+
+impl ValueColumn<'_> {
+    /// The values, NaN and ±inf missing (a read column itself when it has none).
+    fn finish(self) -> Float64Chunked {
+        match self {
+            ValueColumn::Parsed(parsed) => parsed.finish(),
+            ValueColumn::Read(numbers) if numbers.iter().flatten().all(f64::is_finite) => {
+                numbers.clone()
+            }
+            ValueColumn::Read(numbers) => numbers
+                .iter()
+                .map(|v| v.filter(|v| v.is_finite()))
+                .collect::<Float64Chunked>()
+                .with_name(VALUE.into()),
+        }
+    }
+}
+
 impl MetricColumns {
     /// Value columns: one for a long table, one a metric for a wide one.
-    fn count(&self) -> usize {
+    fn values(&self) -> Box<dyn Iterator<Item = &Values> + '_> {
         match self {
-            MetricColumns::Long { .. } => 1,
-            MetricColumns::Wide(columns) => columns.len(),
+            MetricColumns::Long { values, .. } => Box::new(std::iter::once(values)),
+            MetricColumns::Wide(columns) => Box::new(columns.iter().map(|(_, v)| v)),
         }
     }
 
