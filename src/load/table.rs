@@ -519,10 +519,11 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             steps.append_option(step);
         }
         condition_set.insert(condition);
-        let (metric, row_values) = metric_cells.next(&metrics);
-        let metric = metric
-            .map(|m| m.filter(|m| !m.trim().is_empty()))
-            .unwrap_or(Some(metrics.first_name()))
+        let metric = metric_cells
+            .metric
+            .next()
+            .flatten()
+            .filter(|m| !m.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
         if !keys.insert((condition, seed, metric, task, step), example) {
             return Err(Error::input_at(
@@ -533,7 +534,8 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 ),
             ));
         }
-        for ((cell, column), out) in row_values.into_iter().zip(&mut values) {
+        for ((cells, column), out) in metric_cells.values.iter_mut().zip(&mut values) {
+            let cell = cells.next().unwrap_or(Cell::Text(None));
             let ValueColumn::Parsed(out) = out else {
                 continue;
             };
@@ -610,55 +612,34 @@ impl MetricColumns {
         }
     }
 
-    /// The metric a duplicate row of a wide table is reported under.
-    fn first_name(&self) -> &str {
-        match self {
-            MetricColumns::Long { column, .. } => column,
-            MetricColumns::Wide(columns) => &columns[0].0,
-        }
-    }
-
     fn row_cells(&self) -> RowCells<'_> {
         match self {
-            MetricColumns::Long { metric, values, .. } => RowCells {
-                metric: Some(Box::new(metric.iter())),
-                values: vec![values.cells()],
+            MetricColumns::Long {
+                metric,
+                values,
+                column,
+            } => RowCells {
+                metric: Box::new(metric.iter()),
+                values: vec![(values.cells(), column.as_str())],
             },
             MetricColumns::Wide(columns) => RowCells {
-                metric: None,
-                values: columns.iter().map(|(_, v)| v.cells()).collect(),
+                // a duplicate row of a wide table is reported under its first metric
+                metric: Box::new(std::iter::repeat(Some(columns[0].0.as_str()))),
+                values: columns
+                    .iter()
+                    .map(|(name, v)| (v.cells(), name.as_str()))
+                    .collect(),
             },
         }
     }
 }
 
-/// The next row's metric cells.
+/// The metric cells of the rows, in order.
 struct RowCells<'a> {
-    metric: Option<Box<dyn Iterator<Item = Option<&'a str>> + 'a>>,
-    values: Vec<Box<dyn Iterator<Item = Cell<'a>> + 'a>>,
-}
-
-impl<'a> RowCells<'a> {
-    /// The row's metric name (`None` in a wide table, `Some(None)` when
-    /// empty) and each value with the name of its column.
-    #[allow(clippy::type_complexity)]
-    fn next(
-        &mut self,
-        metrics: &'a MetricColumns,
-    ) -> (Option<Option<&'a str>>, Vec<(Cell<'a>, &'a str)>) {
-        let metric = self.metric.as_mut().map(|m| m.next().flatten());
-        let names: Box<dyn Iterator<Item = &str>> = match metrics {
-            MetricColumns::Long { column, .. } => Box::new(std::iter::once(column.as_str())),
-            MetricColumns::Wide(columns) => Box::new(columns.iter().map(|(n, _)| n.as_str())),
-        };
-        let values = self
-            .values
-            .iter_mut()
-            .zip(names)
-            .map(|(v, name)| (v.next().unwrap_or(Cell::Text(None)), name))
-            .collect();
-        (metric, values)
-    }
+    /// Each row's metric name (`None` when empty).
+    metric: Box<dyn Iterator<Item = Option<&'a str>> + 'a>,
+    /// Each value column's cells, with the column's name for messages.
+    values: Vec<(Box<dyn Iterator<Item = Cell<'a>> + 'a>, &'a str)>,
 }
 
 /// The tidy table's key columns, before the metric cells are added.
