@@ -49,7 +49,7 @@ fn mean_replicates_10_seeds(b: Bencher) {
 fn mean_diff_ci_of_replicates(b: Bencher) {
     let (base, treat) = (sample(10, 0.0), sample(10, 0.1));
     let cfg = config(10_000);
-    let rb = bootstrap::mean_replicates(&base, &cfg, 1).expect("replicates");
+    let rb = bootstrap::baseline_mean_replicates(&base, &cfg, 1).expect("replicates");
     let rt = bootstrap::mean_replicates(&treat, &cfg, 2).expect("replicates");
     b.bench(|| bootstrap::mean_diff_ci_of_replicates(&base, &treat, &rb, &rt, &cfg));
 }

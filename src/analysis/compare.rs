@@ -399,7 +399,15 @@ pub fn compare_groups(
                     .map(|k| (groups[members[k]], replicates[k].as_deref()))
             };
             let mut comparisons = Vec::new();
-            if let (Some(_), Some(base)) = (rank(metric), find(&roles.baseline)) {
+            if let (Some(_), Some((base, _))) = (rank(metric), find(&roles.baseline)) {
+                // The baseline's side of its differences: resampled independently
+                // of the treatments' own replicates, whatever their sizes.
+                let base_replicates = bootstrap::baseline_mean_replicates(
+                    &base.values,
+                    &config,
+                    summary::mean_key(base),
+                );
+                let base = (base, base_replicates.as_deref());
                 for treatment in &roles.treatments {
                     if let Some(treat) = find(treatment) {
                         let direction = metrics.direction(metric);

@@ -3,15 +3,20 @@
 //!
 //! Replicates are computed in chunks of [`CHUNK_RESAMPLES`] resamples, chunk
 //! `c` drawing from `rng::stream(seed, key, c)` ([`rng::fill_in_chunks`]), so the
-//! replicates are bit-identical for any thread count. A resample's values are
-//! never copied: a chunk draws its indices, then sums the values they point at.
-//! A difference of independent means reuses each group's replicates
-//! ([`mean_diff_ci_of_replicates`]), so a group is resampled once per command.
+//! replicates are bit-identical for any thread count. Samples of up to 128
+//! values (seeds) share one matrix of resample counts per size
+//! ([`resample_counts`]); larger ones draw their own indices, or their own
+//! multinomial counts when they have few distinct values. A resample's values
+//! are never copied. A difference of independent means reuses each group's
+//! replicates ([`mean_diff_ci_of_replicates`]), the baseline's drawn on the
+//! other side of the shared counts, so a group is resampled at most twice per
+//! command.
 
 use serde::{Deserialize, Serialize};
 use statrs::function::erf::{erfc, erfc_inv};
 
 use crate::stats::describe;
+use crate::stats::resample_counts::{self, Side};
 use crate::stats::rng;
 
 /// Resamples drawn from one random stream. Fixed (not derived from the thread
@@ -113,11 +118,12 @@ pub fn mean_ci_of_replicates(
 /// takes its acceleration from the jackknife over both samples
 /// ([`mean_diff_acceleration`]).
 ///
-/// Replicate r is treatment's r-th resampled mean minus baseline's, each from
-/// its group's own stream (`baseline_key`, `treatment_key`): the replicates
-/// [`mean_ci`] draws for each group with those keys. Independent streams make
-/// this the two-sample bootstrap, and a command that reports both the groups'
-/// intervals and the difference draws every group once
+/// Replicate r is treatment's r-th resampled mean minus baseline's: the
+/// treatment's replicates are those [`mean_ci`] draws for it
+/// ([`mean_replicates`] with `treatment_key`), the baseline's are
+/// [`baseline_mean_replicates`] with `baseline_key`. Independent resamples
+/// make this the two-sample bootstrap, and a command that reports both the
+/// groups' intervals and the difference draws the treatments once
 /// ([`mean_diff_ci_of_replicates`]).
 ///
 /// `None` when either group has n < 2 (or as [`mean_ci`]). Both groups
@@ -132,13 +138,14 @@ pub fn mean_diff_ci(
     mean_diff_ci_of_replicates(
         baseline,
         treatment,
-        &mean_replicates(baseline, cfg, baseline_key)?,
+        &baseline_mean_replicates(baseline, cfg, baseline_key)?,
         &mean_replicates(treatment, cfg, treatment_key)?,
         cfg,
     )
 }
 
-/// [`mean_diff_ci`] from each group's [`mean_replicates`] (same `cfg`, distinct keys).
+/// [`mean_diff_ci`] from the baseline's [`baseline_mean_replicates`] and the
+/// treatment's [`mean_replicates`] (same `cfg`, distinct keys).
 pub fn mean_diff_ci_of_replicates(
     baseline: &[f64],
     treatment: &[f64],
@@ -267,8 +274,12 @@ pub fn interval_from_replicates(
 
 /// BCa quantile levels (α₁, α₂), or `None` when they are undefined.
 fn bca_levels(theta_hat: f64, replicates: &[f64], alpha: f64, a: f64) -> Option<(f64, f64)> {
-    let below = replicates.iter().filter(|&&r| r < theta_hat).count();
-    let at_or_below = replicates.iter().filter(|&&r| r <= theta_hat).count();
+    let (below, at_or_below) = replicates.iter().fold((0, 0), |(below, at), &r| {
+        (
+            below + usize::from(r < theta_hat),
+            at + usize::from(r <= theta_hat),
+        )
+    });
     let share = (below + at_or_below) as f64 / (2 * replicates.len()) as f64;
     let z0 = ndtri(share);
     if !z0.is_finite() {
@@ -283,82 +294,122 @@ fn bca_levels(theta_hat: f64, replicates: &[f64], alpha: f64, a: f64) -> Option<
     (a1.is_finite() && a2.is_finite()).then_some((a1, a2))
 }
 
-/// [q(p_lo), q(p_hi)] of the replicates, by selection rather than a full
-/// sort: two O(B) selections instead of O(B log B). At B = 10,000 a whole BCa
-/// interval takes 68 µs against 455 µs for the sort alone (measured), which
-/// matters with thousands of comparisons.
+/// [q(p_lo), q(p_hi)] of the replicates (p_lo ≤ p_hi), by selection rather
+/// than a full sort. Both ends are usually in the tails, so both come from
+/// one pass that keeps only the values beyond two thresholds ([`rank_pairs`]):
+/// at B = 10,000 the interval costs a few µs where sorting takes 455, which
+/// matters with tens of thousands of groups.
 fn quantile_interval(replicates: &mut [f64], p_lo: f64, p_hi: f64, note: Option<&str>) -> Interval {
+    let n = replicates.len();
+    let (lo, hi) = (Position::of(p_lo, n), Position::of(p_hi, n));
+    let (lo_pair, hi_pair) = rank_pairs(replicates, lo.rank, hi.rank);
     Interval {
-        lo: select_quantile(replicates, p_lo),
-        hi: select_quantile(replicates, p_hi),
+        lo: lo.interpolate(lo_pair),
+        hi: hi.interpolate(hi_pair),
         note: note.map(str::to_owned),
     }
 }
 
-/// The linear-interpolated `p`-quantile of a non-empty slice (the formula of
-/// [`describe::quantile_sorted`]); `p` is clamped to [0, 1].
-fn select_quantile(values: &mut [f64], p: f64) -> f64 {
-    let pos = p.clamp(0.0, 1.0) * (values.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
-    let (below, next) = rank_and_next(values, lo);
-    if frac == 0.0 {
-        return below;
-    }
-    below + (next - below) * frac
+/// Where the linear-interpolated `p`-quantile of n sorted values falls (the
+/// formula of [`describe::quantile_sorted`]; `p` clamped to [0, 1]): between
+/// ranks `rank` and `rank + 1`, `frac` of the way.
+struct Position {
+    rank: usize,
+    frac: f64,
 }
 
-/// Replicates in the strided sample that locates a tail ([`smallest_two_at`]).
-const TAIL_SAMPLE: usize = 256;
-
-/// The values of ascending rank `k` and `k + 1` (`total_cmp` order; +∞ when
-/// `k` is the last rank). A rank in either eighth of a large slice is found
-/// among the few values beyond a threshold read off a strided sample, which
-/// avoids partitioning all of them (the selection was a quarter of a
-/// 25,000-group summary); anywhere else, or if the sample misjudged the tail,
-/// by a selection over the whole slice. Same values either way.
-fn rank_and_next(values: &mut [f64], k: usize) -> (f64, f64) {
-    let n = values.len();
-    if n >= 8 * TAIL_SAMPLE {
-        if k + 2 <= n / 8 {
-            if let Some(pair) = smallest_two_at(values, 1.0, k) {
-                return pair;
-            }
-        } else if k + 1 < n && n - k <= n / 8 {
-            // ranks k, k + 1 ascending are ranks n − 1 − k, n − 2 − k of −values
-            if let Some((a, b)) = smallest_two_at(values, -1.0, n - 2 - k) {
-                return (-b, -a);
-            }
+impl Position {
+    fn of(p: f64, n: usize) -> Position {
+        let pos = p.clamp(0.0, 1.0) * (n - 1) as f64;
+        let rank = pos.floor() as usize;
+        Position {
+            rank,
+            frac: pos - rank as f64,
         }
     }
-    let (_, &mut at, above) = values.select_nth_unstable_by(k, f64::total_cmp);
-    (at, above.iter().copied().fold(f64::INFINITY, f64::min))
+
+    fn interpolate(&self, (at, next): (f64, f64)) -> f64 {
+        if self.frac == 0.0 {
+            return at;
+        }
+        at + (next - at) * self.frac
+    }
 }
 
-/// Ranks `j` and `j + 1` of `sign · values`, from the values at or below a
-/// threshold: the sample's quantile a few standard errors above (j + 2)/n.
-/// `None` when fewer than j + 2 values fall below it.
-fn smallest_two_at(values: &[f64], sign: f64, j: usize) -> Option<(f64, f64)> {
+/// Replicates in the strided sample that locates a tail.
+const TAIL_SAMPLE: usize = 256;
+
+/// The values of ascending ranks (`k_lo`, `k_lo + 1`) and (`k_hi`, `k_hi + 1`)
+/// in `total_cmp` order (+∞ for a rank past the last), `k_lo ≤ k_hi`.
+///
+/// A rank in the lower or upper eighth of a large slice is found among the
+/// few values beyond a threshold read off a sorted strided sample, a few
+/// standard errors past the rank's share: one pass collects both tails. Any
+/// other rank, or one whose tail the sample misjudged, takes a selection
+/// over the whole slice (which reorders it). Same values either way.
+fn rank_pairs(values: &mut [f64], k_lo: usize, k_hi: usize) -> ((f64, f64), (f64, f64)) {
     let n = values.len();
-    let stride = n / TAIL_SAMPLE;
-    let mut sample: Vec<f64> = (0..TAIL_SAMPLE)
-        .map(|i| sign * values[i * stride])
-        .collect();
-    let share = (j + 2) as f64 / n as f64;
-    let margin = 4.0 * (TAIL_SAMPLE as f64 * share * (1.0 - share)).sqrt() + 2.0;
-    let r = ((share * TAIL_SAMPLE as f64 + margin).ceil() as usize).min(TAIL_SAMPLE - 1);
-    let (_, &mut threshold, _) = sample.select_nth_unstable_by(r, f64::total_cmp);
-    // Every value ≤ the threshold: the smallest of them are the smallest overall.
-    let mut tail: Vec<f64> = values
-        .iter()
-        .map(|v| sign * v)
-        .filter(|v| *v <= threshold)
-        .collect();
-    if tail.len() < j + 2 {
-        return None;
+    let mut low_tail = None;
+    let mut high_tail = None;
+    if n >= 8 * TAIL_SAMPLE {
+        let stride = n / TAIL_SAMPLE;
+        let mut sample: Vec<f64> = (0..TAIL_SAMPLE).map(|i| values[i * stride]).collect();
+        sample.sort_unstable_by(f64::total_cmp);
+        // the sample's rank a few standard errors past the share of rank j + 1
+        let sample_rank = |j: usize| {
+            let share = (j + 2) as f64 / n as f64;
+            let margin = 4.0 * (TAIL_SAMPLE as f64 * share * (1.0 - share)).sqrt() + 2.0;
+            ((share * TAIL_SAMPLE as f64 + margin).ceil() as usize).min(TAIL_SAMPLE - 1)
+        };
+        // the high end's ranks counted from the top
+        let k_top = (k_hi + 1 < n).then(|| n - 2 - k_hi);
+        let lo_threshold = (k_lo + 2 <= n / 8).then(|| sample[sample_rank(k_lo)]);
+        let hi_threshold = k_top
+            .filter(|&j| j + 2 <= n / 8)
+            .map(|j| sample[TAIL_SAMPLE - 1 - sample_rank(j)]);
+        let (lo_t, hi_t) = (
+            lo_threshold.unwrap_or(f64::NEG_INFINITY),
+            hi_threshold.unwrap_or(f64::INFINITY),
+        );
+        let (mut low, mut high) = (Vec::new(), Vec::new());
+        for &v in values.iter() {
+            if v <= lo_t {
+                low.push(v);
+            }
+            if v >= hi_t {
+                high.push(v);
+            }
+        }
+        // Every value ≤ the threshold is kept: the smallest of them are the
+        // smallest overall (and likewise the largest above the other).
+        if lo_threshold.is_some() && low.len() >= k_lo + 2 {
+            low_tail = Some(at_and_next(&mut low, k_lo, f64::total_cmp));
+        }
+        if let (Some(_), Some(j)) = (hi_threshold, k_top)
+            && high.len() >= j + 2
+        {
+            let (top, below) = at_and_next(&mut high, j, |a, b| b.total_cmp(a));
+            high_tail = Some((below, top));
+        }
     }
-    let (_, &mut at, above) = tail.select_nth_unstable_by(j, f64::total_cmp);
-    Some((at, above.iter().copied().fold(f64::INFINITY, f64::min)))
+    let lo = low_tail.unwrap_or_else(|| at_and_next(values, k_lo, f64::total_cmp));
+    let hi = high_tail.unwrap_or_else(|| at_and_next(values, k_hi, f64::total_cmp));
+    (lo, hi)
+}
+
+/// The values of rank `k` and `k + 1` in the order `cmp` (+∞ past the last
+/// for ascending order), by one selection that reorders `values`.
+fn at_and_next(
+    values: &mut [f64],
+    k: usize,
+    cmp: impl Fn(&f64, &f64) -> std::cmp::Ordering,
+) -> (f64, f64) {
+    let (_, &mut at, after) = values.select_nth_unstable_by(k, &cmp);
+    let next = after
+        .iter()
+        .copied()
+        .reduce(|m, v| if cmp(&v, &m).is_lt() { v } else { m });
+    (at, next.unwrap_or(f64::INFINITY))
 }
 
 /// Jackknife acceleration of any statistic of one or more independent samples,
@@ -447,24 +498,45 @@ fn acceleration_from_moments(moments: &[(f64, f64)]) -> Option<f64> {
 /// replicates draws from `rng::stream(seed, key, c)`. `None` when n < 2, a
 /// value is not finite, n exceeds `u32::MAX` or `cfg` is not usable.
 ///
-/// A resample is never materialised: a chunk draws all its indices in one
-/// tight loop, then sums the values at those indices in numpy's pairwise
-/// order ([`describe::pairwise_sum`]), so a replicate has the bits numpy gives
-/// for the same resample and ties with θ̂ (e.g. a permutation of a small
-/// sample) are counted in z₀ as scipy counts them.
+/// Three ways to the same distribution of replicates, chosen by the data
+/// alone so a group's interval is the same in every command:
+/// - few distinct values (0/1 example scores, their paired differences):
+///   [`multinomial_replicates`], a few binomial draws per replicate;
+/// - up to 128 values (seeds; [`resample_counts::shares`]): the counts matrix
+///   every sample of that size shares ([`resample_counts::CountMatrix::means`]),
+///   no draws at all;
+/// - otherwise [`index_replicates`], n drawn indices per replicate.
 ///
-/// Data with few distinct values (0/1 example scores, their paired
-/// differences, means over a few seeds) take [`multinomial_replicates`]
-/// instead: the same distribution of replicates at a fraction of the draws.
+/// A resample is never materialised, and a replicate's sum follows numpy's
+/// pairwise order ([`describe::pairwise_sum`]) over the resampled values, so
+/// ties with θ̂ (a resample drawing every value once) are counted in z₀ as
+/// scipy counts them.
 pub fn mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec<f64>> {
+    replicates_on(x, cfg, key, Side::Group)
+}
+
+/// The replicates of a baseline's mean in a difference of independent means:
+/// as [`mean_replicates`], but where samples share counts, from the matrix
+/// of [`Side::Baseline`], independent of every group's own. (Elsewhere the
+/// group's own stream is already independent of the treatment's.)
+pub fn baseline_mean_replicates(x: &[f64], cfg: &BootstrapConfig, key: u64) -> Option<Vec<f64>> {
+    replicates_on(x, cfg, key, Side::Baseline)
+}
+
+fn replicates_on(x: &[f64], cfg: &BootstrapConfig, key: u64, side: Side) -> Option<Vec<f64>> {
     let n = sample_size(x)?;
     if !usable(cfg) {
         return None;
     }
-    Some(match Distinct::of(x) {
-        Some(distinct) => multinomial_replicates(&distinct, x.len(), cfg, key),
-        None => index_replicates(x, n, cfg, key),
-    })
+    if let Some(distinct) = Distinct::of(x) {
+        return Some(multinomial_replicates(&distinct, x.len(), cfg, key));
+    }
+    Some(
+        match resample_counts::shared(cfg.seed, x.len(), cfg.resamples, side) {
+            Some(counts) => counts.means(x),
+            None => index_replicates(x, n, cfg, key),
+        },
+    )
 }
 
 /// Replicates from n drawn indices each (the general path of [`mean_replicates`]).
@@ -665,7 +737,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
-        fn rank_and_next_equals_sorting(
+        fn rank_pairs_equal_sorting(
             values in prop::collection::vec(
                 prop_oneof![(-4i32..4).prop_map(f64::from), -1e3f64..1e3, Just(-0.0), Just(0.0)],
                 2048..5000,
@@ -678,11 +750,16 @@ mod tests {
                 // an ordered input: the strided sample still spans it
                 values.sort_by(f64::total_cmp);
             }
-            for k in ranks_to_try(values.len(), at) {
-                let want = by_sorting(&values, k);
-                let got = rank_and_next(&mut values.clone(), k);
-                prop_assert_eq!(got.0.to_bits(), want.0.to_bits(), "k = {}", k);
-                prop_assert_eq!(got.1.to_bits(), want.1.to_bits(), "k = {}", k);
+            let ranks = ranks_to_try(values.len(), at);
+            for &k_lo in &ranks {
+                for &k_hi in ranks.iter().filter(|&&k| k >= k_lo) {
+                    let got = rank_pairs(&mut values.clone(), k_lo, k_hi);
+                    for (k, (at, next)) in [(k_lo, got.0), (k_hi, got.1)] {
+                        let want = by_sorting(&values, k);
+                        prop_assert_eq!(at.to_bits(), want.0.to_bits(), "k = {} of {}, {}", k, k_lo, k_hi);
+                        prop_assert_eq!(next.to_bits(), want.1.to_bits(), "k = {} of {}, {}", k, k_lo, k_hi);
+                    }
+                }
             }
         }
     }

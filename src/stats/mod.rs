@@ -18,6 +18,7 @@ pub mod normalize;
 pub mod pca;
 pub mod power;
 pub mod proportion;
+pub mod resample_counts;
 pub mod rng;
 pub mod rope;
 pub mod tost;

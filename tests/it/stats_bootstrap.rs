@@ -318,12 +318,43 @@ fn same_seed_gives_the_same_bits_and_another_seed_another_interval() {
 }
 
 #[test]
-fn different_keys_draw_different_resamples() {
-    let x = skewed_sample(15, 0.0, 37);
+fn different_keys_draw_different_resamples_of_large_samples() {
+    // above 128 values (and many distinct ones) each key has its own stream
+    let x = skewed_sample(300, 0.0, 37);
     let cfg = config(2_000, 0.95, CiMethod::Basic, 0);
     let a = mean_ci(&x, &cfg, rng::stream_key(&["acc", "lr=0.1"])).expect("interval");
     let b = mean_ci(&x, &cfg, rng::stream_key(&["acc", "lr=0.2"])).expect("interval");
     assert_ne!((a.lo, a.hi), (b.lo, b.hi));
+}
+
+#[test]
+fn samples_of_one_size_share_resample_counts_and_a_difference_stays_independent() {
+    let cfg = config(4_000, 0.95, CiMethod::Percentile, 3);
+    let x = skewed_sample(15, 0.0, 37);
+    let shifted: Vec<f64> = x.iter().map(|v| v + 1.0).collect();
+    let own = bootstrap::mean_replicates(&x, &cfg, 1).expect("replicates");
+    // the key does not matter: every 15-value sample takes the same counts
+    assert_eq!(
+        own,
+        bootstrap::mean_replicates(&x, &cfg, 2).expect("replicates")
+    );
+    let moved = bootstrap::mean_replicates(&shifted, &cfg, 2).expect("replicates");
+    for (a, b) in own.iter().zip(&moved) {
+        assert!(
+            (b - a - 1.0).abs() < 1e-12,
+            "the same resample of x + 1: {a} vs {b}"
+        );
+    }
+    // a baseline's side of a difference is drawn independently
+    let base_side = bootstrap::baseline_mean_replicates(&x, &cfg, 1).expect("replicates");
+    assert_ne!(own, base_side);
+    // so the difference of x + 1 and x is a two-sample interval about 1, √2 as
+    // wide as one mean's, and not the point 1 that shared counts would give
+    let single = mean_ci(&x, &cfg, 1).expect("interval");
+    let diff = mean_diff_ci(&x, &shifted, &cfg, 1, 2).expect("interval");
+    let ratio = (diff.hi - diff.lo) / (single.hi - single.lo);
+    assert!((ratio - 2f64.sqrt()).abs() < 0.15, "width ratio {ratio}");
+    assert!(diff.lo < 1.0 && diff.hi > 1.0);
 }
 
 #[test]
