@@ -339,6 +339,12 @@ impl Position {
 /// Replicates in the strided sample that locates a tail.
 const TAIL_SAMPLE: usize = 256;
 
+thread_local! {
+    /// Room for both tails of a slice, kept by each thread from one interval
+    /// to the next.
+    static TAIL_SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The values of ascending ranks (`k_lo`, `k_lo + 1`) and (`k_hi`, `k_hi + 1`)
 /// in `total_cmp` order (+∞ for a rank past the last), `k_lo ≤ k_hi`.
 ///
@@ -354,7 +360,7 @@ fn rank_pairs(values: &mut [f64], k_lo: usize, k_hi: usize) -> ((f64, f64), (f64
     if n >= 8 * TAIL_SAMPLE {
         let stride = n / TAIL_SAMPLE;
         let mut sample: Vec<f64> = (0..TAIL_SAMPLE).map(|i| values[i * stride]).collect();
-        sample.sort_unstable_by(f64::total_cmp);
+        let mut sample_at = |rank: usize| *sample.select_nth_unstable_by(rank, f64::total_cmp).1;
         // the sample's rank a few standard errors past the share of rank j + 1
         let sample_rank = |j: usize| {
             let share = (j + 2) as f64 / n as f64;
@@ -363,34 +369,38 @@ fn rank_pairs(values: &mut [f64], k_lo: usize, k_hi: usize) -> ((f64, f64), (f64
         };
         // the high end's ranks counted from the top
         let k_top = (k_hi + 1 < n).then(|| n - 2 - k_hi);
-        let lo_threshold = (k_lo + 2 <= n / 8).then(|| sample[sample_rank(k_lo)]);
+        let lo_threshold = (k_lo + 2 <= n / 8).then(|| sample_at(sample_rank(k_lo)));
         let hi_threshold = k_top
             .filter(|&j| j + 2 <= n / 8)
-            .map(|j| sample[TAIL_SAMPLE - 1 - sample_rank(j)]);
+            .map(|j| sample_at(TAIL_SAMPLE - 1 - sample_rank(j)));
         let (lo_t, hi_t) = (
             lo_threshold.unwrap_or(f64::NEG_INFINITY),
             hi_threshold.unwrap_or(f64::INFINITY),
         );
-        let (mut low, mut high) = (Vec::new(), Vec::new());
-        for &v in values.iter() {
-            if v <= lo_t {
-                low.push(v);
+        TAIL_SCRATCH.with_borrow_mut(|scratch| {
+            scratch.resize(2 * (n + 1), 0.0);
+            let (low, high) = scratch.split_at_mut(n + 1);
+            // Branch-free: every value is written, and a tail's end moves past
+            // it only when it is kept (rare, and unpredictable to a branch).
+            let (mut lows, mut highs) = (0, 0);
+            for &v in values.iter() {
+                low[lows] = v;
+                lows += usize::from(v <= lo_t);
+                high[highs] = v;
+                highs += usize::from(v >= hi_t);
             }
-            if v >= hi_t {
-                high.push(v);
+            // Every value ≤ the threshold is kept: the smallest of them are the
+            // smallest overall (and likewise the largest above the other).
+            if lo_threshold.is_some() && lows >= k_lo + 2 {
+                low_tail = Some(at_and_next(&mut low[..lows], k_lo, f64::total_cmp));
             }
-        }
-        // Every value ≤ the threshold is kept: the smallest of them are the
-        // smallest overall (and likewise the largest above the other).
-        if lo_threshold.is_some() && low.len() >= k_lo + 2 {
-            low_tail = Some(at_and_next(&mut low, k_lo, f64::total_cmp));
-        }
-        if let (Some(_), Some(j)) = (hi_threshold, k_top)
-            && high.len() >= j + 2
-        {
-            let (top, below) = at_and_next(&mut high, j, |a, b| b.total_cmp(a));
-            high_tail = Some((below, top));
-        }
+            if let (Some(_), Some(j)) = (hi_threshold, k_top)
+                && highs >= j + 2
+            {
+                let (top, below) = at_and_next(&mut high[..highs], j, |a, b| b.total_cmp(a));
+                high_tail = Some((below, top));
+            }
+        });
     }
     let lo = low_tail.unwrap_or_else(|| at_and_next(values, k_lo, f64::total_cmp));
     let hi = high_tail.unwrap_or_else(|| at_and_next(values, k_hi, f64::total_cmp));

@@ -129,6 +129,25 @@ impl CountMatrix {
             self.n,
             "a count matrix resamples samples of its size"
         );
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.means_avx2(x) };
+        }
+        self.means_of(x)
+    }
+
+    /// [`CountMatrix::means`] compiled for AVX2: four lanes an instruction
+    /// instead of SSE2's two. The same multiplications and additions in the
+    /// same order (Rust never fuses them), so the same bits on every machine.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn means_avx2(&self, x: &[f64]) -> Vec<f64> {
+        self.means_of(x)
+    }
+
+    #[inline(always)]
+    fn means_of(&self, x: &[f64]) -> Vec<f64> {
         let mut out = Vec::with_capacity(self.blocks.len() / self.n * LANES);
         let n = self.n as f64;
         for block in self.blocks.chunks_exact(self.n) {
@@ -204,6 +223,12 @@ mod tests {
         let matrix = CountMatrix::draw(1, x.len(), 37, Side::Group);
         let means = matrix.means(&x);
         assert_eq!(means.len(), 37);
+        // the AVX2 build (where the CPU has it) and the portable one agree bit for bit
+        let portable: Vec<u64> = matrix.means_of(&x).iter().map(|m| m.to_bits()).collect();
+        assert_eq!(
+            means.iter().map(|m| m.to_bits()).collect::<Vec<_>>(),
+            portable
+        );
         for (r, &mean) in means.iter().enumerate() {
             let block = &matrix.blocks[r / LANES * x.len()..][..x.len()];
             let want =
