@@ -382,16 +382,6 @@ pub fn compare_groups(
                     )
                 })
                 .collect();
-            let stats = members
-                .iter()
-                .zip(&replicates)
-                .map(|(&i, reps)| {
-                    let ci = reps.clone().and_then(|r| {
-                        bootstrap::mean_ci_of_replicates(&groups[i].values, r, &config)
-                    });
-                    (i, summary::group_stats_with(groups[i], describe, seeds, ci))
-                })
-                .collect();
             let find = |condition: &str| {
                 members
                     .iter()
@@ -415,6 +405,18 @@ pub fn compare_groups(
                     }
                 }
             }
+            // Each group's own interval last: it reorders the replicates that
+            // the differences above paired by resample.
+            let stats = members
+                .iter()
+                .zip(replicates)
+                .map(|(&i, reps)| {
+                    let ci = reps.and_then(|r| {
+                        bootstrap::mean_ci_of_replicates(&groups[i].values, r, &config)
+                    });
+                    (i, summary::group_stats_with(groups[i], describe, seeds, ci))
+                })
+                .collect();
             (stats, comparisons)
         })
         .collect();
