@@ -297,8 +297,9 @@ fn bca_levels(theta_hat: f64, replicates: &[f64], alpha: f64, a: f64) -> Option<
 /// [q(p_lo), q(p_hi)] of the replicates (p_lo ≤ p_hi), by selection rather
 /// than a full sort. Both ends are usually in the tails, so both come from
 /// one pass that keeps only the values beyond two thresholds ([`rank_pairs`]):
-/// at B = 10,000 the interval costs a few µs where sorting takes 455, which
-/// matters with tens of thousands of groups.
+/// at B = 10,000 about 30 µs of a 25,000-group summary (measured from a
+/// profile) where sorting alone takes 455, which matters with tens of
+/// thousands of groups.
 fn quantile_interval(replicates: &mut [f64], p_lo: f64, p_hi: f64, note: Option<&str>) -> Interval {
     let n = replicates.len();
     let (lo, hi) = (Position::of(p_lo, n), Position::of(p_hi, n));
