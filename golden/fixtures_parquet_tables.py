@@ -19,6 +19,12 @@ must agree cell for cell.
 - bad_value.parquet: a wide table whose `accuracy` column holds text, "n/a"
   (missing) and "0.9x" on row 3 (an error naming row 3).
 - duplicate.parquet: a long table with the seed 1 row of `b` twice (its fifth row).
+- kinds.{parquet,csv}: a long per-example table as pyarrow writes it with other
+  options: zstd pages, row groups of 50 rows, a dictionary (pandas category)
+  condition, uint32 seeds, float64 scores with a null, and two columns a long
+  table does not read, a list and a timestamp (left out of the CSV).
+- timestamps.parquet: a wide table with a timestamp column, which is no metric
+  (an error naming the column).
 """
 
 from pathlib import Path
@@ -26,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.parquet
 
 OUT = Path("tests/fixtures/parquet_tables")
 
@@ -76,6 +83,25 @@ def main():
         "value": [0.9, 0.91, 0.92, 0.93, 0.94],
     })
     dup.to_parquet(OUT / "duplicate.parquet", engine="pyarrow", index=False)
+    kinds = long.drop(columns=["prompt"]).copy()
+    kinds["condition"] = kinds["condition"].astype("category")
+    kinds["seed"] = kinds["seed"].astype(np.uint32)
+    kinds["value"] = kinds["value"].astype("float64")
+    kinds.to_csv(OUT / "kinds.csv", index=False)
+    extra = kinds.copy()
+    extra["tokens"] = [[i, i + 1] for i in range(len(extra))]
+    extra["logged_at"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(len(extra)), unit="s")
+    pyarrow.parquet.write_table(
+        pyarrow.Table.from_pandas(extra, preserve_index=False),
+        OUT / "kinds.parquet",
+        compression="zstd",
+        row_group_size=50,
+        use_dictionary=True,
+    )
+
+    stamped = wide.copy()
+    stamped["logged_at"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(10), unit="h")
+    stamped.to_parquet(OUT / "timestamps.parquet", engine="pyarrow", index=False)
     print(f"wrote {OUT} with pandas {pd.__version__}, pyarrow {pyarrow.__version__}, numpy {np.__version__}")
 
 

@@ -260,7 +260,7 @@ fn rebuild(
     filled: &[(String, String, String, String)],
     tasks: &HashMap<(String, String), Option<String>>,
     clusters: &HashMap<String, String>,
-) -> polars::prelude::DataFrame {
+) -> tidy::TidyTable {
     let fill: BTreeSet<(&str, &str, &str, &str)> = filled
         .iter()
         .map(|(c, s, m, e)| (c.as_str(), s.as_str(), m.as_str(), e.as_str()))

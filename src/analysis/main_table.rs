@@ -9,7 +9,7 @@
 //! family, as in compare. `--family all` corrects every comparison of the
 //! table together.
 
-use polars::prelude::DataFrame;
+use crate::load::tidy::TidyTable;
 use serde::{Deserialize, Serialize};
 
 use super::compare::{self, Comparison, Settings, Verdict};
@@ -497,7 +497,7 @@ fn resolve_rows(
     options: &TableOptions,
     notes: &mut Vec<String>,
 ) -> Result<Vec<TableRow>> {
-    let lookup = Study::of_table(DataFrame::empty(), methods.to_vec(), Vec::new());
+    let lookup = Study::of_table(TidyTable::default(), methods.to_vec(), Vec::new());
     let find = |name: &str, role: &str| roles::find(&lookup, name, role);
     let mut rows: Vec<TableRow> = Vec::new();
     for spec in &options.rows {
@@ -558,7 +558,7 @@ fn resolve_roles(rows: &[String], named: &Named) -> Result<Option<Roles>> {
     if rows.len() < 2 {
         return Ok(None);
     }
-    let lookup = Study::of_table(DataFrame::empty(), rows.to_vec(), Vec::new());
+    let lookup = Study::of_table(TidyTable::default(), rows.to_vec(), Vec::new());
     let roles = roles::resolve(&lookup, named)?;
     match roles.baseline {
         Some(_) => roles.comparison().map(Some),

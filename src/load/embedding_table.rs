@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use polars::prelude::*;
+
+use super::frame::{self, Cells, Frame};
+use super::parquet_table::ParquetTable;
 
 use crate::error::{Error, Result};
 
@@ -50,24 +52,12 @@ pub fn read(
     })
 }
 
-fn read_frame(path: &Path, ext: &str) -> Result<DataFrame> {
+fn read_frame(path: &Path, ext: &str) -> Result<Frame> {
     super::guard::regular(path)?;
-    let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
-    let csv = |separator: u8| {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_parse_options(CsvParseOptions::default().with_separator(separator))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish())
-            .map_err(polars_error)
-    };
     match ext {
-        "csv" => csv(b','),
-        "tsv" => csv(b'\t'),
-        _ => {
-            let file = super::guard::open(path)?;
-            ParquetReader::new(file).finish().map_err(polars_error)
-        }
+        "csv" => frame::read_delimited(path, b','),
+        "tsv" => frame::read_delimited(path, b'\t'),
+        _ => ParquetTable::open(path)?.read(path, None),
     }
 }
 
@@ -75,15 +65,11 @@ fn read_frame(path: &Path, ext: &str) -> Result<DataFrame> {
 /// every column but the label column.
 fn selected_columns(
     path: &Path,
-    frame: &DataFrame,
+    frame: &Frame,
     columns: &[String],
     label_column: Option<&str>,
 ) -> Result<Vec<String>> {
-    let all: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
+    let all: Vec<String> = frame.names().map(str::to_string).collect();
     if let Some(label) = label_column
         && !all.iter().any(|n| n == label)
     {
@@ -135,28 +121,40 @@ fn location(ext: &str, row: usize) -> String {
     }
 }
 
-fn numeric_column(path: &Path, frame: &DataFrame, name: &str, ext: &str) -> Result<Vec<f64>> {
+fn numeric_column(path: &Path, frame: &Frame, name: &str, ext: &str) -> Result<Vec<f64>> {
     let column = frame
         .column(name)
-        .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-    if !column.dtype().is_primitive_numeric() {
-        return Err(Error::input(
+        .ok_or_else(|| Error::input(path, format!("no column `{name}`")))?;
+    let not_numeric = |kind: &str| {
+        Error::input(
             path,
             format!(
-                "column `{name}` is not numeric ({}): select the feature columns with \
-                 --columns, or name the label column with --label-column",
-                column.dtype()
+                "column `{name}` is not numeric ({kind}): select the feature columns with \
+                 --columns, or name the label column with --label-column"
             ),
-        ));
-    }
-    let cast = column
-        .cast(&DataType::Float64)
-        .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-    let values = cast
-        .f64()
-        .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
+        )
+    };
+    // a CSV's cells are text: a column is numeric when every cell reads as a number
+    let values: Vec<Option<f64>> = match column {
+        Cells::Float64(v) => v.clone(),
+        Cells::Float32(v) => v.iter().map(|v| v.map(f64::from)).collect(),
+        Cells::Int(v) => v.iter().map(|v| v.map(|v| v as f64)).collect(),
+        Cells::Nulls(len) => vec![None; *len],
+        Cells::Text(text) if matches!(ext, "csv" | "tsv") => {
+            let mut out = Vec::with_capacity(text.len());
+            for cell in text.iter() {
+                match cell.map(|c| c.trim().parse::<f64>()) {
+                    None => out.push(None),
+                    Some(Ok(v)) => out.push(Some(v)),
+                    Some(Err(_)) => return Err(not_numeric("text")),
+                }
+            }
+            out
+        }
+        other => return Err(not_numeric(other.kind())),
+    };
     values
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, v)| {
             v.ok_or_else(|| {
@@ -170,13 +168,18 @@ fn numeric_column(path: &Path, frame: &DataFrame, name: &str, ext: &str) -> Resu
         .collect()
 }
 
-fn labels_of(path: &Path, frame: &DataFrame, name: &str, ext: &str) -> Result<Vec<String>> {
-    let err = |e: PolarsError| Error::input(path, format!("column `{name}`: {e}"));
-    let column = frame.column(name).map_err(err)?;
-    let text = column.cast(&DataType::String).map_err(err)?;
-    let strings = text.str().map_err(err)?;
-    strings
-        .iter()
+fn labels_of(path: &Path, frame: &Frame, name: &str, ext: &str) -> Result<Vec<String>> {
+    let column = frame
+        .column(name)
+        .cloned()
+        .ok_or_else(|| Error::input(path, format!("no column `{name}`")))?;
+    let text = column.into_text().map_err(|kind| {
+        Error::input(
+            path,
+            format!("column `{name}` cannot be read as labels: it holds {kind} values"),
+        )
+    })?;
+    text.iter()
         .enumerate()
         .map(|(i, v)| {
             v.map(str::to_string).ok_or_else(|| {

@@ -5,7 +5,8 @@
 //! before it here (the test below holds them to it):
 //! - what an input may claim: `guard`;
 //! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
-//!   `natural`, `tidy`, `point`, `duplicates`;
+//!   `natural`, `text_column`, `tidy`, `point`, `duplicates`;
+//! - a table file's columns: `frame`, `parquet_table`;
 //! - one file or one question each: `config`, `placement`, `tensorboard`,
 //!   `wandb_log`, `index`, `lm_eval`, `inspect_ai`, `run`, `condition`, `lm_eval_run`,
 //!   `study`, `table`, `history`, `options`, `fingerprint`;
@@ -22,6 +23,7 @@ mod duplicates;
 mod embedding_table;
 pub mod embeddings;
 pub mod fingerprint;
+mod frame;
 pub mod generated;
 pub mod guard;
 pub mod history;
@@ -39,6 +41,7 @@ mod npy;
 pub mod npy_curve;
 mod npz;
 mod options;
+mod parquet_table;
 mod paths;
 pub mod placement;
 pub mod point;
@@ -49,6 +52,7 @@ pub mod run_name;
 mod study;
 pub mod table;
 pub mod tensorboard;
+mod text_column;
 pub mod tidy;
 pub mod tree;
 pub mod wandb;
@@ -75,7 +79,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
     let mut trees = Vec::new();
     for (input, path) in paths.iter().enumerate() {
         match load_one(path, input, options)? {
-            Loaded::Study(study) => parts.push(Some(study)),
+            Loaded::Study(study) => parts.push(Some(*study)),
             Loaded::Tree(tree) => {
                 trees.push(tree);
                 parts.push(None);
@@ -110,7 +114,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
 
 /// One argument, read: a finished study, or run-tree runs awaiting conditions.
 enum Loaded {
-    Study(Study),
+    Study(Box<Study>),
     Tree(tree::TreeRuns),
 }
 
@@ -159,7 +163,7 @@ fn load_one(path: &PathBuf, input: usize, options: &LoadOptions) -> Result<Loade
     } else {
         table::load_table(path, &options.columns)?
     };
-    Ok(Loaded::Study(study))
+    Ok(Loaded::Study(Box::new(study)))
 }
 
 /// History files found under a folder, and whether it holds run folders.
@@ -237,9 +241,7 @@ fn merge(parts: Vec<Study>, paths: &[PathBuf]) -> Result<Study> {
         merged = Some(match merged {
             None => part,
             Some(mut acc) => {
-                acc.results = acc.results.vstack(&part.results).map_err(|e| {
-                    Error::input(path, format!("cannot combine with earlier inputs: {e}"))
-                })?;
+                acc.results = acc.results.append(&part.results);
                 acc.runs.extend(part.runs);
                 acc.repeats.extend(part.repeats);
                 acc.skipped.extend(part.skipped);

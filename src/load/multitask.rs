@@ -732,11 +732,7 @@ fn read_json_scores(path: &Path, want: Want) -> Result<Scores> {
 
 fn read_table_scores(path: &Path, task_col: &str, want: Want) -> Result<Scores> {
     let (frame, _) = table::read_frame(path)?;
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let names: Vec<String> = frame.names().map(str::to_string).collect();
     let task_name = std::iter::once(task_col)
         .chain(TASK_KEYS)
         .find(|k| names.iter().any(|n| n == k))
@@ -749,9 +745,9 @@ fn read_table_scores(path: &Path, task_col: &str, want: Want) -> Result<Scores> 
             )
         })?
         .to_string();
-    let tasks = table::text_column(path, &frame, &task_name)?;
+    let tasks = table::column_text(path, &frame, &task_name)?;
     let column_values = |name: &str| -> Result<BTreeMap<String, f64>> {
-        let cells = table::text_column(path, &frame, name)?;
+        let cells = table::column_text(path, &frame, name)?;
         let mut out = BTreeMap::new();
         for (row, (task, cell)) in tasks.iter().zip(cells.iter()).enumerate() {
             let at = format!("line {}", row + 2);

@@ -4,17 +4,17 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use super::natural::natural_cmp;
 use super::run::Run;
+use super::tidy::TidyTable;
 
 /// Everything loaded from the user's arguments.
 #[derive(Debug)]
 pub struct Study {
     /// The tidy table (see [`super::tidy`]).
-    pub results: DataFrame,
+    pub results: TidyTable,
     /// Runs counted as seeds (run trees only).
     pub runs: Vec<Run>,
     /// Runs that repeat a seed and config already counted: not independent seeds.
@@ -35,7 +35,7 @@ impl Study {
     /// A study read from tables or files rather than run folders: its tidy
     /// rows and the conditions they name (natural order, once each).
     pub(crate) fn of_table(
-        results: DataFrame,
+        results: TidyTable,
         mut conditions: Vec<String>,
         roots: Vec<PathBuf>,
     ) -> Study {

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use polars::prelude::*;
-
+use super::frame::{self, Cells, Frame};
+use super::parquet_table::ParquetTable;
 use super::study::Study;
-use super::tidy::{CLUSTER, CONDITION, EXAMPLE, METRIC, SEED, STEP, TASK, VALUE};
+use super::text_column::{TextBuilder, TextColumn};
+use super::tidy::{KeyColumns, TidyTable};
 use crate::error::{Error, Result};
 
 /// The names of the table's columns (`--condition-col`, `--seed-col`, ...).
@@ -69,84 +70,52 @@ impl TableFormat {
     }
 }
 
-/// Read a table file into a frame as the file holds it.
-pub fn read_frame(path: &Path) -> Result<(DataFrame, &'static str)> {
+/// Read a table file into a frame as the file holds it (CSV and TSV cells
+/// as text, so a bad value is reported as written), with the format's name.
+pub fn read_frame(path: &Path) -> Result<(Frame, &'static str)> {
     let format = TableFormat::of(path).ok_or_else(|| {
         Error::input(
             path,
             "unknown table format: expected .csv, .tsv, .jsonl/.ndjson or .parquet (or a run folder)",
         )
     })?;
-    let frame = read_with(path, format)?;
-    let name = match format {
-        TableFormat::Csv => "CSV",
-        TableFormat::Tsv => "TSV",
-        TableFormat::JsonLines => "JSON lines",
-        TableFormat::Parquet => "Parquet",
+    super::guard::regular(path)?;
+    let (frame, name) = match format {
+        TableFormat::Csv => (frame::read_delimited(path, b',')?, "CSV"),
+        TableFormat::Tsv => (frame::read_delimited(path, b'\t')?, "TSV"),
+        TableFormat::JsonLines => (frame::read_json_lines(path)?, "JSON lines"),
+        TableFormat::Parquet => (ParquetTable::open(path)?.read(path, None)?, "Parquet"),
     };
     Ok((frame, name))
 }
 
-fn read_with(path: &Path, format: TableFormat) -> Result<DataFrame> {
-    super::guard::regular(path)?;
-    let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
-    // Reading text columns as strings lets us report the exact line of a bad value.
-    let text_reader = |separator: u8| {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_parse_options(CsvParseOptions::default().with_separator(separator))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish())
-    };
-    match format {
-        TableFormat::Csv => text_reader(b',').map_err(polars_error),
-        TableFormat::Tsv => text_reader(b'\t').map_err(polars_error),
-        TableFormat::JsonLines => {
-            let text = super::guard::read_text(path)?;
-            // polars parses JSON recursively and panics on an integer past
-            // i64: both are claims checked here, per line, first.
-            for (n, line) in text.lines().enumerate() {
-                if let Some(message) = super::guard::json_claims(line) {
-                    return Err(Error::input_at(path, format!("line {}", n + 1), message));
-                }
-            }
-            JsonReader::new(std::io::Cursor::new(text.into_bytes()))
-                .with_json_format(JsonFormat::JsonLines)
-                .finish()
-                .map_err(polars_error)
-        }
-        TableFormat::Parquet => {
-            let file = super::guard::open(path)?;
-            ParquetReader::new(file).finish().map_err(polars_error)
-        }
-    }
+/// A column's cells as text (numbers in their shortest round-trip form),
+/// taken out of the frame.
+fn text_column(path: &Path, frame: &mut Frame, name: &str) -> Result<TextColumn> {
+    let cells = frame
+        .take(name)
+        .ok_or_else(|| missing_column(path, frame, name))?;
+    as_text(path, cells, name)
 }
 
-/// A column's values as text (numbers formatted shortest round-trip), nulls
-/// as nulls: the column itself when it holds text already (no copy).
-pub fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<StringChunked> {
-    let column = frame
+/// A column's cells as text, copied (see [`text_column`]).
+pub fn column_text(path: &Path, frame: &Frame, name: &str) -> Result<TextColumn> {
+    let cells = frame
         .column(name)
-        .map_err(|_| missing_column(path, frame, name))?;
-    let cast = column
-        .cast(&DataType::String)
-        .map_err(|e| Error::input(path, format!("column `{name}` cannot be read as text: {e}")))?;
-    let strings = cast
-        .str()
-        .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-    Ok(strings.clone())
+        .ok_or_else(|| missing_column(path, frame, name))?;
+    as_text(path, cells.clone(), name)
 }
 
-/// A column's cells in row order (nulls forever without the column).
-fn cells(column: Option<&StringChunked>) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
-    match column {
-        Some(c) => Box::new(c.iter()),
-        None => Box::new(std::iter::repeat(None)),
-    }
+fn as_text(path: &Path, cells: Cells, name: &str) -> Result<TextColumn> {
+    cells.into_text().map_err(|kind| {
+        Error::input(
+            path,
+            format!("column `{name}` cannot be read as text: it holds {kind} values"),
+        )
+    })
 }
 
-fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
+fn missing_column(path: &Path, frame: &Frame, name: &str) -> Error {
     Error::input(
         path,
         format!(
@@ -157,12 +126,8 @@ fn missing_column(path: &Path, frame: &DataFrame, name: &str) -> Error {
 }
 
 /// The frame's column names, quoted, for messages.
-fn column_list(frame: &DataFrame) -> String {
-    let found: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect();
+fn column_list(frame: &Frame) -> String {
+    let found: Vec<String> = frame.names().map(|c| format!("`{c}`")).collect();
     if found.is_empty() {
         "no columns".into()
     } else {
@@ -174,13 +139,13 @@ fn column_list(frame: &DataFrame) -> String {
 /// cluster, and an example keeps one cluster wherever it appears.
 fn cluster_column(
     path: &Path,
-    frame: &DataFrame,
+    frame: &Frame,
     name: &str,
     example_col: &str,
-    examples: Option<&StringChunked>,
-) -> Result<StringChunked> {
+    examples: &TextColumn,
+) -> Result<TextColumn> {
     let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
-    let clusters = text_column(path, frame, name).map_err(|_| {
+    let cells = frame.column(name).cloned().ok_or_else(|| {
         Error::input(
             path,
             format!(
@@ -189,9 +154,10 @@ fn cluster_column(
             ),
         )
     })?;
+    let clusters = as_text(path, cells, name)?;
     let mut first: rustc_hash::FxHashMap<&str, (&str, usize)> = Default::default();
-    let mut trimmed = StringChunkedBuilder::new(CLUSTER.into(), clusters.len());
-    for (row, (cluster, example)) in clusters.iter().zip(cells(examples)).enumerate() {
+    let mut trimmed = TextBuilder::with_capacity(clusters.len());
+    for (row, (cluster, example)) in clusters.iter().zip(examples.iter()).enumerate() {
         let Some(example) = example else {
             return Err(Error::input_at(
                 path,
@@ -225,7 +191,7 @@ fn cluster_column(
                 first.insert(example, (cluster, row));
             }
         }
-        trimmed.append_value(cluster);
+        trimmed.push(Some(cluster));
     }
     Ok(trimmed.finish())
 }
@@ -239,8 +205,8 @@ pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, NotAN
     let Some(text) = cell.map(str::trim) else {
         return Ok(None);
     };
-    let lower = text.to_ascii_lowercase();
-    if matches!(lower.as_str(), "" | "null" | "none" | "na" | "n/a") {
+    let missing = ["", "null", "none", "na", "n/a"];
+    if missing.iter().any(|m| text.eq_ignore_ascii_case(m)) {
         return Ok(None);
     }
     match text.parse::<f64>() {
@@ -253,8 +219,7 @@ pub fn parse_value(cell: Option<&str>) -> std::result::Result<Option<f64>, NotAN
 /// Cross-validation results name their repeat column `fold`: without a
 /// `seed` column (the default name) a `fold` column is the seed column, so
 /// `--test corrected-t` reads a folds table as written.
-fn with_fold_as_seed(frame: &DataFrame, names: &ColumnNames) -> ColumnNames {
-    let has = |name: &str| frame.column(name).is_ok();
+fn with_fold_as_seed(has: impl Fn(&str) -> bool, names: &ColumnNames) -> ColumnNames {
     let default = ColumnNames::default().seed;
     if names.seed == default && !has(&default) && has("fold") {
         ColumnNames {
@@ -287,91 +252,68 @@ fn is_seed_text(raw: &str) -> bool {
 }
 
 /// The seed column as text, each seed as [`seed_text`] writes it.
-fn seed_column(path: &Path, frame: &DataFrame, name: &str) -> Result<StringChunked> {
+fn seed_column(path: &Path, frame: &mut Frame, name: &str) -> Result<TextColumn> {
     let seeds = text_column(path, frame, name)?;
-    if seeds.iter().flatten().all(is_seed_text) {
+    if seeds.distinct().all(is_seed_text) {
         return Ok(seeds);
     }
-    let mut out = StringChunkedBuilder::new(SEED.into(), seeds.len());
-    for seed in seeds.iter() {
-        out.append_option(seed.map(seed_text));
-    }
-    Ok(out.finish())
+    Ok(seeds.map_values(seed_text))
 }
 
 /// A metric column's values: numbers as read, or text to parse (CSV cells).
 enum Values {
-    Numbers(Float64Chunked),
-    Text(StringChunked),
+    Numbers(Vec<Option<f64>>),
+    Text(TextColumn),
 }
 
 impl Values {
-    fn of(path: &Path, frame: &DataFrame, name: &str) -> Result<Values> {
-        let column = frame
-            .column(name)
-            .map_err(|_| missing_column(path, frame, name))?;
-        // float32 goes through its shortest text, as a CSV of it reads
-        let typed = matches!(column.dtype(), DataType::Float64) || column.dtype().is_integer();
-        if typed {
-            let cast = column
-                .cast(&DataType::Float64)
-                .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-            let numbers = cast
-                .f64()
-                .map_err(|e| Error::input(path, format!("column `{name}`: {e}")))?;
-            return Ok(Values::Numbers(numbers.clone()));
-        }
-        text_column(path, frame, name).map(Values::Text)
+    fn of(path: &Path, cells: Cells, name: &str) -> Result<Values> {
+        Ok(match cells {
+            Cells::Float64(numbers) => Values::Numbers(numbers),
+            Cells::Int(numbers) => {
+                Values::Numbers(numbers.into_iter().map(|v| v.map(|v| v as f64)).collect())
+            }
+            // float32 goes through its shortest text, as a CSV of it reads
+            Cells::Float32(numbers) => Values::Numbers(
+                numbers
+                    .into_iter()
+                    .map(|v| v.map(|v| v.to_string().parse().unwrap_or(f64::NAN)))
+                    .collect(),
+            ),
+            Cells::Nulls(len) => Values::Numbers(vec![None; len]),
+            other => Values::Text(as_text(path, other, name)?),
+        })
     }
 
-    /// Each row's cell: a number, or the text to parse.
-    fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+    /// Row `row`'s value: null, NaN and ±inf are missing (as [`parse_value`]).
+    fn value(&self, row: usize) -> std::result::Result<Option<f64>, NotANumber> {
         match self {
-            Values::Numbers(c) => Box::new(c.iter().map(Cell::Number)),
-            Values::Text(c) => Box::new(c.iter().map(Cell::Text)),
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Cell<'a> {
-    Number(Option<f64>),
-    Text(Option<&'a str>),
-}
-
-impl Cell<'_> {
-    /// The value: null, NaN and ±inf are missing (as [`parse_value`]).
-    fn value(self) -> std::result::Result<Option<f64>, NotANumber> {
-        match self {
-            Cell::Number(v) => Ok(v.filter(|v| v.is_finite())),
-            Cell::Text(text) => parse_value(text),
+            Values::Numbers(numbers) => Ok(numbers[row].filter(|v| v.is_finite())),
+            Values::Text(text) => parse_value(text.get(row)),
         }
     }
 
-    fn text(self) -> String {
+    fn text(&self, row: usize) -> String {
         match self {
-            Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Cell::Text(text) => text.unwrap_or_default().to_string(),
+            Values::Numbers(numbers) => numbers[row].map(|v| v.to_string()).unwrap_or_default(),
+            Values::Text(text) => text.get(row).unwrap_or_default().to_string(),
         }
     }
 }
 
 /// The frame of a table file, with only the columns a long table needs when
 /// the file is Parquet (a per-example file may carry prompts and outputs).
-fn read_table(path: &Path, names: &ColumnNames) -> Result<DataFrame> {
+fn read_table(path: &Path, names: &ColumnNames) -> Result<Frame> {
     if TableFormat::of(path) != Some(TableFormat::Parquet) {
         return read_frame(path).map(|(frame, _)| frame);
     }
-    let file = super::guard::open(path)?;
-    let polars_error = |e: PolarsError| Error::input(path, format!("cannot read the table: {e}"));
-    let mut reader = ParquetReader::new(file);
-    let schema = reader.schema().map_err(polars_error)?;
-    let has = |name: &str| schema.contains(name);
+    let table = ParquetTable::open(path)?;
+    let has = |name: &str| table.has(name);
     let long = has(&names.metric) || has(&names.value);
     // a missing key column is reported with every column of the file
     let keys_present = has(&names.condition) && (has(&names.seed) || has("fold"));
     if !long || !keys_present {
-        return read_frame(path).map(|(frame, _)| frame);
+        return table.read(path, None);
     }
     let wanted: Vec<String> = [
         Some(&names.condition),
@@ -389,71 +331,85 @@ fn read_table(path: &Path, names: &ColumnNames) -> Result<DataFrame> {
     .filter(|name| has(name))
     .cloned()
     .collect();
-    reader
-        .with_columns(Some(wanted))
-        .finish()
-        .map_err(polars_error)
+    table.read(path, Some(&wanted))
 }
 
 /// Load a long or wide table into a study.
 ///
 /// The tidy table is built column by column from the file's own columns
-/// (shared, not copied, where they hold text already), so a table of 10⁷
+/// (moved, not copied, where they hold text already), so a table of 10⁷
 /// per-example rows costs little more than its decoded columns; the rows
 /// are checked in order, so an error names the first bad line.
 pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
-    let frame = read_table(path, names)?;
+    let mut frame = read_table(path, names)?;
     let format = TableFormat::of(path).unwrap_or(TableFormat::Csv);
     let height = frame.height();
     if height == 0 {
         return Err(Error::input(path, "the table has no rows"));
     }
-    let names = &with_fold_as_seed(&frame, names);
-    let has = |name: &str| frame.column(name).is_ok();
-    let conditions = text_column(path, &frame, &names.condition)?;
-    let seeds = seed_column(path, &frame, &names.seed)?;
-    let optional = |name: &str| -> Result<Option<StringChunked>> {
-        has(name)
-            .then(|| text_column(path, &frame, name))
-            .transpose()
-    };
-    let tasks = optional(&names.task)?;
-    let examples = optional(&names.example)?;
-    let steps = optional(&names.step)?;
+    let names = &with_fold_as_seed(|n| frame.has(n), names);
+    // checked before any column is taken, so the message lists them all
+    for required in [&names.condition, &names.seed] {
+        if !frame.has(required) {
+            return Err(missing_column(path, &frame, required));
+        }
+    }
+    let long = frame.has(&names.metric) || frame.has(&names.value);
+    if long && !(frame.has(&names.metric) && frame.has(&names.value)) {
+        let absent = if frame.has(&names.metric) {
+            &names.value
+        } else {
+            &names.metric
+        };
+        return Err(missing_column(path, &frame, absent));
+    }
     let clusters = match &names.cluster {
-        Some(name) => Some(cluster_column(
-            path,
-            &frame,
-            name,
-            &names.example,
-            examples.as_ref(),
-        )?),
+        Some(name) => {
+            let examples = match frame.column(&names.example) {
+                Some(cells) => as_text(path, cells.clone(), &names.example)?,
+                None => TextColumn::nulls(height),
+            };
+            Some(cluster_column(
+                path,
+                &frame,
+                name,
+                &names.example,
+                &examples,
+            )?)
+        }
         None => None,
     };
-    let key_columns = [
-        // the cluster column is no metric of a wide table (condition again when absent)
-        names.cluster.as_ref().unwrap_or(&names.condition),
-        &names.condition,
-        &names.seed,
-        &names.task,
-        &names.example,
-        &names.step,
-    ];
-    let long = has(&names.metric) || has(&names.value);
-    // (metric name, its values, the column they come from)
+    let optional = |frame: &mut Frame, name: &str| -> Result<Option<TextColumn>> {
+        match frame.take(name) {
+            Some(cells) => as_text(path, cells, name).map(Some),
+            None => Ok(None),
+        }
+    };
+    let conditions = text_column(path, &mut frame, &names.condition)?;
+    let seeds = seed_column(path, &mut frame, &names.seed)?;
+    let tasks = optional(&mut frame, &names.task)?;
+    let examples = optional(&mut frame, &names.example)?;
+    let steps = optional(&mut frame, &names.step)?;
     let metrics = if long {
+        let metric = text_column(path, &mut frame, &names.metric)?;
+        let value = frame
+            .take(&names.value)
+            .ok_or_else(|| missing_column(path, &frame, &names.value))?;
         MetricColumns::Long {
-            metric: text_column(path, &frame, &names.metric)?,
-            values: Values::of(path, &frame, &names.value)?,
+            metric,
+            values: Values::of(path, value, &names.value)?,
             column: names.value.clone(),
         }
     } else {
+        // what is left is a metric each, but the cluster column
         let mut columns = Vec::new();
-        for name in frame.get_column_names() {
-            if key_columns.iter().any(|k| k.as_str() == name.as_str()) {
+        let left: Vec<String> = frame.names().map(str::to_string).collect();
+        for name in left {
+            if names.cluster.as_ref() == Some(&name) {
                 continue;
             }
-            columns.push((name.to_string(), Values::of(path, &frame, name)?));
+            let cells = frame.take(&name).unwrap_or(Cells::Nulls(height));
+            columns.push((name.clone(), Values::of(path, cells, &name)?));
         }
         if columns.is_empty() {
             return Err(Error::input(
@@ -466,46 +422,34 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
         }
         MetricColumns::Wide(columns)
     };
-    // every column needed is taken (shared or cast): the rest, and the
-    // columns casts replaced, go
+    // every column needed is taken: the rest go
     drop(frame);
 
     let mut condition_set: rustc_hash::FxHashSet<&str> = Default::default();
     let mut keys = super::duplicates::Keys::new();
-    let mut step_values = steps
-        .as_ref()
-        .map(|_| PrimitiveChunkedBuilder::<Int64Type>::new(STEP.into(), height));
-    let mut values: Vec<ValueColumn> = metrics
-        .values()
-        .map(|v| match v {
-            Values::Text(_) => {
-                ValueColumn::Parsed(PrimitiveChunkedBuilder::new(VALUE.into(), height))
-            }
-            Values::Numbers(numbers) => ValueColumn::Read(numbers),
-        })
-        .collect();
-    let mut metric_cells = metrics.row_cells();
-    let mut row_cells = conditions
-        .iter()
-        .zip(seeds.iter())
-        .zip(cells(tasks.as_ref()).zip(cells(examples.as_ref())))
-        .zip(cells(steps.as_ref()));
+    let mut step_values: Option<Vec<Option<i64>>> =
+        steps.as_ref().map(|_| Vec::with_capacity(height));
+    let value_columns = metrics.value_columns();
+    let mut values: Vec<f64> = Vec::with_capacity(height * value_columns.len());
+    let mut parsed: Vec<Vec<f64>> = vec![Vec::with_capacity(height); value_columns.len() - 1];
     for row in 0..height {
         let at = || format.location(row);
-        let Some((((condition, seed), (task, example)), step)) = row_cells.next() else {
-            break;
-        };
-        let condition = condition
+        let condition = conditions
+            .get(row)
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.condition)))?;
-        let seed = seed.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
-            Error::input_at(
-                path,
-                at(),
-                format!("empty `{}`: every row needs its seed", names.seed),
-            )
-        })?;
-        let step = match step {
+        let seed = seeds
+            .get(row)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                Error::input_at(
+                    path,
+                    at(),
+                    format!("empty `{}`: every row needs its seed", names.seed),
+                )
+            })?;
+        let (task, example) = (cell(tasks.as_ref(), row), cell(examples.as_ref(), row));
+        let step = match cell(steps.as_ref(), row) {
             None => None,
             Some(text) => Some(seed_text(text).parse::<i64>().map_err(|_| {
                 Error::input_at(
@@ -516,13 +460,11 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             })?),
         };
         if let Some(steps) = &mut step_values {
-            steps.append_option(step);
+            steps.push(step);
         }
         condition_set.insert(condition);
-        let metric = metric_cells
-            .metric
-            .next()
-            .flatten()
+        let metric = metrics
+            .metric(row)
             .filter(|m| !m.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
         if !keys.insert((condition, seed, metric, task, step), example) {
@@ -534,44 +476,62 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                 ),
             ));
         }
-        for ((cells, column), out) in metric_cells.values.iter_mut().zip(&mut values) {
-            let cell = cells.next().unwrap_or(Cell::Text(None));
-            let ValueColumn::Parsed(out) = out else {
-                continue;
-            };
-            let value = cell.value().map_err(|NotANumber| {
+        for (j, (column, name)) in value_columns.iter().enumerate() {
+            let value = column.value(row).map_err(|NotANumber| {
                 Error::input_at(
                     path,
                     at(),
-                    format!("non-numeric value {:?} in column `{column}`", cell.text()),
+                    format!(
+                        "non-numeric value {:?} in column `{name}`",
+                        column.text(row)
+                    ),
                 )
             })?;
-            out.append_option(value);
+            let value = value.unwrap_or(f64::NAN);
+            match j {
+                0 => values.push(value),
+                _ => parsed[j - 1].push(value),
+            }
         }
     }
     // the checks above borrow the columns the tidy table is made of
-    drop((keys, row_cells, metric_cells));
+    drop((keys, value_columns));
     let mut conditions_seen: Vec<String> = condition_set.into_iter().map(str::to_string).collect();
     conditions_seen.sort();
+    parsed.into_iter().for_each(|p| values.extend(p));
 
-    let values = values.into_iter().map(ValueColumn::finish).collect();
-    let tidy = TidyColumns {
+    let metric = match metrics {
+        MetricColumns::Long { metric, .. } => metric,
+        MetricColumns::Wide(columns) => {
+            let mut metric = TextBuilder::with_capacity(values.len());
+            for (name, _) in &columns {
+                (0..height).for_each(|_| metric.push(Some(name)));
+            }
+            metric.finish()
+        }
+    };
+    let keys = KeyColumns {
         condition: conditions,
         seed: seeds,
-        task: tasks,
-        example: examples,
-        step: step_values.map(|s| s.finish()),
-        cluster: clusters,
-    }
-    .frame(&metrics, values);
+        task: tasks.unwrap_or_else(|| TextColumn::nulls(height)),
+        example: examples.unwrap_or_else(|| TextColumn::nulls(height)),
+        step: step_values,
+        cluster: clusters.unwrap_or_else(|| TextColumn::nulls(height)),
+    };
+    let tidy = TidyTable::from_columns(keys, metric, values);
     Ok(Study::of_table(tidy, conditions_seen, Vec::new()))
+}
+
+/// Row `row` of an optional column.
+fn cell(column: Option<&TextColumn>, row: usize) -> Option<&str> {
+    column.and_then(|c| c.get(row))
 }
 
 /// The metric cells of a long table (a name and a value a row) or a wide one
 /// (a value a metric column).
 enum MetricColumns {
     Long {
-        metric: StringChunked,
+        metric: TextColumn,
         values: Values,
         /// The value column's name, for messages.
         column: String,
@@ -579,149 +539,24 @@ enum MetricColumns {
     Wide(Vec<(String, Values)>),
 }
 
-/// A metric's values in the tidy table: text cells parsed, or a number
-/// column used as read.
-enum ValueColumn<'a> {
-    Parsed(PrimitiveChunkedBuilder<Float64Type>),
-    Read(&'a Float64Chunked),
-}
-
-impl ValueColumn<'_> {
-    /// The values, NaN and ±inf missing (a read column itself when it has none).
-    fn finish(self) -> Float64Chunked {
-        match self {
-            ValueColumn::Parsed(parsed) => parsed.finish(),
-            ValueColumn::Read(numbers) if numbers.iter().flatten().all(f64::is_finite) => {
-                numbers.clone()
-            }
-            ValueColumn::Read(numbers) => numbers
-                .iter()
-                .map(|v| v.filter(|v| v.is_finite()))
-                .collect::<Float64Chunked>()
-                .with_name(VALUE.into()),
-        }
-    }
-}
-
 impl MetricColumns {
-    /// Value columns: one for a long table, one a metric for a wide one.
-    fn values(&self) -> Box<dyn Iterator<Item = &Values> + '_> {
+    /// The value columns, each with its name for messages: one for a long
+    /// table, one a metric for a wide one.
+    fn value_columns(&self) -> Vec<(&Values, &str)> {
         match self {
-            MetricColumns::Long { values, .. } => Box::new(std::iter::once(values)),
-            MetricColumns::Wide(columns) => Box::new(columns.iter().map(|(_, v)| v)),
-        }
-    }
-
-    fn row_cells(&self) -> RowCells<'_> {
-        match self {
-            MetricColumns::Long {
-                metric,
-                values,
-                column,
-            } => RowCells {
-                metric: Box::new(metric.iter()),
-                values: vec![(values.cells(), column.as_str())],
-            },
-            MetricColumns::Wide(columns) => RowCells {
-                // a duplicate row of a wide table is reported under its first metric
-                metric: Box::new(std::iter::repeat(Some(columns[0].0.as_str()))),
-                values: columns
-                    .iter()
-                    .map(|(name, v)| (v.cells(), name.as_str()))
-                    .collect(),
-            },
-        }
-    }
-}
-
-/// The metric cells of the rows, in order.
-struct RowCells<'a> {
-    /// Each row's metric name (`None` when empty).
-    metric: Box<dyn Iterator<Item = Option<&'a str>> + 'a>,
-    /// Each value column's cells, with the column's name for messages.
-    values: Vec<(Box<dyn Iterator<Item = Cell<'a>> + 'a>, &'a str)>,
-}
-
-/// The tidy table's key columns, before the metric cells are added.
-struct TidyColumns {
-    condition: StringChunked,
-    seed: StringChunked,
-    task: Option<StringChunked>,
-    example: Option<StringChunked>,
-    step: Option<Int64Chunked>,
-    cluster: Option<StringChunked>,
-}
-
-impl TidyColumns {
-    /// The tidy frame: a wide table's metric columns one after another, each
-    /// with the key columns again (their chunks shared, not copied).
-    fn frame(self, metrics: &MetricColumns, values: Vec<Float64Chunked>) -> DataFrame {
-        let repeats = values.len();
-        let height = self.condition.len() * repeats;
-        let repeat_text = |c: &StringChunked, name: &str| -> Column {
-            let mut out = c.clone();
-            for _ in 1..repeats {
-                out.append(c).expect("the same column appended to itself");
-            }
-            out.with_name(name.into()).into_column()
-        };
-        let text = |c: &Option<StringChunked>, name: &str| match c {
-            Some(c) => repeat_text(c, name),
-            None => Column::full_null(name.into(), height, &DataType::String),
-        };
-        let metric = match metrics {
-            MetricColumns::Long { metric, .. } => {
-                metric.clone().with_name(METRIC.into()).into_column()
-            }
-            MetricColumns::Wide(columns) if columns.len() == 1 => Column::new_scalar(
-                METRIC.into(),
-                Scalar::new(
-                    DataType::String,
-                    AnyValue::StringOwned(columns[0].0.as_str().into()),
-                ),
-                height,
-            ),
+            MetricColumns::Long { values, column, .. } => vec![(values, column.as_str())],
             MetricColumns::Wide(columns) => {
-                let mut out =
-                    StringChunked::full(METRIC.into(), &columns[0].0, self.condition.len());
-                for (name, _) in &columns[1..] {
-                    out.append(&StringChunked::full(
-                        METRIC.into(),
-                        name,
-                        self.condition.len(),
-                    ))
-                    .expect("string columns append");
-                }
-                out.into_column()
+                columns.iter().map(|(name, v)| (v, name.as_str())).collect()
             }
-        };
-        let mut value = values[0].clone();
-        for v in &values[1..] {
-            value.append(v).expect("float columns append");
         }
-        let step = match &self.step {
-            Some(steps) => {
-                let mut out = steps.clone();
-                for _ in 1..repeats {
-                    out.append(steps)
-                        .expect("the same column appended to itself");
-                }
-                out.into_column()
-            }
-            None => Column::full_null(STEP.into(), height, &DataType::Int64),
-        };
-        let columns = vec![
-            repeat_text(&self.condition, CONDITION),
-            repeat_text(&self.seed, SEED),
-            metric,
-            value.with_name(VALUE.into()).into_column(),
-            text(&self.task, TASK),
-            text(&self.example, EXAMPLE),
-            step.with_name(STEP.into()),
-            text(&self.cluster, CLUSTER),
-        ];
-        // equal lengths and distinct names by construction, the only two
-        // ways DataFrame::new can fail
-        DataFrame::new(height, columns).expect("tidy columns have equal lengths")
+    }
+
+    /// Row `row`'s metric name (a duplicate row of a wide table is reported
+    /// under its first metric).
+    fn metric(&self, row: usize) -> Option<&str> {
+        match self {
+            MetricColumns::Long { metric, .. } => metric.get(row),
+            MetricColumns::Wide(columns) => Some(columns[0].0.as_str()),
+        }
     }
 }

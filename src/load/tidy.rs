@@ -6,46 +6,113 @@
 //! `cluster` (the `--cluster-col` of a table: passage, video) is null unless
 //! a reader was given one.
 
-use polars::prelude::*;
+use super::text_column::{TextBuilder, TextColumn};
 
-pub const CONDITION: &str = "condition";
-pub const SEED: &str = "seed";
-pub const METRIC: &str = "metric";
-pub const VALUE: &str = "value";
-pub const TASK: &str = "task";
-pub const EXAMPLE: &str = "example";
-pub const STEP: &str = "step";
-pub const CLUSTER: &str = "cluster";
-
-/// Rows of the tidy table, column by column, before they become a frame.
-/// Text goes straight into polars' string builders (short strings, like
-/// most condition, seed and metric names, are stored inline), so a row costs
-/// no allocation of its own.
-pub struct TidyBuilder {
-    condition: StringChunkedBuilder,
-    seed: StringChunkedBuilder,
-    metric: StringChunkedBuilder,
-    value: Vec<Option<f64>>,
-    task: StringChunkedBuilder,
-    example: StringChunkedBuilder,
-    step: Vec<Option<i64>>,
-    cluster: StringChunkedBuilder,
+/// The tidy table, column by column. Text columns store each distinct
+/// value once (a row costs 4 bytes a column), values are f64 with NaN for
+/// missing, and steps are only held when some row has one.
+#[derive(Debug, Clone, Default)]
+pub struct TidyTable {
+    height: usize,
+    condition: TextColumn,
+    seed: TextColumn,
+    metric: TextColumn,
+    value: Vec<f64>,
+    task: TextColumn,
+    example: TextColumn,
+    step: Option<Vec<Option<i64>>>,
+    cluster: TextColumn,
 }
 
-impl Default for TidyBuilder {
-    fn default() -> Self {
-        let text = |name: &str| StringChunkedBuilder::new(name.into(), 0);
-        TidyBuilder {
-            condition: text(CONDITION),
-            seed: text(SEED),
-            metric: text(METRIC),
-            value: Vec::new(),
-            task: text(TASK),
-            example: text(EXAMPLE),
-            step: Vec::new(),
-            cluster: text(CLUSTER),
+/// The key columns of a table read from a file (see [`TidyTable::from_columns`]).
+pub(crate) struct KeyColumns {
+    pub condition: TextColumn,
+    pub seed: TextColumn,
+    pub task: TextColumn,
+    pub example: TextColumn,
+    pub step: Option<Vec<Option<i64>>>,
+    pub cluster: TextColumn,
+}
+
+impl TidyTable {
+    /// A table of `metric` and `value` (one value a row, NaN for missing)
+    /// with the key columns of a file. The key columns are `value.len()`
+    /// long or, for a wide table, a whole number of times shorter: they are
+    /// repeated once per metric column.
+    pub(crate) fn from_columns(keys: KeyColumns, metric: TextColumn, value: Vec<f64>) -> TidyTable {
+        let height = value.len();
+        let rows = keys.condition.len().max(1);
+        let times = height / rows;
+        let repeat = |c: TextColumn| if times == 1 { c } else { c.repeat(times) };
+        let step = keys
+            .step
+            .map(|s| if times == 1 { s } else { s.repeat(times) });
+        let table = TidyTable {
+            height,
+            condition: repeat(keys.condition),
+            seed: repeat(keys.seed),
+            metric,
+            value,
+            task: repeat(keys.task),
+            example: repeat(keys.example),
+            step,
+            cluster: repeat(keys.cluster),
+        };
+        debug_assert!(table.has_equal_lengths(), "tidy columns of unequal length");
+        table
+    }
+
+    fn has_equal_lengths(&self) -> bool {
+        let texts = [
+            &self.condition,
+            &self.seed,
+            &self.metric,
+            &self.task,
+            &self.example,
+            &self.cluster,
+        ];
+        texts.iter().all(|c| c.len() == self.height || c.is_empty())
+            && self.step.as_ref().is_none_or(|s| s.len() == self.height)
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    fn row(&self, i: usize) -> Row<'_> {
+        let value = self.value[i];
+        Row {
+            condition: self.condition.get(i).unwrap_or_default(),
+            seed: self.seed.get(i).unwrap_or_default(),
+            metric: self.metric.get(i).unwrap_or_default(),
+            value: (!value.is_nan()).then_some(value),
+            task: self.task.get(i),
+            example: self.example.get(i),
+            step: self.step.as_ref().and_then(|s| s[i]),
         }
     }
+
+    /// This table's rows followed by `other`'s.
+    pub fn append(&self, other: &TidyTable) -> TidyTable {
+        let mut builder = TidyBuilder::default();
+        for (row, cluster) in rows_with_cluster(self).chain(rows_with_cluster(other)) {
+            builder.push_clustered(row, cluster);
+        }
+        builder.finish()
+    }
+}
+
+/// Rows of the tidy table, one at a time, before they become a table.
+#[derive(Default)]
+pub struct TidyBuilder {
+    condition: TextBuilder,
+    seed: TextBuilder,
+    metric: TextBuilder,
+    value: Vec<f64>,
+    task: TextBuilder,
+    example: TextBuilder,
+    step: Vec<Option<i64>>,
+    cluster: TextBuilder,
 }
 
 /// One observation: a metric's value for one seed of one condition.
@@ -67,104 +134,98 @@ impl TidyBuilder {
 
     /// A row whose example belongs to `cluster` (`--cluster-col`).
     pub fn push_clustered(&mut self, row: Row<'_>, cluster: Option<&str>) {
-        self.cluster.append_option(cluster);
-        self.condition.append_value(row.condition);
-        self.seed.append_value(row.seed);
-        self.metric.append_value(row.metric);
-        self.value.push(row.value.filter(|v| v.is_finite()));
-        self.task.append_option(row.task);
-        self.example.append_option(row.example);
+        self.cluster.push(cluster);
+        self.condition.push(Some(row.condition));
+        self.seed.push(Some(row.seed));
+        self.metric.push(Some(row.metric));
+        let value = row.value.filter(|v| v.is_finite());
+        self.value.push(value.unwrap_or(f64::NAN));
+        self.task.push(row.task);
+        self.example.push(row.example);
         self.step.push(row.step);
     }
 
-    pub fn finish(self) -> DataFrame {
-        let height = self.value.len();
-        let columns = vec![
-            self.condition.finish().into_column(),
-            self.seed.finish().into_column(),
-            self.metric.finish().into_column(),
-            Column::new(VALUE.into(), self.value),
-            self.task.finish().into_column(),
-            self.example.finish().into_column(),
-            Column::new(STEP.into(), self.step),
-            self.cluster.finish().into_column(),
-        ];
-        // The columns are built above with equal lengths and distinct names,
-        // the only two ways DataFrame::new can fail.
-        DataFrame::new(height, columns).expect("tidy columns have equal lengths")
+    pub fn finish(self) -> TidyTable {
+        let step = self.step.iter().any(Option::is_some).then_some(self.step);
+        TidyTable {
+            height: self.value.len(),
+            condition: self.condition.finish(),
+            seed: self.seed.finish(),
+            metric: self.metric.finish(),
+            value: self.value,
+            task: self.task.finish(),
+            example: self.example.finish(),
+            step,
+            cluster: self.cluster.finish(),
+        }
     }
 }
 
-/// Iterate over the rows of a tidy frame (built by [`TidyBuilder`] or a
-/// table reader).
-pub fn rows(frame: &DataFrame) -> impl Iterator<Item = Row<'_>> {
-    let text = |name: &str| text_cells(frame, name);
-    let value = number_cells(frame, VALUE, |c| c.f64().ok().map(|c| c.iter()));
-    let step = number_cells(frame, STEP, |c| c.i64().ok().map(|c| c.iter()));
-    let mut text_columns = (
-        text(CONDITION),
-        text(SEED),
-        text(METRIC),
-        text(TASK),
-        text(EXAMPLE),
-    );
-    let mut numbers = value.zip(step);
-    (0..frame.height()).map(move |_| {
-        let (value, step) = numbers.next().unwrap_or_default();
-        let (condition, seed, metric, task, example) = &mut text_columns;
+/// Iterate over the rows of a tidy table.
+pub fn rows(table: &TidyTable) -> impl Iterator<Item = Row<'_>> {
+    (0..table.height).map(|i| table.row(i))
+}
+
+/// The rows of a tidy table with each row's cluster (`None` without one).
+pub fn rows_with_cluster(table: &TidyTable) -> impl Iterator<Item = (Row<'_>, Option<&str>)> {
+    (0..table.height).map(|i| (table.row(i), table.cluster.get(i)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<'a>(condition: &'a str, value: Option<f64>, step: Option<i64>) -> Row<'a> {
         Row {
-            condition: condition.next().flatten().unwrap_or_default(),
-            seed: seed.next().flatten().unwrap_or_default(),
-            metric: metric.next().flatten().unwrap_or_default(),
+            condition,
+            seed: "1",
+            metric: "acc",
             value,
-            task: task.next().flatten(),
-            example: example.next().flatten(),
+            task: None,
+            example: None,
             step,
         }
-    })
-}
-
-/// A text column's cells in row order. A constant column (a wide table's one
-/// metric, an absent task) repeats its value without being materialized:
-/// that would cost 16 bytes a row.
-fn text_cells<'a>(
-    frame: &'a DataFrame,
-    name: &str,
-) -> Box<dyn Iterator<Item = Option<&'a str>> + 'a> {
-    match frame.column(name) {
-        Ok(Column::Scalar(constant)) => {
-            Box::new(std::iter::repeat(constant.scalar().value().get_str()))
-        }
-        Ok(column) => or_nulls(column.str().ok().map(|c| c.iter())),
-        Err(_) => or_nulls(None::<std::iter::Empty<_>>),
     }
-}
 
-/// A number column's cells in row order (an all-null constant one, an
-/// absent step, not materialized).
-fn number_cells<'a, T: 'a, I: Iterator<Item = Option<T>> + 'a>(
-    frame: &'a DataFrame,
-    name: &str,
-    iter: impl FnOnce(&'a Column) -> Option<I>,
-) -> Box<dyn Iterator<Item = Option<T>> + 'a> {
-    match frame.column(name) {
-        Ok(Column::Scalar(constant)) if constant.scalar().is_null() => or_nulls(None::<I>),
-        Ok(column) => or_nulls(iter(column)),
-        Err(_) => or_nulls(None::<I>),
+    #[test]
+    fn rows_come_back_as_pushed_with_non_finite_values_missing() {
+        let mut b = TidyBuilder::default();
+        b.push(row("a", Some(0.5), None));
+        b.push_clustered(row("b", Some(f64::INFINITY), Some(3)), Some("p1"));
+        let table = b.finish();
+        let back: Vec<_> = rows_with_cluster(&table).collect();
+        assert_eq!(back[0], (row("a", Some(0.5), None), None));
+        assert_eq!(back[1], (row("b", None, Some(3)), Some("p1")));
+        let both = table.append(&table);
+        assert_eq!(both.height(), 4);
+        assert_eq!(rows(&both).nth(3), Some(row("b", None, Some(3))));
     }
-}
 
-/// The rows of a tidy frame with each row's cluster (`None` without one).
-pub fn rows_with_cluster(frame: &DataFrame) -> impl Iterator<Item = (Row<'_>, Option<&str>)> {
-    rows(frame).zip(text_cells(frame, CLUSTER))
-}
-
-/// A column's values in row order, or nulls forever when it is absent.
-fn or_nulls<'a, V: 'a>(
-    values: Option<impl Iterator<Item = Option<V>> + 'a>,
-) -> Box<dyn Iterator<Item = Option<V>> + 'a> {
-    match values {
-        Some(values) => Box::new(values),
-        None => Box::new(std::iter::repeat_with(|| None)),
+    #[test]
+    fn a_wide_tables_key_columns_repeat_once_per_metric() {
+        let text =
+            |cells: &[&str]| -> TextColumn { cells.iter().map(|c| Some(c.to_string())).collect() };
+        let keys = KeyColumns {
+            condition: text(&["a", "b"]),
+            seed: text(&["1", "2"]),
+            task: TextColumn::nulls(2),
+            example: TextColumn::nulls(2),
+            step: None,
+            cluster: TextColumn::nulls(2),
+        };
+        let metric = text(&["acc", "acc", "loss", "loss"]);
+        let table = TidyTable::from_columns(keys, metric, vec![0.1, 0.2, 0.3, f64::NAN]);
+        let back: Vec<_> = rows(&table)
+            .map(|r| (r.condition, r.seed, r.metric, r.value))
+            .collect();
+        assert_eq!(
+            back,
+            [
+                ("a", "1", "acc", Some(0.1)),
+                ("b", "2", "acc", Some(0.2)),
+                ("a", "1", "loss", Some(0.3)),
+                ("b", "2", "loss", None)
+            ]
+        );
     }
 }

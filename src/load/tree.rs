@@ -436,7 +436,7 @@ fn split_repeats(runs: Vec<Run>) -> Result<(Vec<Run>, Vec<Run>)> {
     Ok((counted, repeats))
 }
 
-pub(crate) fn tidy_frame(runs: &[Run]) -> polars::prelude::DataFrame {
+pub(crate) fn tidy_frame(runs: &[Run]) -> super::tidy::TidyTable {
     let mut builder = TidyBuilder::default();
     for run in runs {
         for (metric, value) in &run.metrics {

@@ -1,4 +1,4 @@
-//! Pure statistics over `&[f64]`: no I/O, no polars, no formatting.
+//! Pure statistics over `&[f64]`: no I/O, no tables, no formatting.
 //!
 //! Every function documents its formula, the reference it is tested against and
 //! its edge cases. Undefined results are `None`, never NaN.

@@ -344,3 +344,19 @@ fuzz_reader!(
         command: SUMMARY,
     }
 );
+fuzz_reader!(
+    results_parquet,
+    Reader {
+        study: "tests/fixtures/parquet_tables/per_example.parquet",
+        victim: "",
+        command: &["compare", "{}", "--baseline", "base", "--resamples", "100"],
+    }
+);
+fuzz_reader!(
+    results_parquet_zstd_row_groups,
+    Reader {
+        study: "tests/fixtures/parquet_tables/kinds.parquet",
+        victim: "",
+        command: SUMMARY,
+    }
+);

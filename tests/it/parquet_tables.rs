@@ -87,3 +87,35 @@ fn a_bad_parquet_cell_is_named_by_its_row() {
         "duplicate.parquet:row 5: duplicate seed 1 for `acc` of condition `b`",
     );
 }
+
+#[test]
+fn a_parquet_of_zstd_row_groups_dictionaries_and_unused_nested_columns_compares_as_its_csv() {
+    // 5 row groups, a categorical condition, uint32 seeds, a list and a
+    // timestamp column the long table does not read
+    let json = same_as_csv(
+        "compare",
+        "kinds",
+        &[
+            "--baseline",
+            "base",
+            "--missing",
+            "drop",
+            "--format",
+            "json",
+        ],
+    );
+    let comparisons = json["comparisons"].as_array().expect("comparisons");
+    assert_eq!(comparisons.len(), 2);
+    for c in comparisons {
+        assert_eq!(c["examples"]["n"], 39, "{c}");
+    }
+}
+
+#[test]
+fn a_timestamp_column_of_a_wide_parquet_is_named_as_no_metric() {
+    assert_usage_error(
+        &["summary"],
+        &[&format!("{DIR}/timestamps.parquet")],
+        "timestamps.parquet: column `logged_at` cannot be read as text: it holds timestamp values",
+    );
+}

@@ -1,0 +1,229 @@
+//! A column of text cells stored once per distinct value: each cell is a
+//! code into the column's values. Loaded tables repeat their condition,
+//! seed, metric and example names on every row, so a cell costs 4 bytes
+//! however long its text, and equal cells are equal codes.
+
+use rustc_hash::FxHashMap;
+
+/// The code of a null cell.
+const NULL: u32 = u32::MAX;
+
+/// Text cells in row order, nulls included.
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    /// The distinct values, in order of first appearance.
+    values: Vec<Box<str>>,
+    codes: Codes,
+}
+
+/// Every row's code, or one code for every row (a constant or absent column
+/// is not materialized).
+#[derive(Debug, Clone)]
+enum Codes {
+    Each(Vec<u32>),
+    All { code: u32, len: usize },
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Codes::All { code: NULL, len: 0 }
+    }
+}
+
+impl TextColumn {
+    /// `len` null cells.
+    pub fn nulls(len: usize) -> TextColumn {
+        TextColumn {
+            values: Vec::new(),
+            codes: Codes::All { code: NULL, len },
+        }
+    }
+
+    /// `len` cells of `text`.
+    pub fn constant(text: &str, len: usize) -> TextColumn {
+        TextColumn {
+            values: vec![text.into()],
+            codes: Codes::All { code: 0, len },
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.codes {
+            Codes::Each(codes) => codes.len(),
+            Codes::All { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `row`'s cell (`None` when null or past the end).
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let code = match &self.codes {
+            Codes::Each(codes) => *codes.get(row)?,
+            Codes::All { code, len } if row < *len => *code,
+            Codes::All { .. } => NULL,
+        };
+        self.value(code)
+    }
+
+    fn value(&self, code: u32) -> Option<&str> {
+        self.values.get(code as usize).map(|v| &**v)
+    }
+
+    /// The cells in row order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|row| self.get(row))
+    }
+
+    /// The distinct values (every one appears in some row).
+    pub fn distinct(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|v| &**v)
+    }
+
+    /// The same cells with each distinct value replaced by `f` of it: values
+    /// `f` makes equal become one.
+    pub fn map_values(self, f: impl Fn(&str) -> String) -> TextColumn {
+        let mut builder = TextBuilder::default();
+        let remap: Vec<u32> = self.values.iter().map(|v| builder.intern(&f(v))).collect();
+        let codes = match self.codes {
+            Codes::Each(codes) => Codes::Each(
+                codes
+                    .into_iter()
+                    .map(|c| remap.get(c as usize).copied().unwrap_or(NULL))
+                    .collect(),
+            ),
+            Codes::All { code, len } => Codes::All {
+                code: remap.get(code as usize).copied().unwrap_or(NULL),
+                len,
+            },
+        };
+        TextColumn {
+            values: builder.values,
+            codes,
+        }
+    }
+
+    /// The cells `times` times over (a wide table's key columns, once per metric).
+    pub fn repeat(&self, times: usize) -> TextColumn {
+        let codes = match &self.codes {
+            Codes::Each(codes) => Codes::Each(codes.repeat(times)),
+            Codes::All { code, len } => Codes::All {
+                code: *code,
+                len: len * times,
+            },
+        };
+        TextColumn {
+            values: self.values.clone(),
+            codes,
+        }
+    }
+}
+
+/// Builds a [`TextColumn`] cell by cell, each distinct value stored once.
+#[derive(Debug, Default)]
+pub struct TextBuilder {
+    values: Vec<Box<str>>,
+    lookup: FxHashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+    /// The last cell's code: sorted key columns repeat it row after row.
+    last: Option<u32>,
+}
+
+impl TextBuilder {
+    pub fn with_capacity(rows: usize) -> TextBuilder {
+        TextBuilder {
+            codes: Vec::with_capacity(rows),
+            ..TextBuilder::default()
+        }
+    }
+
+    pub fn push(&mut self, cell: Option<&str>) {
+        let code = match cell {
+            None => NULL,
+            Some(text) => match self.last {
+                Some(last) if *self.values[last as usize] == *text => last,
+                _ => {
+                    let code = self.intern(text);
+                    self.last = Some(code);
+                    code
+                }
+            },
+        };
+        self.codes.push(code);
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&code) = self.lookup.get(text) {
+            return code;
+        }
+        // more distinct values than u32 codes cannot be held in memory anyway
+        let code = self.values.len() as u32;
+        self.values.push(text.into());
+        self.lookup.insert(text.into(), code);
+        code
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn finish(self) -> TextColumn {
+        TextColumn {
+            values: self.values,
+            codes: Codes::Each(self.codes),
+        }
+    }
+}
+
+impl FromIterator<Option<String>> for TextColumn {
+    fn from_iter<I: IntoIterator<Item = Option<String>>>(cells: I) -> TextColumn {
+        let mut builder = TextBuilder::default();
+        for cell in cells {
+            builder.push(cell.as_deref());
+        }
+        builder.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_come_back_in_order_with_each_value_stored_once() {
+        let mut b = TextBuilder::default();
+        for cell in [Some("a"), Some("a"), None, Some("b"), Some("a")] {
+            b.push(cell);
+        }
+        let column = b.finish();
+        let cells: Vec<_> = column.iter().collect();
+        assert_eq!(cells, [Some("a"), Some("a"), None, Some("b"), Some("a")]);
+        assert_eq!(column.distinct().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(column.get(5), None);
+    }
+
+    #[test]
+    fn mapped_values_that_become_equal_merge() {
+        let column: TextColumn = ["3.0", "3", "4"]
+            .into_iter()
+            .map(|s| Some(s.to_string()))
+            .collect();
+        let mapped = column.map_values(|s| s.trim_end_matches(".0").to_string());
+        assert_eq!(
+            mapped.iter().collect::<Vec<_>>(),
+            [Some("3"), Some("3"), Some("4")]
+        );
+        assert_eq!(mapped.distinct().count(), 2);
+    }
+
+    #[test]
+    fn constant_repeated_and_null_columns() {
+        let c = TextColumn::constant("acc", 2).repeat(3);
+        assert_eq!(c.len(), 6);
+        assert_eq!(c.get(5), Some("acc"));
+        assert_eq!(c.get(6), None);
+        assert_eq!(TextColumn::nulls(3).iter().collect::<Vec<_>>(), [None; 3]);
+    }
+}
