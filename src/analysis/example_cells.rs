@@ -5,7 +5,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::load::{Study, natural_cmp, tidy};
+use crate::load::{Study, natural_cmp};
 
 /// A cell: a score, a row without one (null, NaN, ±inf), or no row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,78 +71,135 @@ pub struct ExampleCells<'a> {
     pub clusters: FxHashMap<&'a str, &'a str>,
 }
 
-/// Seeds and examples of one group while the rows are gathered.
+/// Seeds and examples of one group while the rows are gathered, by code.
 struct Gathered<'a> {
     task: Option<&'a str>,
-    seeds: FxHashSet<&'a str>,
-    examples: FxHashSet<&'a str>,
+    /// Seed codes seen.
+    seeds: FxHashSet<u32>,
+    /// Example codes seen: a bit each.
+    examples: Vec<u64>,
+}
+
+/// One group's cells being filled: where a seed code and an example's
+/// rank among all examples land in its score matrix.
+struct Placement {
+    /// (seed code, seed index), by code.
+    seeds: Vec<(u32, usize)>,
+    /// The ranks of its examples, ascending; `None` when it has every example
+    /// (a rank is then its index).
+    ranks: Option<Vec<u32>>,
 }
 
 impl<'a> ExampleCells<'a> {
     /// The cells of every row with an example; a later row of the same cell wins.
+    ///
+    /// Rows are grouped by the tidy table's codes, not their text: a
+    /// per-example table of 10⁷ rows costs two passes of integer lookups.
     pub fn of(study: &'a Study) -> ExampleCells<'a> {
-        let mut index: FxHashMap<(&str, &str), usize> = FxHashMap::default();
-        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let table = &study.results;
+        let (conditions, metrics) = (table.conditions(), table.metrics());
+        let (seed_names, example_names) = (table.seeds(), table.examples());
+        let words = example_names.distinct_len().div_ceil(64);
+        let mut index: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+        let mut keys: Vec<(u32, u32)> = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         let mut clusters = FxHashMap::default();
-        for (row, cluster) in tidy::rows_with_cluster(&study.results) {
-            let Some(example) = row.example else { continue };
-            let key = (row.condition, row.metric);
+        // rows of one group usually come together
+        let mut last: Option<((u32, u32), usize)> = None;
+        let mut group_of = |row: usize, gathered: &mut Vec<Gathered<'a>>| -> Option<usize> {
+            let key = (conditions.code(row)?, metrics.code(row)?);
+            if let Some((k, i)) = last
+                && k == key
+            {
+                return Some(i);
+            }
             let i = *index.entry(key).or_insert_with(|| {
                 keys.push(key);
                 gathered.push(Gathered {
-                    task: row.task,
+                    task: table.row(row).task,
                     seeds: FxHashSet::default(),
-                    examples: FxHashSet::default(),
+                    examples: vec![0; words],
                 });
                 gathered.len() - 1
             });
-            gathered[i].seeds.insert(row.seed);
-            gathered[i].examples.insert(example);
-            if let Some(c) = cluster {
-                clusters.entry(example).or_insert(c);
+            last = Some((key, i));
+            Some(i)
+        };
+        for row in 0..table.height() {
+            let Some(example) = example_names.code(row) else {
+                continue;
+            };
+            let (Some(i), Some(seed)) = (group_of(row, &mut gathered), seed_names.code(row)) else {
+                continue;
+            };
+            gathered[i].seeds.insert(seed);
+            gathered[i].examples[example as usize / 64] |= 1 << (example % 64);
+            if let Some(c) = table.cluster(row) {
+                clusters.entry(example_names.text(example)).or_insert(c);
             }
         }
+        // every example's rank in byte order
+        let mut by_text: Vec<u32> = (0..example_names.distinct_len() as u32).collect();
+        by_text.sort_unstable_by_key(|&c| example_names.text(c));
+        let mut rank = vec![0u32; by_text.len()];
+        for (r, &c) in by_text.iter().enumerate() {
+            rank[c as usize] = r as u32;
+        }
+        let mut placements = Vec::with_capacity(gathered.len());
         let mut groups: Vec<CellGroup> = gathered
             .into_iter()
             .map(|g| {
-                let mut seeds: Vec<&str> = g.seeds.into_iter().collect();
-                seeds.sort_by(|a, b| natural_cmp(a, b));
-                let mut examples: Vec<&str> = g.examples.into_iter().collect();
-                examples.sort_unstable();
+                let mut seeds: Vec<u32> = g.seeds.into_iter().collect();
+                seeds.sort_by(|a, b| natural_cmp(seed_names.text(*a), seed_names.text(*b)));
+                let has = |c: u32| g.examples[c as usize / 64] & (1 << (c % 64)) != 0;
+                let codes: Vec<u32> = by_text.iter().copied().filter(|&c| has(c)).collect();
+                let all = codes.len() == by_text.len();
+                let mut seed_index: Vec<(u32, usize)> =
+                    seeds.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+                seed_index.sort_unstable();
+                placements.push(Placement {
+                    seeds: seed_index,
+                    ranks: (!all).then(|| codes.iter().map(|&c| rank[c as usize]).collect()),
+                });
                 CellGroup {
                     task: g.task,
-                    scores: vec![f64::from_bits(NO_ROW); seeds.len() * examples.len()],
-                    seeds,
-                    examples,
+                    scores: vec![f64::from_bits(NO_ROW); seeds.len() * codes.len()],
+                    seeds: seeds.iter().map(|&c| seed_names.text(c)).collect(),
+                    examples: codes.iter().map(|&c| example_names.text(c)).collect(),
                 }
             })
             .collect();
-        // rows of one group usually come together
-        let mut last: Option<((&str, &str), usize)> = None;
-        for row in tidy::rows(&study.results) {
-            let Some(example) = row.example else { continue };
-            let key = (row.condition, row.metric);
-            let i = match last {
-                Some((k, i)) if k == key => i,
-                _ => {
-                    let i = index[&key];
-                    last = Some((key, i));
-                    i
-                }
-            };
-            let g = &mut groups[i];
-            let (Some(e), Ok(s)) = (
-                g.find(example),
-                g.seeds.binary_search_by(|s| natural_cmp(s, row.seed)),
-            ) else {
+        for row in 0..table.height() {
+            let Some(example) = example_names.code(row) else {
                 continue;
             };
+            let (Some(i), Some(seed)) = (group_of(row, &mut Vec::new()), seed_names.code(row))
+            else {
+                continue;
+            };
+            let place = &placements[i];
+            let r = rank[example as usize];
+            let e = match &place.ranks {
+                None => r as usize,
+                Some(ranks) => match ranks.binary_search(&r) {
+                    Ok(e) => e,
+                    Err(_) => continue,
+                },
+            };
+            let Ok(s) = place.seeds.binary_search_by_key(&seed, |&(c, _)| c) else {
+                continue;
+            };
+            let s = place.seeds[s].1;
+            let g = &mut groups[i];
             let width = g.seeds.len();
-            g.scores[e * width + s] = row.value.unwrap_or(NULL);
+            g.scores[e * width + s] = table.value(row).unwrap_or(NULL);
         }
         ExampleCells {
-            groups: keys.into_iter().zip(groups).collect(),
+            groups: keys
+                .into_iter()
+                .map(|(c, m)| (conditions.text(c), metrics.text(m)))
+                .zip(groups)
+                .collect(),
             clusters,
         }
     }

@@ -2,23 +2,22 @@
 //! example, step) may appear once.
 //!
 //! A per-example table has millions of rows but few (condition, seed, metric,
-//! task, step) groups and one set of example ids: examples are interned to
-//! ids, and each group keeps the ids it has seen as a bitset (an eighth of a
-//! byte a row, where the borrowed key tuple took 96), or as a hash set when
-//! its ids are too sparse for one.
+//! task, step) groups and one set of example ids: keys are the tidy table's
+//! codes (equal text, equal code), and each group keeps the example codes it
+//! has seen as a bitset (an eighth of a byte a row, where a borrowed key
+//! tuple took 96), or as a hash set when its codes are too sparse for one.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Everything but the example: (condition, seed, metric, task, step).
-pub type Group<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<i64>);
+/// Everything but the example, as codes: (condition, seed, metric, task, step).
+pub type Group = (u32, u32, u32, Option<u32>, Option<i64>);
 
 /// The keys seen so far.
-pub struct Keys<'a> {
-    groups: FxHashMap<Group<'a>, usize>,
+pub struct Keys {
+    groups: FxHashMap<Group, usize>,
     /// The last group and its index: rows of one group usually come together.
-    last: Option<(Group<'a>, usize)>,
-    examples: FxHashMap<&'a str, u32>,
-    /// Per group, the example ids it has (`None`: a row without an example).
+    last: Option<(Group, usize)>,
+    /// Per group, the example codes it has (`None`: a row without an example).
     seen: Vec<Seen>,
 }
 
@@ -100,18 +99,17 @@ impl Seen {
     }
 }
 
-impl<'a> Keys<'a> {
-    pub fn new() -> Keys<'a> {
+impl Keys {
+    pub fn new() -> Keys {
         Keys {
             groups: FxHashMap::default(),
             last: None,
-            examples: FxHashMap::default(),
             seen: Vec::new(),
         }
     }
 
-    /// Record a key; false when it was seen before.
-    pub fn insert(&mut self, group: Group<'a>, example: Option<&'a str>) -> bool {
+    /// Record a key (`example`: the example's code); false when it was seen before.
+    pub fn insert(&mut self, group: Group, example: Option<u32>) -> bool {
         let group = match self.last {
             Some((last, i)) if last == group => i,
             _ => {
@@ -129,10 +127,6 @@ impl<'a> Keys<'a> {
                 i
             }
         };
-        let example = example.map(|name| {
-            let next = self.examples.len() as u32;
-            *self.examples.entry(name).or_insert(next)
-        });
         self.seen[group].insert(example)
     }
 }
@@ -144,21 +138,21 @@ mod tests {
     #[test]
     fn a_key_is_new_once_whatever_comes_between() {
         let mut keys = Keys::new();
-        let a = ("a", "0", "acc", None, None);
-        let b = ("b", "0", "acc", None, None);
-        assert!(keys.insert(a, Some("x")));
-        assert!(keys.insert(a, Some("y")));
-        assert!(keys.insert(b, Some("x")));
+        let a = (0, 0, 0, None, None);
+        let b = (1, 0, 0, None, None);
+        assert!(keys.insert(a, Some(7)));
+        assert!(keys.insert(a, Some(8)));
+        assert!(keys.insert(b, Some(7)));
         assert!(keys.insert(a, None));
-        assert!(!keys.insert(a, Some("x")), "same group and example");
-        assert!(!keys.insert(b, Some("x")));
+        assert!(!keys.insert(a, Some(7)), "same group and example");
+        assert!(!keys.insert(b, Some(7)));
         assert!(!keys.insert(a, None), "same group without example");
         assert!(
-            keys.insert(("a", "0", "acc", None, Some(3)), Some("x")),
+            keys.insert((0, 0, 0, None, Some(3)), Some(7)),
             "another step"
         );
         assert!(
-            keys.insert(("a", "0", "acc", Some("t"), None), Some("x")),
+            keys.insert((0, 0, 0, Some(0), None), Some(7)),
             "another task"
         );
     }
@@ -166,15 +160,15 @@ mod tests {
     #[test]
     fn a_sparse_group_keeps_its_ids_in_a_hash_set() {
         let mut keys = Keys::new();
-        let names: Vec<String> = (0..100_000).map(|i| format!("e{i}")).collect();
-        let dense = ("a", "0", "acc", None, None);
-        let sparse = ("b", "0", "acc", None, None);
+        let names: Vec<u32> = (0..100_000).collect();
+        let dense = (0, 0, 0, None, None);
+        let sparse = (1, 0, 0, None, None);
         // ids in reverse order (growth to the left), every 5,000th in `sparse`
         for name in names.iter().rev() {
-            assert!(keys.insert(dense, Some(name)));
+            assert!(keys.insert(dense, Some(*name)));
         }
         for name in names.iter().step_by(5_000) {
-            assert!(keys.insert(sparse, Some(name)));
+            assert!(keys.insert(sparse, Some(*name)));
         }
         assert!(keys.insert(sparse, None));
         assert!(matches!(keys.seen[0], Seen::Bits { count: 100_000, .. }));
@@ -183,10 +177,10 @@ mod tests {
             "20 ids over 100,000"
         );
         for name in &names {
-            assert!(!keys.insert(dense, Some(name)), "{name}");
+            assert!(!keys.insert(dense, Some(*name)), "{name}");
         }
         for (i, name) in names.iter().enumerate() {
-            assert_eq!(keys.insert(sparse, Some(name)), i % 5_000 != 0, "{name}");
+            assert_eq!(keys.insert(sparse, Some(*name)), i % 5_000 != 0, "{name}");
         }
         assert!(!keys.insert(sparse, None));
     }

@@ -52,7 +52,7 @@ pub mod run_name;
 mod study;
 pub mod table;
 pub mod tensorboard;
-mod text_column;
+pub mod text_column;
 pub mod tidy;
 pub mod tree;
 pub mod wandb;

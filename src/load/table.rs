@@ -448,7 +448,6 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
                     format!("empty `{}`: every row needs its seed", names.seed),
                 )
             })?;
-        let (task, example) = (cell(tasks.as_ref(), row), cell(examples.as_ref(), row));
         let step = match cell(steps.as_ref(), row) {
             None => None,
             Some(text) => Some(seed_text(text).parse::<i64>().map_err(|_| {
@@ -467,7 +466,16 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
             .metric(row)
             .filter(|m| !m.trim().is_empty())
             .ok_or_else(|| Error::input_at(path, at(), format!("empty `{}`", names.metric)))?;
-        if !keys.insert((condition, seed, metric, task, step), example) {
+        // codes of non-empty cells (checked above): equal text, equal code
+        let code = |c: Option<&TextColumn>| c.and_then(|c| c.code(row));
+        let group = (
+            conditions.code(row).unwrap_or_default(),
+            seeds.code(row).unwrap_or_default(),
+            metrics.metric_code(row),
+            code(tasks.as_ref()),
+            step,
+        );
+        if !keys.insert(group, code(examples.as_ref())) {
             return Err(Error::input_at(
                 path,
                 at(),
@@ -548,6 +556,15 @@ impl MetricColumns {
             MetricColumns::Wide(columns) => {
                 columns.iter().map(|(name, v)| (v, name.as_str())).collect()
             }
+        }
+    }
+
+    /// Row `row`'s metric code in the key of a row (a wide table's rows are
+    /// keyed without their metric: its columns are different metrics).
+    fn metric_code(&self, row: usize) -> u32 {
+        match self {
+            MetricColumns::Long { metric, .. } => metric.code(row).unwrap_or_default(),
+            MetricColumns::Wide(_) => 0,
         }
     }
 

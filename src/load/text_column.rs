@@ -72,6 +72,27 @@ impl TextColumn {
         self.values.get(code as usize).map(|v| &**v)
     }
 
+    /// Row `row`'s code (`None` when null or past the end): equal text,
+    /// equal code, within one column.
+    pub fn code(&self, row: usize) -> Option<u32> {
+        let code = match &self.codes {
+            Codes::Each(codes) => *codes.get(row)?,
+            Codes::All { code, len } if row < *len => *code,
+            Codes::All { .. } => NULL,
+        };
+        (code != NULL).then_some(code)
+    }
+
+    /// The text of `code` (a code of this column).
+    pub fn text(&self, code: u32) -> &str {
+        &self.values[code as usize]
+    }
+
+    /// How many distinct values (codes `0..distinct_len()`).
+    pub fn distinct_len(&self) -> usize {
+        self.values.len()
+    }
+
     /// The cells in row order.
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         (0..self.len()).map(|row| self.get(row))

@@ -79,13 +79,42 @@ impl TidyTable {
         self.height
     }
 
-    fn row(&self, i: usize) -> Row<'_> {
+    /// The text columns themselves, for readers that group millions of rows
+    /// by code rather than by text.
+    pub fn conditions(&self) -> &TextColumn {
+        &self.condition
+    }
+
+    pub fn seeds(&self) -> &TextColumn {
+        &self.seed
+    }
+
+    pub fn metrics(&self) -> &TextColumn {
+        &self.metric
+    }
+
+    pub fn examples(&self) -> &TextColumn {
+        &self.example
+    }
+
+    /// Row `i`'s value (`None`: missing).
+    pub fn value(&self, i: usize) -> Option<f64> {
         let value = self.value[i];
+        (!value.is_nan()).then_some(value)
+    }
+
+    /// Row `i`'s cluster (`--cluster-col`).
+    pub fn cluster(&self, i: usize) -> Option<&str> {
+        self.cluster.get(i)
+    }
+
+    /// Row `i` (below [`TidyTable::height`]).
+    pub fn row(&self, i: usize) -> Row<'_> {
         Row {
             condition: self.condition.get(i).unwrap_or_default(),
             seed: self.seed.get(i).unwrap_or_default(),
             metric: self.metric.get(i).unwrap_or_default(),
-            value: (!value.is_nan()).then_some(value),
+            value: self.value(i),
             task: self.task.get(i),
             example: self.example.get(i),
             step: self.step.as_ref().and_then(|s| s[i]),
