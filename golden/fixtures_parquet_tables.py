@@ -25,6 +25,8 @@ must agree cell for cell.
   table does not read, a list and a timestamp (left out of the CSV).
 - timestamps.parquet: a wide table with a timestamp column, which is no metric
   (an error naming the column).
+- binary.parquet: the wide table in row groups of 5 rows with a binary column
+  that is UTF-8 in the first group and not in the second (an error naming it).
 """
 
 from pathlib import Path
@@ -102,6 +104,11 @@ def main():
     stamped = wide.copy()
     stamped["logged_at"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(10), unit="h")
     stamped.to_parquet(OUT / "timestamps.parquet", engine="pyarrow", index=False)
+    blob = wide.copy()
+    blob["blob"] = [b"ok"] * 5 + [b"\xff\xfe"] * 5
+    pyarrow.parquet.write_table(
+        pyarrow.Table.from_pandas(blob, preserve_index=False), OUT / "binary.parquet", row_group_size=5
+    )
     print(f"wrote {OUT} with pandas {pd.__version__}, pyarrow {pyarrow.__version__}, numpy {np.__version__}")
 
 

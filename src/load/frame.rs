@@ -180,7 +180,7 @@ pub fn read_delimited(path: &Path, separator: u8) -> Result<Frame> {
             builder.push(cell);
         }
     }
-    let height = builders.first().map_or(0, TextBuilder::len);
+    let height = builders.first().map_or(0, TextBuilder::rows);
     let columns = names
         .into_iter()
         .zip(builders)

@@ -87,10 +87,11 @@ impl ParquetTable {
 
     /// One top-level column's cells over every row group.
     fn read_leaf(&self, path: &Path, leaf: usize, column: &ColumnDescriptor) -> Result<Cells> {
+        let rows = self.reader.metadata().file_metadata().num_rows().max(0) as usize;
         let Some(kind) = Kind::of(column) else {
             return Ok(Cells::Unread {
                 kind: unread_kind(column),
-                len: self.reader.metadata().file_metadata().num_rows().max(0) as usize,
+                len: rows,
             });
         };
         let mut out = Out::new(kind);
@@ -142,7 +143,7 @@ impl ParquetTable {
                     if bad_utf8 {
                         return Ok(Cells::Unread {
                             kind: "binary".into(),
-                            len: v.len(),
+                            len: rows,
                         });
                     }
                 }

@@ -186,7 +186,8 @@ impl TextBuilder {
         code
     }
 
-    pub fn len(&self) -> usize {
+    /// The cells pushed so far.
+    pub fn rows(&self) -> usize {
         self.codes.len()
     }
 

@@ -118,4 +118,9 @@ fn a_timestamp_column_of_a_wide_parquet_is_named_as_no_metric() {
         &[&format!("{DIR}/timestamps.parquet")],
         "timestamps.parquet: column `logged_at` cannot be read as text: it holds timestamp values",
     );
+    assert_usage_error(
+        &["summary"],
+        &[&format!("{DIR}/binary.parquet")],
+        "binary.parquet: column `blob` cannot be read as text: it holds binary values",
+    );
 }
