@@ -358,8 +358,9 @@ fn example_score(values: &[f64], reduce: ExampleReduce) -> Option<f64> {
     })
 }
 
-/// The paired examples, baseline and treatment scores, and the unmatched count.
-type Paired<'a> = (Vec<&'a str>, Vec<f64>, Vec<f64>, usize);
+/// The paired examples, baseline and treatment scores, the unmatched count,
+/// and each pair's [baseline, treatment] example index in its group.
+type Paired<'a> = (Vec<&'a str>, Vec<f64>, Vec<f64>, usize, Vec<[usize; 2]>);
 
 /// Per-example scores of every condition × metric that has them.
 pub struct ExampleScores<'a> {
@@ -448,8 +449,9 @@ impl<'a> ExampleScores<'a> {
         self.groups.get(&(condition, metric)).map(|g| g.seeds.len())
     }
 
-    /// The example score of every example with one (example-id byte order).
-    fn scores(&self, condition: &str, metric: &str) -> Option<Vec<(&'a str, f64)>> {
+    /// The example score of every example with one (example-id byte order),
+    /// with the example's index in its group.
+    fn scores(&self, condition: &str, metric: &str) -> Option<Vec<(usize, &'a str, f64)>> {
         let g = self.groups.get(&(condition, metric))?;
         let reduce = self.options.reduce;
         let mut values = Vec::with_capacity(g.seeds.len());
@@ -460,7 +462,7 @@ impl<'a> ExampleScores<'a> {
                 .filter_map(|(i, example)| {
                     values.clear();
                     values.extend(g.row(i).flatten());
-                    example_score(&values, reduce).map(|s| (*example, s))
+                    example_score(&values, reduce).map(|s| (i, *example, s))
                 })
                 .collect(),
         )
@@ -494,7 +496,7 @@ impl<'a> ExampleScores<'a> {
         coverage: &Coverage,
     ) -> Option<GroupExamples> {
         let scored = self.scores(condition, metric)?;
-        let values: Vec<f64> = scored.iter().map(|(_, s)| *s).collect();
+        let values: Vec<f64> = scored.iter().map(|(_, _, s)| *s).collect();
         let accuracy = describe::mean(&values)?;
         let mut notes = Vec::new();
         let ones = values.iter().filter(|v| **v == 1.0).count();
@@ -519,7 +521,7 @@ impl<'a> ExampleScores<'a> {
                 "example scores are not all 0/1: no proportion interval".to_string()
             });
         }
-        let examples: Vec<&str> = scored.iter().map(|(e, _)| *e).collect();
+        let examples: Vec<&str> = scored.iter().map(|(_, e, _)| *e).collect();
         let clustered = self.cluster_indices(&examples);
         let (mut clusters, mut cluster_se, mut cluster_t_ci, mut cluster_bootstrap_ci) =
             (None, None, None, None);
@@ -567,29 +569,31 @@ impl<'a> ExampleScores<'a> {
         let b = self.scores(baseline, metric)?;
         let t = self.scores(treatment, metric)?;
         let (mut examples, mut bs, mut ts) = (Vec::new(), Vec::new(), Vec::new());
+        let mut at = Vec::new();
         // both in example-id byte order: a merge
         let mut rest = t.iter().peekable();
-        for (example, score) in &b {
-            while rest.next_if(|(e, _)| e < example).is_some() {}
-            if let Some((_, t_score)) = rest.next_if(|(e, _)| e == example) {
+        for (b_at, example, score) in &b {
+            while rest.next_if(|(_, e, _)| e < example).is_some() {}
+            if let Some((t_at, _, t_score)) = rest.next_if(|(_, e, _)| e == example) {
                 examples.push(*example);
                 bs.push(*score);
                 ts.push(*t_score);
+                at.push([*b_at, *t_at]);
             }
         }
         let unmatched = b.len() + t.len() - 2 * bs.len();
-        Some((examples, bs, ts, unmatched))
+        Some((examples, bs, ts, unmatched, at))
     }
 
     /// The two-way (seeds × examples) CI of mean(treatment) − mean(baseline)
-    /// over the shared `examples` (grouped into `units`), or `None` when a
-    /// (seed, example) score is missing.
+    /// over the shared examples (at these [baseline, treatment] indices,
+    /// grouped into `units`), or `None` when a (seed, example) score is missing.
     fn two_way(
         &self,
         metric: &str,
         baseline: &str,
         treatment: &str,
-        examples: &[&str],
+        at: &[[usize; 2]],
         units: &(Vec<u32>, usize),
         describe_settings: &Describe,
     ) -> Option<[f64; 2]> {
@@ -598,19 +602,19 @@ impl<'a> ExampleScores<'a> {
         for &u in of {
             sizes[u as usize] += 1.0;
         }
-        let sums = |condition: &str| -> Option<(Vec<f64>, usize)> {
+        let sums = |condition: &str, side: usize| -> Option<(Vec<f64>, usize)> {
             let g = self.groups.get(&(condition, metric))?;
             let seeds = g.seeds.len();
             let mut sums = vec![0.0; count * seeds];
-            for (example, &u) in examples.iter().zip(of) {
-                for (s, v) in g.row(g.find(example)?).enumerate() {
+            for (pair, &u) in at.iter().zip(of) {
+                for (s, v) in g.row(pair[side]).enumerate() {
                     sums[u as usize * seeds + s] += v?;
                 }
             }
             Some((sums, seeds))
         };
-        let (b, sb) = sums(baseline)?;
-        let (t, st) = sums(treatment)?;
+        let (b, sb) = sums(baseline, 0)?;
+        let (t, st) = sums(treatment, 1)?;
         twoway::diff_ci(
             System {
                 sums: &b,
@@ -639,7 +643,7 @@ impl<'a> ExampleScores<'a> {
         coverage: &Coverage,
         two_way: bool,
     ) -> Option<ExampleComparison> {
-        let (examples, b, t, unmatched) = self.paired(metric, baseline, treatment)?;
+        let (examples, b, t, unmatched, at) = self.paired(metric, baseline, treatment)?;
         let diffs: Vec<f64> = t.iter().zip(&b).map(|(t, b)| t - b).collect();
         let diff = describe::mean(&diffs)?;
         let key = rng::stream_key(&["examples", baseline, treatment, metric]);
@@ -704,14 +708,8 @@ impl<'a> ExampleScores<'a> {
             let units = clustered
                 .clone()
                 .unwrap_or_else(|| ((0..examples.len() as u32).collect(), examples.len()));
-            result.two_way_ci = self.two_way(
-                metric,
-                baseline,
-                treatment,
-                &examples,
-                &units,
-                describe_settings,
-            );
+            result.two_way_ci =
+                self.two_way(metric, baseline, treatment, &at, &units, describe_settings);
         }
         if inference_settings.test == TestKind::Mcnemar {
             self.mcnemar(&mut result, &b, &t, inference_settings);

@@ -94,7 +94,14 @@ impl ParquetTable {
                 len: rows,
             });
         };
-        let mut out = Out::new(kind);
+        // sized once: growing by doubling copied and re-faulted the whole
+        // column (a quarter of reading 10⁷ rows); the file's claim is checked first
+        super::guard::budget(
+            path,
+            (rows as u64).saturating_mul(16),
+            "a column of the claimed rows",
+        )?;
+        let mut out = Out::with_capacity(kind, rows);
         for group in 0..self.reader.num_row_groups() {
             let reader = self
                 .reader
@@ -267,13 +274,13 @@ enum Out {
 }
 
 impl Out {
-    fn new(kind: Kind) -> Out {
+    fn with_capacity(kind: Kind, rows: usize) -> Out {
         match kind {
-            Kind::Bool => Out::Bool(Vec::new()),
-            Kind::Signed | Kind::Unsigned => Out::Int(Vec::new()),
-            Kind::Unsigned64 | Kind::Float64 => Out::Float64(Vec::new()),
-            Kind::Float32 => Out::Float32(Vec::new()),
-            Kind::Text => Out::Text(TextBuilder::default()),
+            Kind::Bool => Out::Bool(Vec::with_capacity(rows)),
+            Kind::Signed | Kind::Unsigned => Out::Int(Vec::with_capacity(rows)),
+            Kind::Unsigned64 | Kind::Float64 => Out::Float64(Vec::with_capacity(rows)),
+            Kind::Float32 => Out::Float32(Vec::with_capacity(rows)),
+            Kind::Text => Out::Text(TextBuilder::with_capacity(rows)),
         }
     }
 

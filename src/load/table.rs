@@ -510,6 +510,10 @@ pub fn load_table(path: &Path, names: &ColumnNames) -> Result<Study> {
 
     let metric = match metrics {
         MetricColumns::Long { metric, .. } => metric,
+        // a wide table's one metric is not materialized: 4 bytes a row
+        MetricColumns::Wide(columns) if columns.len() == 1 => {
+            TextColumn::constant(&columns[0].0, values.len())
+        }
         MetricColumns::Wide(columns) => {
             let mut metric = TextBuilder::with_capacity(values.len());
             for (name, _) in &columns {

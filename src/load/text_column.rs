@@ -150,6 +150,10 @@ pub struct TextBuilder {
     codes: Vec<u32>,
     /// The last cell's code: sorted key columns repeat it row after row.
     last: Option<u32>,
+    /// Per code, the code that followed it last time: a per-example column
+    /// lists the same examples in the same order for every seed, so the
+    /// next cell is usually predicted without hashing it.
+    next: Vec<u32>,
 }
 
 impl TextBuilder {
@@ -163,14 +167,24 @@ impl TextBuilder {
     pub fn push(&mut self, cell: Option<&str>) {
         let code = match cell {
             None => NULL,
-            Some(text) => match self.last {
-                Some(last) if *self.values[last as usize] == *text => last,
-                _ => {
-                    let code = self.intern(text);
-                    self.last = Some(code);
-                    code
-                }
-            },
+            Some(text) => {
+                let code = match self.last {
+                    Some(last) if *self.values[last as usize] == *text => last,
+                    Some(last) => {
+                        let predicted = self.next[last as usize];
+                        if predicted != NULL && *self.values[predicted as usize] == *text {
+                            predicted
+                        } else {
+                            let code = self.intern(text);
+                            self.next[last as usize] = code;
+                            code
+                        }
+                    }
+                    None => self.intern(text),
+                };
+                self.last = Some(code);
+                code
+            }
         };
         self.codes.push(code);
     }
@@ -182,6 +196,7 @@ impl TextBuilder {
         // more distinct values than u32 codes cannot be held in memory anyway
         let code = self.values.len() as u32;
         self.values.push(text.into());
+        self.next.push(NULL);
         self.lookup.insert(text.into(), code);
         code
     }
@@ -224,6 +239,21 @@ mod tests {
         assert_eq!(cells, [Some("a"), Some("a"), None, Some("b"), Some("a")]);
         assert_eq!(column.distinct().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(column.get(5), None);
+    }
+
+    #[test]
+    fn predicted_and_mispredicted_cells_get_the_codes_of_their_text() {
+        // the order of the first pass, again, then shuffled against the prediction
+        let cells = [
+            "e0", "e1", "e2", "e0", "e1", "e2", "e2", "e1", "e0", "e3", "e1",
+        ];
+        let mut b = TextBuilder::default();
+        cells.iter().for_each(|c| b.push(Some(c)));
+        let column = b.finish();
+        let back: Vec<_> = column.iter().map(Option::unwrap_or_default).collect();
+        assert_eq!(back, cells);
+        let codes: Vec<_> = (0..cells.len()).map(|r| column.code(r).unwrap()).collect();
+        assert_eq!(codes, [0, 1, 2, 0, 1, 2, 2, 1, 0, 3, 1]);
     }
 
     #[test]
