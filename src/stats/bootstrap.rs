@@ -573,8 +573,8 @@ fn index_replicates(x: &[f64], n: u32, cfg: &BootstrapConfig, key: u64) -> Vec<f
 /// Most distinct values for the multinomial path, and the fewest values per
 /// distinct one: below 64 per value, n index draws cost about what k − 1
 /// binomial draws do.
-const MULTINOMIAL_MAX_DISTINCT: usize = 64;
-const MULTINOMIAL_MIN_PER_VALUE: usize = 64;
+pub(crate) const MULTINOMIAL_MAX_DISTINCT: usize = 64;
+pub(crate) const MULTINOMIAL_MIN_PER_VALUE: usize = 64;
 
 /// The distinct values of a sample (ascending, so the draws do not depend on
 /// row order) and how many times each occurs.
@@ -623,22 +623,38 @@ fn multinomial_replicates(
     key: u64,
 ) -> Vec<f64> {
     let mut out = vec![0.0; cfg.resamples];
-    let total: u64 = distinct.counts.iter().sum();
-    let last = distinct.values.len() - 1;
     rng::fill_in_chunks(&mut out, CHUNK_RESAMPLES, cfg.seed, key, |stream, slots| {
+        let mut drawn = vec![0u64; distinct.values.len()];
         for slot in slots {
-            let (mut left, mut mass, mut sum) = (n as u64, total, 0.0);
-            for (&v, &m) in distinct.values[..last].iter().zip(&distinct.counts) {
-                let drawn = stream.binomial(left, m as f64 / mass as f64);
-                sum += drawn as f64 * v;
-                left -= drawn;
-                mass -= m;
+            draw_multinomial(stream, n as u64, &distinct.counts, &mut drawn);
+            let mut sum = 0.0;
+            for (&v, &c) in distinct.values.iter().zip(&drawn) {
+                sum += c as f64 * v;
             }
-            sum += left as f64 * distinct.values[last];
             *slot = sum / n as f64;
         }
     });
     out
+}
+
+/// How many of `n` draws with replacement land in each category of
+/// multiplicities `counts` (Multinomial(n; mⱼ/Σm)): k − 1 conditional
+/// binomials, cⱼ ~ Binomial(n − Σ_{i<j} cᵢ, mⱼ/Σ_{i≥j} mᵢ), the last count
+/// the rest. `counts` must not be empty.
+pub(crate) fn draw_multinomial(
+    stream: &mut rng::Stream,
+    n: u64,
+    counts: &[u64],
+    drawn: &mut [u64],
+) {
+    let (mut left, mut mass) = (n, counts.iter().sum::<u64>());
+    let last = counts.len() - 1;
+    for (&m, c) in counts[..last].iter().zip(drawn.iter_mut()) {
+        *c = stream.binomial(left, m as f64 / mass as f64);
+        left -= *c;
+        mass -= m;
+    }
+    drawn[last] = left;
 }
 
 /// Sample size as the `u32` that [`rng::Stream::index`] takes; `None` when

@@ -95,6 +95,21 @@ pub fn bootstrap_ci(data: Clustered, cfg: &BootstrapConfig, key: u64) -> Option<
         sizes[g as usize] += 1.0;
     }
     let theta = describe::mean(data.values)?;
+    let mut replicates = match Kinds::of(&sums, &sizes) {
+        Some(kinds) => kinds.replicates(data.count, cfg, key),
+        None => index_replicates(&sums, &sizes, count, cfg, key),
+    };
+    Some(percentile_or_basic(theta, &mut replicates, cfg, "cluster"))
+}
+
+/// Replicates from G drawn cluster indices each.
+fn index_replicates(
+    sums: &[f64],
+    sizes: &[f64],
+    count: u32,
+    cfg: &BootstrapConfig,
+    key: u64,
+) -> Vec<f64> {
     let mut replicates = vec![0.0; cfg.resamples];
     rng::fill_in_chunks(
         &mut replicates,
@@ -102,7 +117,7 @@ pub fn bootstrap_ci(data: Clustered, cfg: &BootstrapConfig, key: u64) -> Option<
         cfg.seed,
         key,
         |stream, slots| {
-            let mut drawn = vec![0u32; data.count];
+            let mut drawn = vec![0u32; sums.len()];
             for slot in slots {
                 stream.fill_indices(count, &mut drawn);
                 let (mut total, mut size) = (0.0, 0.0);
@@ -114,7 +129,63 @@ pub fn bootstrap_ci(data: Clustered, cfg: &BootstrapConfig, key: u64) -> Option<
             }
         },
     );
-    Some(percentile_or_basic(theta, &mut replicates, cfg, "cluster"))
+    replicates
+}
+
+/// The distinct (sum, size) pairs of the clusters and how many clusters have
+/// each. A resample's statistic, Σ drawn sums / Σ drawn sizes, depends only on
+/// how many clusters of each pair it draws: Multinomial(G; mⱼ/G) for
+/// multiplicities mⱼ, the same distribution as G index draws. Clusters of 0/1
+/// scores of equal size (passages of 10 questions) take few pairs, so a
+/// resample is a few binomial draws instead of G.
+struct Kinds {
+    sums: Vec<f64>,
+    sizes: Vec<f64>,
+    counts: Vec<u64>,
+}
+
+impl Kinds {
+    /// `None` when there are more pairs than the multinomial path pays for
+    /// (as the one-sample path of [`bootstrap`]).
+    fn of(sums: &[f64], sizes: &[f64]) -> Option<Kinds> {
+        let limit = bootstrap::MULTINOMIAL_MAX_DISTINCT
+            .min(sums.len() / bootstrap::MULTINOMIAL_MIN_PER_VALUE);
+        let mut seen: Vec<(f64, f64, u64)> = Vec::new();
+        for (&sum, &size) in sums.iter().zip(sizes) {
+            if let Some((.., count)) = seen.iter_mut().find(|(s, z, _)| *s == sum && *z == size) {
+                *count += 1;
+            } else if seen.len() < limit {
+                seen.push((sum, size, 1));
+            } else {
+                return None;
+            }
+        }
+        // ascending, so the draws do not depend on the clusters' order
+        seen.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        Some(Kinds {
+            sums: seen.iter().map(|k| k.0).collect(),
+            sizes: seen.iter().map(|k| k.1).collect(),
+            counts: seen.iter().map(|k| k.2).collect(),
+        })
+    }
+
+    /// Resample chunks from `rng::stream(seed, key, c)`, as the index path.
+    fn replicates(&self, clusters: usize, cfg: &BootstrapConfig, key: u64) -> Vec<f64> {
+        let mut out = vec![0.0; cfg.resamples];
+        rng::fill_in_chunks(&mut out, CHUNK_RESAMPLES, cfg.seed, key, |stream, slots| {
+            let mut drawn = vec![0u64; self.counts.len()];
+            for slot in slots {
+                bootstrap::draw_multinomial(stream, clusters as u64, &self.counts, &mut drawn);
+                let (mut total, mut size) = (0.0, 0.0);
+                for ((&s, &z), &c) in self.sums.iter().zip(&self.sizes).zip(&drawn) {
+                    total += c as f64 * s;
+                    size += c as f64 * z;
+                }
+                *slot = total / size;
+            }
+        });
+        out
+    }
 }
 
 /// The interval of `cfg.method` from replicates of a resampling design with
@@ -142,6 +213,47 @@ fn percentile_or_basic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mean_sd(x: &[f64]) -> (f64, f64) {
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (x.len() - 1) as f64;
+        (m, v.sqrt())
+    }
+
+    #[test]
+    fn clusters_of_few_kinds_resample_as_counts_with_the_spread_of_index_draws() {
+        // 3,000 passages of 5 or 6 questions, 0/1 scores: at most 13 (sum, size) kinds
+        let (mut sums, mut sizes) = (Vec::new(), Vec::new());
+        for g in 0..3000u64 {
+            let size = 5 + g % 2;
+            sizes.push(size as f64);
+            sums.push(((g * 7919) % (size + 1)) as f64);
+        }
+        let kinds = Kinds::of(&sums, &sizes).expect("few kinds");
+        assert!(kinds.counts.len() <= 13);
+        assert_eq!(kinds.counts.iter().sum::<u64>(), 3000);
+        let cfg = BootstrapConfig {
+            resamples: 20_000,
+            confidence: 0.95,
+            method: CiMethod::Percentile,
+            seed: 0,
+        };
+        let by_counts = kinds.replicates(3000, &cfg, 7);
+        let by_index = index_replicates(&sums, &sizes, 3000, &cfg, 7);
+        let ((m1, s1), (m2, s2)) = (mean_sd(&by_counts), mean_sd(&by_index));
+        let theta = sums.iter().sum::<f64>() / sizes.iter().sum::<f64>();
+        // same distribution: means within 4 Monte Carlo errors of θ, sds within 4%
+        for m in [m1, m2] {
+            assert!(
+                (m - theta).abs() < 4.0 * s1 / (20_000f64).sqrt(),
+                "{m} vs {theta}"
+            );
+        }
+        assert!((s1 / s2 - 1.0).abs() < 0.04, "sd {s1} vs {s2}");
+        // many kinds: index draws
+        let spread: Vec<f64> = (0..3000).map(|g| g as f64).collect();
+        assert!(Kinds::of(&spread, &sizes).is_none());
+    }
 
     #[test]
     fn one_observation_per_cluster_gives_the_iid_error_times_the_small_sample_factor() {
