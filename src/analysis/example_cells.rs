@@ -98,7 +98,7 @@ impl<'a> ExampleCells<'a> {
         let mut index: FxHashMap<(u32, u32), usize> = FxHashMap::default();
         let mut keys: Vec<(u32, u32)> = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
-        let mut clusters = FxHashMap::default();
+        let mut cluster_of: Vec<Option<&str>> = vec![None; example_names.distinct_len()];
         // rows of one group usually come together
         let mut last: Option<((u32, u32), usize)> = None;
         let mut group_of = |row: usize, gathered: &mut Vec<Gathered<'a>>| -> Option<usize> {
@@ -130,9 +130,14 @@ impl<'a> ExampleCells<'a> {
             gathered[i].seeds.insert(seed);
             gathered[i].examples[example as usize / 64] |= 1 << (example % 64);
             if let Some(c) = table.cluster(row) {
-                clusters.entry(example_names.text(example)).or_insert(c);
+                cluster_of[example as usize].get_or_insert(c);
             }
         }
+        let clusters: FxHashMap<&str, &str> = cluster_of
+            .iter()
+            .enumerate()
+            .filter_map(|(e, c)| Some((example_names.text(e as u32), (*c)?)))
+            .collect();
         // every example's rank in byte order
         let mut by_text: Vec<u32> = (0..example_names.distinct_len() as u32).collect();
         by_text.sort_unstable_by_key(|&c| example_names.text(c));

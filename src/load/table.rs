@@ -154,11 +154,12 @@ fn cluster_column(
             ),
         )
     })?;
-    let clusters = as_text(path, cells, name)?;
-    let mut first: rustc_hash::FxHashMap<&str, (&str, usize)> = Default::default();
-    let mut trimmed = TextBuilder::with_capacity(clusters.len());
-    for (row, (cluster, example)) in clusters.iter().zip(examples.iter()).enumerate() {
-        let Some(example) = example else {
+    // trimmed once per distinct cluster; equal trimmed names merge into one code
+    let clusters = as_text(path, cells, name)?.map_values(|c| c.trim().to_string());
+    // per example code, the cluster code and row where it was first seen
+    let mut first: Vec<Option<(u32, usize)>> = vec![None; examples.distinct_len()];
+    for row in 0..clusters.len() {
+        let Some(example) = examples.code(row) else {
             return Err(Error::input_at(
                 path,
                 format.location(row),
@@ -167,7 +168,7 @@ fn cluster_column(
                 ),
             ));
         };
-        let cluster = cluster.map(str::trim).filter(|c| !c.is_empty());
+        let cluster = clusters.code(row).filter(|&c| !clusters.text(c).is_empty());
         let Some(cluster) = cluster else {
             return Err(Error::input_at(
                 path,
@@ -175,25 +176,25 @@ fn cluster_column(
                 format!("empty `{name}` (--cluster-col): every example needs its cluster"),
             ));
         };
-        match first.get(example) {
-            Some((earlier, at)) if *earlier != cluster => {
+        match first[example as usize] {
+            Some((earlier, at)) if earlier != cluster => {
                 return Err(Error::input_at(
                     path,
                     format.location(row),
                     format!(
-                        "example `{example}` is in cluster `{cluster}` here but in `{earlier}` at {}: an example belongs to one cluster",
-                        format.location(*at)
+                        "example `{}` is in cluster `{}` here but in `{}` at {}: an example belongs to one cluster",
+                        examples.text(example),
+                        clusters.text(cluster),
+                        clusters.text(earlier),
+                        format.location(at)
                     ),
                 ));
             }
             Some(_) => {}
-            None => {
-                first.insert(example, (cluster, row));
-            }
+            None => first[example as usize] = Some((cluster, row)),
         }
-        trimmed.push(Some(cluster));
     }
-    Ok(trimmed.finish())
+    Ok(clusters)
 }
 
 /// A cell that is neither a number nor a missing-value marker.

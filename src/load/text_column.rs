@@ -3,16 +3,58 @@
 //! seed, metric and example names on every row, so a cell costs 4 bytes
 //! however long its text, and equal cells are equal codes.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 /// The code of a null cell.
 const NULL: u32 = u32::MAX;
+
+/// Distinct values one after another in one string, so a new value costs
+/// no allocation of its own (a per-example file has 10⁵ distinct ids).
+#[derive(Debug, Clone, Default)]
+struct Values {
+    text: String,
+    /// Where each value ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Values {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, code: u32) -> Option<&str> {
+        let c = code as usize;
+        let end = *self.ends.get(c)?;
+        let start = if c == 0 { 0 } else { self.ends[c - 1] };
+        Some(&self.text[start..end])
+    }
+
+    /// The value of a code of this column.
+    fn at(&self, code: u32) -> &str {
+        self.get(code).expect("a code of this column")
+    }
+
+    fn push(&mut self, text: &str) -> u32 {
+        // more distinct values than u32 codes cannot be held in memory anyway
+        let code = self.ends.len() as u32;
+        self.text.push_str(text);
+        self.ends.push(self.text.len());
+        code
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len() as u32).map(|c| self.at(c))
+    }
+}
 
 /// Text cells in row order, nulls included.
 #[derive(Debug, Clone, Default)]
 pub struct TextColumn {
     /// The distinct values, in order of first appearance.
-    values: Vec<Box<str>>,
+    values: Values,
     codes: Codes,
 }
 
@@ -34,15 +76,17 @@ impl TextColumn {
     /// `len` null cells.
     pub fn nulls(len: usize) -> TextColumn {
         TextColumn {
-            values: Vec::new(),
+            values: Values::default(),
             codes: Codes::All { code: NULL, len },
         }
     }
 
     /// `len` cells of `text`.
     pub fn constant(text: &str, len: usize) -> TextColumn {
+        let mut values = Values::default();
+        values.push(text);
         TextColumn {
-            values: vec![text.into()],
+            values,
             codes: Codes::All { code: 0, len },
         }
     }
@@ -69,7 +113,7 @@ impl TextColumn {
     }
 
     fn value(&self, code: u32) -> Option<&str> {
-        self.values.get(code as usize).map(|v| &**v)
+        self.values.get(code)
     }
 
     /// Row `row`'s code (`None` when null or past the end): equal text,
@@ -85,7 +129,7 @@ impl TextColumn {
 
     /// The text of `code` (a code of this column).
     pub fn text(&self, code: u32) -> &str {
-        &self.values[code as usize]
+        self.values.at(code)
     }
 
     /// How many distinct values (codes `0..distinct_len()`).
@@ -100,7 +144,7 @@ impl TextColumn {
 
     /// The distinct values (every one appears in some row).
     pub fn distinct(&self) -> impl Iterator<Item = &str> {
-        self.values.iter().map(|v| &**v)
+        self.values.iter()
     }
 
     /// The same cells with each distinct value replaced by `f` of it: values
@@ -145,8 +189,9 @@ impl TextColumn {
 /// Builds a [`TextColumn`] cell by cell, each distinct value stored once.
 #[derive(Debug, Default)]
 pub struct TextBuilder {
-    values: Vec<Box<str>>,
-    lookup: FxHashMap<Box<str>, u32>,
+    values: Values,
+    /// The codes of `values`, by the hash of their text.
+    lookup: HashTable<u32>,
     codes: Vec<u32>,
     /// The last cell's code: sorted key columns repeat it row after row.
     last: Option<u32>,
@@ -169,10 +214,10 @@ impl TextBuilder {
             None => NULL,
             Some(text) => {
                 let code = match self.last {
-                    Some(last) if *self.values[last as usize] == *text => last,
+                    Some(last) if self.values.at(last) == text => last,
                     Some(last) => {
                         let predicted = self.next[last as usize];
-                        if predicted != NULL && *self.values[predicted as usize] == *text {
+                        if predicted != NULL && self.values.at(predicted) == text {
                             predicted
                         } else {
                             let code = self.intern(text);
@@ -190,14 +235,16 @@ impl TextBuilder {
     }
 
     fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&code) = self.lookup.get(text) {
+        let hash = FxBuildHasher.hash_one(text);
+        let values = &self.values;
+        if let Some(&code) = self.lookup.find(hash, |&c| values.at(c) == text) {
             return code;
         }
-        // more distinct values than u32 codes cannot be held in memory anyway
-        let code = self.values.len() as u32;
-        self.values.push(text.into());
+        let code = self.values.push(text);
         self.next.push(NULL);
-        self.lookup.insert(text.into(), code);
+        let values = &self.values;
+        self.lookup
+            .insert_unique(hash, code, |&c| FxBuildHasher.hash_one(values.at(c)));
         code
     }
 
