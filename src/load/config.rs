@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::json::{self, Flat};
+use super::probe;
 use crate::error::{Error, Result};
 
 /// Config files, in the order they are merged (later files add keys).
@@ -79,7 +80,7 @@ pub fn read_config(dir: &Path) -> Result<(Vec<String>, Flat)> {
     let mut merged = Flat::new();
     for name in CONFIG_FILES {
         let path = dir.join(name);
-        if !path.is_file() {
+        if !probe::is_file(&path) {
             continue;
         }
         let value = read_structured(&path)?;
@@ -115,7 +116,7 @@ pub const MODEL_CARD: &str = "README.md";
 /// Trainer (tag `generated_from_trainer`): the only place its output folder
 /// records the seed once `training_args.bin` is gone. `None` for any other README.
 fn model_card_hyperparameters(path: &Path) -> Result<Option<Flat>> {
-    if !path.is_file() {
+    if !probe::is_file(path) {
         return Ok(None);
     }
     let text = super::guard::read_text(path)?;
@@ -179,7 +180,7 @@ pub fn read_overrides(path: &Path) -> Result<Vec<String>> {
 pub fn read_first_json(dir: &Path, names: &[&str]) -> Result<Option<(String, Flat)>> {
     for name in names {
         let path = dir.join(name);
-        if path.is_file() && name.ends_with(".json") {
+        if probe::is_file(&path) && name.ends_with(".json") {
             let value = json::read_object(&path)?;
             return Ok(Some((name.to_string(), json::flatten(&value))));
         }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::json;
 use super::point::{Point, parse_step};
+use super::probe;
 use super::table::{NotANumber, parse_value};
 use super::tensorboard;
 use crate::error::{Error, Result};
@@ -27,9 +28,9 @@ const INDEX_KEYS: &[&str] = &["step", "epoch", "total_flos"];
 
 /// Whether `dir` holds a history file we read.
 pub fn has_history(dir: &Path) -> bool {
-    dir.join(TRAINER_STATE).is_file()
-        || dir.join(LIGHTNING_CSV).is_file()
-        || WANDB_CSVS.iter().any(|n| dir.join(n).is_file())
+    probe::is_file(&dir.join(TRAINER_STATE))
+        || probe::is_file(&dir.join(LIGHTNING_CSV))
+        || WANDB_CSVS.iter().any(|n| probe::is_file(&dir.join(n)))
         || !tensorboard::event_files(dir).is_empty()
 }
 
@@ -37,16 +38,16 @@ pub fn has_history(dir: &Path) -> bool {
 pub fn read(dir: &Path) -> Result<Vec<Point>> {
     let mut points = Vec::new();
     let trainer = dir.join(TRAINER_STATE);
-    if trainer.is_file() {
+    if probe::is_file(&trainer) {
         points.extend(read_trainer_state(&trainer)?);
     }
     let lightning = dir.join(LIGHTNING_CSV);
-    if lightning.is_file() {
+    if probe::is_file(&lightning) {
         points.extend(read_step_csv(&lightning, Logger::Lightning)?);
     }
     for name in WANDB_CSVS {
         let wandb = dir.join(name);
-        if wandb.is_file() {
+        if probe::is_file(&wandb) {
             points.extend(read_step_csv(&wandb, Logger::Wandb)?);
         }
     }

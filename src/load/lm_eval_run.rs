@@ -10,18 +10,19 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::lm_eval::{self, SampleScore};
+use super::probe;
 use super::run::{Example, Run};
 use crate::error::{Error, Result};
 
 /// The results files of an lm-eval model folder, oldest first.
 pub fn results_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(entries) = probe::entries(dir) else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
+        .into_iter()
         .filter(|p| {
-            p.is_file()
+            probe::is_file(p)
                 && p.file_name()
                     .and_then(|n| n.to_str())
                     .and_then(lm_eval::results_timestamp)
@@ -86,10 +87,10 @@ fn absorb(earlier: &mut Run, later: Run) {
 /// `samples_<task>_<timestamp>.jsonl` of a folder, by timestamp.
 fn samples_files(dir: &Path) -> BTreeMap<String, Vec<(String, PathBuf)>> {
     let mut out: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(entries) = probe::entries(dir) else {
         return out;
     };
-    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+    for path in entries {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };

@@ -3,7 +3,7 @@
 //!
 //! The files form layers, bottom to top; each imports only files named
 //! before it here (the test below holds them to it):
-//! - what an input may claim: `guard`;
+//! - what an input may claim: `guard`; whether a file is there: `probe`;
 //! - names and values: `json`, `keys`, `run_name`, `generated`, `paths`,
 //!   `natural`, `text_column`, `tidy`, `point`, `duplicates`;
 //! - a table file's columns: `frame`, `parquet_table`;
@@ -45,6 +45,7 @@ mod parquet_table;
 mod paths;
 pub mod placement;
 pub mod point;
+mod probe;
 pub mod rl_csv;
 pub mod run;
 pub mod run_folder;
@@ -75,6 +76,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Study> {
             "no runs given: name run folders, a runs root or a results table",
         ));
     }
+    // every run folder is listed once while the inputs are read
+    let _listings = probe::Scope::begin();
     let mut parts = Vec::with_capacity(paths.len());
     let mut trees = Vec::new();
     for (input, path) in paths.iter().enumerate() {

@@ -11,6 +11,7 @@ use super::config::{self, COMPUTE_FILES, DEPS_FILES, ENV_FILES, HYDRA_OVERRIDES}
 use super::history;
 use super::json;
 use super::paths::display_path;
+use super::probe;
 use super::run::{Run, insert_result};
 use super::{lm_eval, lm_eval_run, wandb};
 use crate::error::{Error, Result};
@@ -33,7 +34,9 @@ pub fn has_results(dir: &Path) -> bool {
     wandb::is_run_dir(dir) && wandb::has_data(dir)
         || wandb::run_of_files(dir).is_some_and(wandb::has_data)
         || !lm_eval_run::results_files(dir).is_empty()
-        || RESULTS_FILES.iter().any(|name| dir.join(name).is_file())
+        || RESULTS_FILES
+            .iter()
+            .any(|name| probe::is_file(&dir.join(name)))
         || !results_dir_files(dir).is_empty()
         || history::has_history(dir)
 }
@@ -45,7 +48,7 @@ fn results_dir_files(dir: &Path) -> Vec<PathBuf> {
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| probe::is_file(p) && p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     files
@@ -84,11 +87,11 @@ pub fn read(dir: &Path) -> Result<Run> {
     run.config_files = config_files;
     run.config = config;
     let overrides = dir.join(HYDRA_OVERRIDES);
-    if overrides.is_file() {
+    if probe::is_file(&overrides) {
         run.overrides = config::read_overrides(&overrides)?;
     }
     let hydra = dir.join(config::HYDRA_SETTINGS);
-    if hydra.is_file() {
+    if probe::is_file(&hydra) {
         run.hydra_choices = config::read_hydra_choices(&hydra)?;
     }
     if let Some((name, env)) = config::read_first_json(dir, ENV_FILES)? {
@@ -97,7 +100,7 @@ pub fn read(dir: &Path) -> Result<Run> {
     }
     run.deps_file = DEPS_FILES
         .iter()
-        .find(|name| dir.join(name).is_file())
+        .find(|name| probe::is_file(&dir.join(name)))
         .map(|name| name.to_string());
     if let Some((name, compute)) = config::read_first_json(dir, COMPUTE_FILES)? {
         run.compute_file = Some(name);
@@ -141,7 +144,7 @@ fn read_results(dir: &Path, run: &mut Run) -> Result<Option<PathBuf>> {
     let mut files: Vec<PathBuf> = RESULTS_FILES
         .iter()
         .map(|name| dir.join(name))
-        .filter(|p| p.is_file())
+        .filter(|p| probe::is_file(p))
         .collect();
     files.extend(results_dir_files(dir));
     let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();

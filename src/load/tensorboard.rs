@@ -13,6 +13,7 @@ use std::path::Path;
 use prost::Message;
 
 use super::point::Point;
+use super::probe;
 use crate::error::{Error, Result};
 
 /// File names TensorBoard writers use.
@@ -22,14 +23,16 @@ pub fn is_event_file(name: &str) -> bool {
 
 /// The event files of a run folder, sorted (writers name them by time).
 pub fn event_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(entries) = probe::entries(dir) else {
         return Vec::new();
     };
     let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| is_event_file(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| is_event_file(&n.to_string_lossy()))
+        })
+        .filter(|p| probe::is_file(p))
         .collect();
     files.sort();
     files

@@ -9,6 +9,7 @@ use super::config::CONFIG_FILES;
 use super::natural::natural_cmp;
 use super::options::LoadOptions;
 use super::paths::{display_path, folder_name};
+use super::probe;
 use super::run::Run;
 use super::run_folder::{self, RESULTS_FILES};
 use super::study::{Skipped, Study};
@@ -190,12 +191,15 @@ fn looks_like_run(dir: &Path) -> bool {
         .and_then(run_name::parse)
         .is_some();
     named_as_seed
-        || CONFIG_FILES.iter().any(|name| dir.join(name).is_file())
-        || dir.join(".hydra").is_dir()
+        || CONFIG_FILES
+            .iter()
+            .any(|name| probe::is_file(&dir.join(name)))
+        || probe::is_dir(&dir.join(".hydra"))
         || wandb::is_run_dir(dir)
-        || dir.read_dir().is_ok_and(|mut entries| {
-            entries.any(|e| {
-                e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("checkpoint-"))
+        || probe::entries(dir).is_some_and(|entries| {
+            entries.iter().any(|e| {
+                e.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("checkpoint-"))
             })
         })
 }
@@ -325,7 +329,7 @@ fn is_hydra_job_without_record(dir: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    !dir.join(".hydra").is_dir() && generated::is_hydra_job(&name, dir)
+    !probe::is_dir(&dir.join(".hydra")) && generated::is_hydra_job(&name, dir)
 }
 
 /// The folder that names a run. A W&B run's `files/` given directly is its
