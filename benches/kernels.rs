@@ -5,6 +5,7 @@
 use divan::{Bencher, black_box};
 use xreport::stats::aso::{self, AsoConfig};
 use xreport::stats::bootstrap::{self, BootstrapConfig, CiMethod};
+use xreport::stats::cluster::{self, Clustered};
 use xreport::stats::inference::{self, Alternative, TestConfig, TestKind};
 use xreport::stats::twoway::{self, System};
 use xreport::stats::{friedman, pca, posthoc, power, ranks, rng};
@@ -99,6 +100,29 @@ fn two_way_interval_3_seeds_200k_examples(b: Bencher) {
             },
             &sizes,
             0.95,
+        )
+    });
+}
+
+/// The cluster bootstrap of W3c: 0/1 differences of 200,000 examples in
+/// 20,000 passages of 10, 10,000 resamples (the multinomial path over the
+/// passages' few (sum, size) kinds), with the CR1 mean.
+#[divan::bench(sample_count = 20)]
+fn cluster_bootstrap_20k_passages(b: Bencher) {
+    let n = 200_000;
+    let mut stream = rng::stream(3, rng::stream_key(&["bench", "clusters"]), 0);
+    let values: Vec<f64> = (0..n).map(|_| f64::from(stream.index(3)) - 1.0).collect();
+    let of: Vec<u32> = (0..n as u32).map(|i| i / 10).collect();
+    let data = Clustered {
+        values: &values,
+        of: &of,
+        count: n / 10,
+    };
+    let cfg = config(10_000);
+    b.bench(|| {
+        (
+            cluster::cr1_mean(black_box(data)),
+            cluster::bootstrap_ci(data, &cfg, 7),
         )
     });
 }
