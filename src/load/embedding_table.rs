@@ -6,8 +6,7 @@ use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use super::frame::{self, Cells, Frame};
-use super::parquet_table::ParquetTable;
+use super::frame::{Cells, Frame};
 
 use crate::error::{Error, Result};
 
@@ -29,7 +28,7 @@ pub fn read(
     columns: &[String],
     label_column: Option<&str>,
 ) -> Result<Columns> {
-    let frame = read_frame(path, ext)?;
+    let (frame, _) = super::table::read_frame(path)?;
     let names = selected_columns(path, &frame, columns, label_column)?;
     let rows = frame.height();
     let dims = names.len();
@@ -50,15 +49,6 @@ pub fn read(
         values,
         labels,
     })
-}
-
-fn read_frame(path: &Path, ext: &str) -> Result<Frame> {
-    super::guard::regular(path)?;
-    match ext {
-        "csv" => frame::read_delimited(path, b','),
-        "tsv" => frame::read_delimited(path, b'\t'),
-        _ => ParquetTable::open(path)?.read(path, None),
-    }
 }
 
 /// The feature columns in table order: those matching a `--columns` glob, or

@@ -64,7 +64,7 @@ impl ParquetTable {
                 .collect();
             let cells = match of_name.as_slice() {
                 [leaf] if leaves[*leaf].path().parts().len() == 1 => {
-                    self.read_leaf(path, *leaf, &leaves[*leaf])?
+                    self.read_leaf(path, &leaves[*leaf], *leaf, height)?
                 }
                 _ => Cells::Unread {
                     kind: "nested".into(),
@@ -85,9 +85,14 @@ impl ParquetTable {
         Ok(Frame::new(height, columns))
     }
 
-    /// One top-level column's cells over every row group.
-    fn read_leaf(&self, path: &Path, leaf: usize, column: &ColumnDescriptor) -> Result<Cells> {
-        let rows = self.reader.metadata().file_metadata().num_rows().max(0) as usize;
+    /// One top-level column's `rows` cells (the file's claim) over every row group.
+    fn read_leaf(
+        &self,
+        path: &Path,
+        column: &ColumnDescriptor,
+        leaf: usize,
+        rows: usize,
+    ) -> Result<Cells> {
         let Some(kind) = Kind::of(column) else {
             return Ok(Cells::Unread {
                 kind: unread_kind(column),

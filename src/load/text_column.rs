@@ -104,16 +104,7 @@ impl TextColumn {
 
     /// Row `row`'s cell (`None` when null or past the end).
     pub fn get(&self, row: usize) -> Option<&str> {
-        let code = match &self.codes {
-            Codes::Each(codes) => *codes.get(row)?,
-            Codes::All { code, len } if row < *len => *code,
-            Codes::All { .. } => NULL,
-        };
-        self.value(code)
-    }
-
-    fn value(&self, code: u32) -> Option<&str> {
-        self.values.get(code)
+        self.values.get(self.code(row)?)
     }
 
     /// Row `row`'s code (`None` when null or past the end): equal text,

@@ -8,12 +8,11 @@
 
 use super::text_column::{TextBuilder, TextColumn};
 
-/// The tidy table, column by column. Text columns store each distinct
-/// value once (a row costs 4 bytes a column), values are f64 with NaN for
-/// missing, and steps are only held when some row has one.
+/// The tidy table, column by column: as many rows as values. Text columns
+/// store each distinct value once (a row costs 4 bytes a column), values are
+/// f64 with NaN for missing, and steps are only held when some row has one.
 #[derive(Debug, Clone, Default)]
 pub struct TidyTable {
-    height: usize,
     condition: TextColumn,
     seed: TextColumn,
     metric: TextColumn,
@@ -48,7 +47,6 @@ impl TidyTable {
             .step
             .map(|s| if times == 1 { s } else { s.repeat(times) });
         let table = TidyTable {
-            height,
             condition: repeat(keys.condition),
             seed: repeat(keys.seed),
             metric,
@@ -71,12 +69,13 @@ impl TidyTable {
             &self.example,
             &self.cluster,
         ];
-        texts.iter().all(|c| c.len() == self.height || c.is_empty())
-            && self.step.as_ref().is_none_or(|s| s.len() == self.height)
+        let height = self.height();
+        texts.iter().all(|c| c.len() == height || c.is_empty())
+            && self.step.as_ref().is_none_or(|s| s.len() == height)
     }
 
     pub fn height(&self) -> usize {
-        self.height
+        self.value.len()
     }
 
     /// The text columns themselves, for readers that group millions of rows
@@ -177,7 +176,6 @@ impl TidyBuilder {
     pub fn finish(self) -> TidyTable {
         let step = self.step.iter().any(Option::is_some).then_some(self.step);
         TidyTable {
-            height: self.value.len(),
             condition: self.condition.finish(),
             seed: self.seed.finish(),
             metric: self.metric.finish(),
@@ -192,12 +190,12 @@ impl TidyBuilder {
 
 /// Iterate over the rows of a tidy table.
 pub fn rows(table: &TidyTable) -> impl Iterator<Item = Row<'_>> {
-    (0..table.height).map(|i| table.row(i))
+    (0..table.height()).map(|i| table.row(i))
 }
 
 /// The rows of a tidy table with each row's cluster (`None` without one).
 pub fn rows_with_cluster(table: &TidyTable) -> impl Iterator<Item = (Row<'_>, Option<&str>)> {
-    (0..table.height).map(|i| (table.row(i), table.cluster.get(i)))
+    (0..table.height()).map(|i| (table.row(i), table.cluster.get(i)))
 }
 
 #[cfg(test)]

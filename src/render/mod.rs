@@ -58,8 +58,13 @@ fn stream_json(report: &impl Serialize) -> Result<()> {
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
+    stdout_written(written)
+}
+
+/// The result of writing to standard output: a closed pipe (`| head`) is
+/// the reader's choice, not an error.
+fn stdout_written(written: std::io::Result<()>) -> Result<()> {
     match written {
-        // A closed pipe (`| head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| Error::usage(format!("cannot write to standard output: {e}"))),
     }
@@ -105,13 +110,7 @@ pub fn json(report: &impl Serialize) -> Result<String> {
 pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<()> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-            // A closed pipe (`| head`) is the reader's choice, not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => {
-                other.map_err(|e| Error::usage(format!("cannot write to standard output: {e}")))
-            }
-        };
+        return stdout_written(stdout.write_all(bytes).and_then(|()| stdout.flush()));
     };
     let write_error =
         |e: std::io::Error| Error::input(path, format!("cannot write the output: {e}"));

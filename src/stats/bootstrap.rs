@@ -573,8 +573,8 @@ fn index_replicates(x: &[f64], n: u32, cfg: &BootstrapConfig, key: u64) -> Vec<f
 /// Most distinct values for the multinomial path, and the fewest values per
 /// distinct one: below 64 per value, n index draws cost about what k − 1
 /// binomial draws do.
-pub(crate) const MULTINOMIAL_MAX_DISTINCT: usize = 64;
-pub(crate) const MULTINOMIAL_MIN_PER_VALUE: usize = 64;
+const MULTINOMIAL_MAX_DISTINCT: usize = 64;
+const MULTINOMIAL_MIN_PER_VALUE: usize = 64;
 
 /// The distinct values of a sample (ascending, so the draws do not depend on
 /// row order) and how many times each occurs.
@@ -588,23 +588,34 @@ impl Distinct {
     /// path pays for (at most [`MULTINOMIAL_MAX_DISTINCT`], and n at least
     /// [`MULTINOMIAL_MIN_PER_VALUE`] times their number).
     fn of(x: &[f64]) -> Option<Distinct> {
-        let limit = MULTINOMIAL_MAX_DISTINCT.min(x.len() / MULTINOMIAL_MIN_PER_VALUE);
-        let mut seen: Vec<(f64, u64)> = Vec::new();
-        for &v in x {
-            if let Some((_, count)) = seen.iter_mut().find(|(s, _)| *s == v) {
-                *count += 1;
-            } else if seen.len() < limit {
-                seen.push((v, 1));
-            } else {
-                return None;
-            }
-        }
+        let mut seen = few_distinct(x.iter().copied())?;
         seen.sort_by(|a, b| a.0.total_cmp(&b.0));
         Some(Distinct {
             values: seen.iter().map(|s| s.0).collect(),
             counts: seen.iter().map(|s| s.1).collect(),
         })
     }
+}
+
+/// The distinct items and how many times each occurs, in order of first
+/// appearance; `None` when there are more than the multinomial path pays
+/// for (at most [`MULTINOMIAL_MAX_DISTINCT`], and at least
+/// [`MULTINOMIAL_MIN_PER_VALUE`] items per distinct one).
+pub(crate) fn few_distinct<K: Copy + PartialEq>(
+    items: impl ExactSizeIterator<Item = K>,
+) -> Option<Vec<(K, u64)>> {
+    let limit = MULTINOMIAL_MAX_DISTINCT.min(items.len() / MULTINOMIAL_MIN_PER_VALUE);
+    let mut seen: Vec<(K, u64)> = Vec::new();
+    for item in items {
+        if let Some((_, count)) = seen.iter_mut().find(|(s, _)| *s == item) {
+            *count += 1;
+        } else if seen.len() < limit {
+            seen.push((item, 1));
+        } else {
+            return None;
+        }
+    }
+    Some(seen)
 }
 
 /// Bootstrap means from the counts of each distinct value in a resample.

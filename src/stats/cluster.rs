@@ -148,24 +148,14 @@ impl Kinds {
     /// `None` when there are more pairs than the multinomial path pays for
     /// (as the one-sample path of [`bootstrap`]).
     fn of(sums: &[f64], sizes: &[f64]) -> Option<Kinds> {
-        let limit = bootstrap::MULTINOMIAL_MAX_DISTINCT
-            .min(sums.len() / bootstrap::MULTINOMIAL_MIN_PER_VALUE);
-        let mut seen: Vec<(f64, f64, u64)> = Vec::new();
-        for (&sum, &size) in sums.iter().zip(sizes) {
-            if let Some((.., count)) = seen.iter_mut().find(|(s, z, _)| *s == sum && *z == size) {
-                *count += 1;
-            } else if seen.len() < limit {
-                seen.push((sum, size, 1));
-            } else {
-                return None;
-            }
-        }
+        let pairs = sums.iter().copied().zip(sizes.iter().copied());
+        let mut seen = bootstrap::few_distinct(pairs)?;
         // ascending, so the draws do not depend on the clusters' order
-        seen.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        seen.sort_by(|((s1, z1), _), ((s2, z2), _)| s1.total_cmp(s2).then(z1.total_cmp(z2)));
         Some(Kinds {
-            sums: seen.iter().map(|k| k.0).collect(),
-            sizes: seen.iter().map(|k| k.1).collect(),
-            counts: seen.iter().map(|k| k.2).collect(),
+            sums: seen.iter().map(|((s, _), _)| *s).collect(),
+            sizes: seen.iter().map(|((_, z), _)| *z).collect(),
+            counts: seen.iter().map(|(_, c)| *c).collect(),
         })
     }
 
